@@ -1,0 +1,39 @@
+# Transcriptor: the two commands a newcomer needs are `make run` and `make test` (README.md).
+SHELL := /bin/bash
+SWIFT_FLAGS := -Xswiftc -warnings-as-errors
+RELEASE_FLAGS := -c release --static-swift-stdlib
+PHASE := scripts/phase.sh
+
+.PHONY: all bootstrap build build-release run test test-long bench format lint clean
+
+all: build
+
+bootstrap:
+	@$(PHASE) bootstrap scripts/bootstrap.sh
+
+build: bootstrap
+	@$(PHASE) "debug build (warnings are errors)" swift build --build-tests $(SWIFT_FLAGS)
+
+build-release: bootstrap
+	@$(PHASE) "release build" swift build $(RELEASE_FLAGS)
+
+run: build
+	@echo "The local emulator (transcriptor-local) has not landed yet (issue 4): 'make run' will start it at http://127.0.0.1:3000."
+	@echo "Until then, 'make test' builds and tests the runtime, and 'make bench' measures it."
+
+# Everything CI runs: one debug build, then every suite on that build.
+test: build
+	@$(PHASE) "format check" scripts/check-format.sh
+	@$(PHASE) "swift tests" swift test --skip-build
+
+# Suites too long for CI's budget.
+test-long: test
+
+bench: bootstrap
+	@$(PHASE) "benchmarks" bench/run.sh
+
+format:
+	swift format --in-place --recursive --parallel Package.swift Sources Tests
+
+clean:
+	rm -rf .build .build-*

@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The deployed targets import neither Foundation nor FoundationEssentials (DESIGN.md), so every
+/// target but the tests builds with the Swift 6 language mode and nothing else.
+let package = Package(
+    name: "Transcriptor",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "HTTP", targets: ["HTTP"]),
+        .library(name: "Cloud", targets: ["Cloud"]),
+        .executable(name: "echo-function", targets: ["EchoFunction"]),
+        .executable(name: "http-probe-function", targets: ["HTTPProbeFunction"]),
+    ],
+    targets: [
+        // System libraries: a `[system]` module map plus a shim header of typed wrappers each.
+        .systemLibrary(
+            name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+
+        // The Lambda custom runtime: links jansson and libc only (no libcurl, no OpenSSL).
+        .target(name: "Runtime", dependencies: ["CJansson"]),
+        // Outbound HTTP(S) over libcurl.
+        .target(name: "HTTP", dependencies: ["Runtime", "CCurl"]),
+        // AWS SigV4 and the S3, SQS, DynamoDB and SES clients.
+        .target(name: "Cloud", dependencies: ["Runtime", "HTTP", "COpenSSL"]),
+
+        // Sample functions: the smallest handler on the runtime (benchmarks, emulator tests) and
+        // one that also links the HTTP client.
+        .executableTarget(name: "EchoFunction", dependencies: ["Runtime"], path: "Sources/Samples/Echo"),
+        .executableTarget(
+            name: "HTTPProbeFunction", dependencies: ["Runtime", "HTTP"], path: "Sources/Samples/HTTPProbe"),
+
+        // Tests
+        .target(name: "TestSupport", dependencies: ["Runtime"], path: "Tests/TestSupport"),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "EchoFunction"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "CloudTests", dependencies: ["Cloud", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,477 @@
+import CJansson
+
+#if canImport(Glibc)
+// Converting a double to an integer exactly (`Int64(exactly:)`) calls libm, which Glibc links.
+import Glibc
+#endif
+
+/// The `Decoder` behind `JSON.decode`: walks the tree `json_loadb` parsed, without copying it.
+///
+/// One instance serves a whole document: decoding a nested value saves this level's value and
+/// path, points at the child and restores (`unbox`), so nesting allocates nothing. The root
+/// instance owns the tree and frees it in `deinit`; containers and super-decoders hold the
+/// instance (or the root's), so no pointer they keep can outlive the tree.
+final class JSONDecoderImpl: Decoder, SingleValueDecodingContainer {
+    /// The coding path of the value being decoded now; containers remember how deep they sit in it.
+    private(set) var path: [any CodingKey]
+    /// The value being decoded now (borrowed from the tree).
+    private(set) var value: JSONPointer
+    /// The parsed document, owned (+1) by the root decoder.
+    private let root: JSONPointer?
+    /// The root decoder, kept alive by super-decoders.
+    private let owner: JSONDecoderImpl?
+
+    /// Parses `bytes` (flags: any value at the top level, NUL allowed in strings).
+    /// - Throws: `JSONError.syntax` with jansson's message and position.
+    init(parsing bytes: UnsafeRawBufferPointer) throws {
+        var error = json_error_t()
+        var empty: CChar = 0
+        let parsed = withUnsafeMutablePointer(to: &empty) { empty in
+            let text = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) ?? UnsafePointer(empty)
+            return json_loadb(text, bytes.count, cjansson_decode_flags(), &error)
+        }
+        guard let parsed else { throw JSONError.syntax(error) }
+        root = parsed
+        value = parsed
+        path = []
+        owner = nil
+    }
+
+    private init(owner: JSONDecoderImpl, value: JSONPointer, path: [any CodingKey]) {
+        self.owner = owner
+        self.root = nil
+        self.value = value
+        self.path = path
+    }
+
+    deinit {
+        if let root { json_decref(root) }
+    }
+
+    var codingPath: [any CodingKey] { path }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func decodeTopLevel<T: Decodable>(_ type: T.Type) throws -> T {
+        try unbox(value, as: type, base: 0, extra: [], key: nil as JSONIndexKey?)
+    }
+
+    // MARK: Levels
+
+    /// Decodes a `T` from `child`, found at `path[..<base] + extra + [key]`.
+    func unbox<T: Decodable, K: CodingKey>(
+        _ child: JSONPointer, as type: T.Type, base: Int, extra: [any CodingKey], key: K?
+    ) throws -> T {
+        do throws(JSONValueFailure) {
+            if let scalar = try unboxPrimitive(child, as: type) { return scalar }
+        } catch {
+            throw error.at(codingPathString(path, base: base, extra: extra, key: key))
+        }
+        let savedValue = value
+        let savedCount = path.count
+        var savedPath: [any CodingKey]?
+        if savedCount != base {  // a container used outside its own init(from:): rebuild its path
+            savedPath = path
+            path = Array(path.prefix(base))
+        }
+        path += extra
+        if let key { path.append(key) }
+        value = child
+        defer {
+            value = savedValue
+            if let savedPath { path = savedPath } else { path.removeLast(path.count - savedCount) }
+        }
+        return try T(from: self)
+    }
+
+    /// A second decoder for `value`, for `superDecoder()`.
+    func superDecoder(value: JSONPointer, path: [any CodingKey]) -> JSONDecoderImpl {
+        JSONDecoderImpl(owner: owner ?? self, value: value, path: path)
+    }
+
+    /// The error for a container of the wrong JSON type.
+    static func containerMismatch(_ expected: String, found value: JSONPointer, path: String) -> JSONError {
+        if value.pointee.type == JSON_NULL {
+            return .valueNotFound("expected \(expected), found null", path: path)
+        }
+        return .typeMismatch("expected \(expected), found \(janssonKindName(value))", path: path)
+    }
+
+    // MARK: Decoder
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard value.pointee.type == JSON_OBJECT else {
+            throw Self.containerMismatch("object", found: value, path: codingPathString(path))
+        }
+        return KeyedDecodingContainer(
+            JSONKeyedDecodingContainer<Key>(decoder: self, object: value, base: path.count, extra: []))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard value.pointee.type == JSON_ARRAY else {
+            throw Self.containerMismatch("array", found: value, path: codingPathString(path))
+        }
+        return JSONUnkeyedDecodingContainer(decoder: self, array: value, base: path.count, extra: [])
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    // MARK: SingleValueDecodingContainer
+
+    @inline(__always)
+    private func scalar<T>(_ read: (JSONPointer) throws(JSONValueFailure) -> T) throws -> T {
+        do throws(JSONValueFailure) {
+            return try read(value)
+        } catch {
+            throw error.at(codingPathString(path))
+        }
+    }
+
+    func decodeNil() -> Bool { value.pointee.type == JSON_NULL }
+    func decode(_ type: Bool.Type) throws -> Bool { try scalar(unboxBool) }
+    func decode(_ type: String.Type) throws -> String { try scalar(unboxString) }
+    func decode(_ type: Double.Type) throws -> Double { try scalar(unboxDouble) }
+    func decode(_ type: Float.Type) throws -> Float { try scalar(unboxFloat) }
+    func decode(_ type: Int.Type) throws -> Int { try scalar(unboxInteger) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try scalar(unboxInteger) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try scalar(unboxInteger) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try scalar(unboxInteger) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try scalar(unboxInteger) }
+    func decode(_ type: UInt.Type) throws -> UInt { try scalar(unboxInteger) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try scalar(unboxInteger) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try scalar(unboxInteger) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try scalar(unboxInteger) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try scalar(unboxInteger) }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        do throws(JSONValueFailure) {
+            if let scalar = try unboxPrimitive(value, as: type) { return scalar }
+        } catch {
+            throw error.at(codingPathString(path))
+        }
+        return try T(from: self)  // the same level: the value is this level's value
+    }
+}
+
+// MARK: - Scalars
+
+@inline(__always)
+func unboxBool(_ value: JSONPointer) throws(JSONValueFailure) -> Bool {
+    switch value.pointee.type {
+    case JSON_TRUE: return true
+    case JSON_FALSE: return false
+    default: throw .mismatch(expected: Bool.self, found: value)
+    }
+}
+
+@inline(__always)
+func unboxString(_ value: JSONPointer) throws(JSONValueFailure) -> String {
+    guard value.pointee.type == JSON_STRING else { throw .mismatch(expected: String.self, found: value) }
+    return janssonString(value)
+}
+
+/// A `Double` from a JSON real or integer (integers beyond 2^53 round to the nearest double).
+@inline(__always)
+func unboxDouble(_ value: JSONPointer) throws(JSONValueFailure) -> Double {
+    switch value.pointee.type {
+    case JSON_REAL: return json_real_value(value)
+    case JSON_INTEGER: return Double(json_integer_value(value))
+    default: throw .mismatch(expected: Double.self, found: value)
+    }
+}
+
+/// A `Float` from a JSON number, rounded; a number beyond `Float`'s range is a failure.
+@inline(__always)
+func unboxFloat(_ value: JSONPointer) throws(JSONValueFailure) -> Float {
+    switch value.pointee.type {
+    case JSON_REAL:
+        let double = json_real_value(value)
+        let float = Float(double)
+        guard float.isFinite else {
+            throw JSONValueFailure(kind: .dataCorrupted, message: "the number \(double) does not fit in Float")
+        }
+        return float
+    case JSON_INTEGER: return Float(json_integer_value(value))
+    default: throw .mismatch(expected: Float.self, found: value)
+    }
+}
+
+/// An integer of type `I` from a JSON integer in its range, or from an integral JSON real in its range.
+@inline(__always)
+func unboxInteger<I: FixedWidthInteger>(_ value: JSONPointer) throws(JSONValueFailure) -> I {
+    switch value.pointee.type {
+    case JSON_INTEGER:
+        let integer = json_integer_value(value)
+        guard let result = I(exactly: integer) else {
+            throw JSONValueFailure(kind: .dataCorrupted, message: "the number \(integer) does not fit in \(I.self)")
+        }
+        return result
+    case JSON_REAL:
+        let real = json_real_value(value)
+        if let result = I(exactly: real) { return result }
+        let message =
+            real.rounded(.towardZero) == real
+            ? "the number \(real) does not fit in \(I.self)" : "the number \(real) is not an integer, as \(I.self) needs"
+        throw JSONValueFailure(kind: .dataCorrupted, message: message)
+    default:
+        throw .mismatch(expected: I.self, found: value)
+    }
+}
+
+/// A scalar or a `JSONValue` read straight from `value`, or `nil` for any other type, which decodes itself.
+@inline(__always)
+func unboxPrimitive<T: Decodable>(_ value: JSONPointer, as type: T.Type) throws(JSONValueFailure) -> T? {
+    if T.self == String.self { return unsafeBitCast(try unboxString(value), to: T.self) }
+    if T.self == Int.self { return unsafeBitCast(try unboxInteger(value) as Int, to: T.self) }
+    if T.self == Double.self { return unsafeBitCast(try unboxDouble(value), to: T.self) }
+    if T.self == Bool.self { return unsafeBitCast(try unboxBool(value), to: T.self) }
+    if T.self == JSONValue.self { return unsafeBitCast(JSONValue(json: value), to: T.self) }
+    if T.self == Int64.self { return unsafeBitCast(try unboxInteger(value) as Int64, to: T.self) }
+    if T.self == UInt64.self { return unsafeBitCast(try unboxInteger(value) as UInt64, to: T.self) }
+    if T.self == Int32.self { return unsafeBitCast(try unboxInteger(value) as Int32, to: T.self) }
+    if T.self == UInt32.self { return unsafeBitCast(try unboxInteger(value) as UInt32, to: T.self) }
+    if T.self == Int16.self { return unsafeBitCast(try unboxInteger(value) as Int16, to: T.self) }
+    if T.self == UInt16.self { return unsafeBitCast(try unboxInteger(value) as UInt16, to: T.self) }
+    if T.self == Int8.self { return unsafeBitCast(try unboxInteger(value) as Int8, to: T.self) }
+    if T.self == UInt8.self { return unsafeBitCast(try unboxInteger(value) as UInt8, to: T.self) }
+    if T.self == UInt.self { return unsafeBitCast(try unboxInteger(value) as UInt, to: T.self) }
+    if T.self == Float.self { return unsafeBitCast(try unboxFloat(value), to: T.self) }
+    return nil
+}
+
+// MARK: - Containers
+
+/// Reads members of a jansson object by key (a hash lookup per member; no copy of the object).
+struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let decoder: JSONDecoderImpl
+    /// Borrowed from the tree the decoder owns.
+    let object: JSONPointer
+    /// How many keys of the decoder's path lead here, and the keys of nested containers after them.
+    let base: Int
+    let extra: [any CodingKey]
+
+    var codingPath: [any CodingKey] { Array(decoder.path.prefix(base)) + extra }
+
+    var allKeys: [Key] {
+        var keys: [Key] = []
+        keys.reserveCapacity(json_object_size(object))
+        var iterator = json_object_iter(object)
+        while let current = iterator {
+            if let text = json_object_iter_key(current) {
+                let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+                let name = String(
+                    decoding: UnsafeBufferPointer(start: bytes, count: json_object_iter_key_len(current)), as: UTF8.self)
+                if let key = Key(stringValue: name) { keys.append(key) }
+            }
+            iterator = json_object_iter_next(object, current)
+        }
+        return keys
+    }
+
+    @inline(__always)
+    private func member(_ key: some CodingKey) -> JSONPointer? {
+        withJanssonBytes(key.stringValue) { json_object_getn(object, $0, $1) }
+    }
+
+    private func path(_ key: some CodingKey) -> String {
+        codingPathString(decoder.path, base: base, extra: extra, key: key)
+    }
+
+    @inline(__always)
+    private func require(_ key: Key) throws -> JSONPointer {
+        guard let value = member(key) else { throw JSONError.keyNotFound(key.stringValue, path: path(key)) }
+        return value
+    }
+
+    @inline(__always)
+    private func read<T>(_ key: Key, _ read: (JSONPointer) throws(JSONValueFailure) -> T) throws -> T {
+        let value = try require(key)
+        do throws(JSONValueFailure) {
+            return try read(value)
+        } catch {
+            throw error.at(path(key))
+        }
+    }
+
+    /// One lookup for an optional member: absent and `null` are both `nil`.
+    @inline(__always)
+    private func readIfPresent<T>(_ key: Key, _ read: (JSONPointer) throws(JSONValueFailure) -> T) throws -> T? {
+        guard let value = member(key), value.pointee.type != JSON_NULL else { return nil }
+        do throws(JSONValueFailure) {
+            return try read(value)
+        } catch {
+            throw error.at(path(key))
+        }
+    }
+
+    func contains(_ key: Key) -> Bool { member(key) != nil }
+    func decodeNil(forKey key: Key) throws -> Bool { try require(key).pointee.type == JSON_NULL }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try read(key, unboxBool) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try read(key, unboxString) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try read(key, unboxDouble) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try read(key, unboxFloat) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try read(key, unboxInteger) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try read(key, unboxInteger) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try read(key, unboxInteger) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try read(key, unboxInteger) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try read(key, unboxInteger) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try read(key, unboxInteger) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try read(key, unboxInteger) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try read(key, unboxInteger) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try read(key, unboxInteger) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try read(key, unboxInteger) }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try decoder.unbox(try require(key), as: type, base: base, extra: extra, key: key)
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try readIfPresent(key, unboxBool) }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try readIfPresent(key, unboxString) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try readIfPresent(key, unboxDouble) }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try readIfPresent(key, unboxFloat) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try readIfPresent(key, unboxInteger) }
+
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let value = member(key), value.pointee.type != JSON_NULL else { return nil }
+        return try decoder.unbox(value, as: type, base: base, extra: extra, key: key)
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
+        let value = try require(key)
+        guard value.pointee.type == JSON_OBJECT else {
+            throw JSONDecoderImpl.containerMismatch("object", found: value, path: path(key))
+        }
+        return KeyedDecodingContainer(
+            JSONKeyedDecodingContainer<NestedKey>(decoder: decoder, object: value, base: base, extra: extra + [key]))
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        let value = try require(key)
+        guard value.pointee.type == JSON_ARRAY else {
+            throw JSONDecoderImpl.containerMismatch("array", found: value, path: path(key))
+        }
+        return JSONUnkeyedDecodingContainer(decoder: decoder, array: value, base: base, extra: extra + [key])
+    }
+
+    func superDecoder() throws -> any Decoder { superDecoder(key: JSONSuperKey()) }
+    func superDecoder(forKey key: Key) throws -> any Decoder { superDecoder(key: key) }
+
+    /// A decoder for the member `key`; an absent member reads as `null`, as Foundation's does.
+    private func superDecoder(key: some CodingKey) -> any Decoder {
+        decoder.superDecoder(value: member(key) ?? json_null(), path: codingPath + [key])
+    }
+}
+
+/// Reads the elements of a jansson array in order.
+struct JSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
+    let decoder: JSONDecoderImpl
+    /// Borrowed from the tree the decoder owns.
+    let array: JSONPointer
+    let base: Int
+    let extra: [any CodingKey]
+    private let size: Int
+    private(set) var currentIndex = 0
+
+    init(decoder: JSONDecoderImpl, array: JSONPointer, base: Int, extra: [any CodingKey]) {
+        self.decoder = decoder
+        self.array = array
+        self.base = base
+        self.extra = extra
+        self.size = json_array_size(array)
+    }
+
+    var codingPath: [any CodingKey] { Array(decoder.path.prefix(base)) + extra }
+    var count: Int? { size }
+    var isAtEnd: Bool { currentIndex >= size }
+
+    private var path: String { codingPathString(decoder.path, base: base, extra: extra, key: JSONIndexKey(currentIndex)) }
+
+    /// The current element, not yet consumed.
+    private func current(_ expected: @autoclosure () -> String) throws -> JSONPointer {
+        guard !isAtEnd, let value = json_array_get(array, currentIndex) else {
+            throw JSONError.valueNotFound("expected \(expected()), but the array has only \(size) elements", path: path)
+        }
+        return value
+    }
+
+    @inline(__always)
+    private mutating func read<T>(_ read: (JSONPointer) throws(JSONValueFailure) -> T) throws -> T {
+        let value = try current("\(T.self)")
+        do throws(JSONValueFailure) {
+            let result = try read(value)
+            currentIndex += 1
+            return result
+        } catch {
+            throw error.at(path)
+        }
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard try current("null").pointee.type == JSON_NULL else { return false }
+        currentIndex += 1
+        return true
+    }
+
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try read(unboxBool) }
+    mutating func decode(_ type: String.Type) throws -> String { try read(unboxString) }
+    mutating func decode(_ type: Double.Type) throws -> Double { try read(unboxDouble) }
+    mutating func decode(_ type: Float.Type) throws -> Float { try read(unboxFloat) }
+    mutating func decode(_ type: Int.Type) throws -> Int { try read(unboxInteger) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try read(unboxInteger) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try read(unboxInteger) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try read(unboxInteger) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try read(unboxInteger) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try read(unboxInteger) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try read(unboxInteger) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try read(unboxInteger) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try read(unboxInteger) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try read(unboxInteger) }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let value = try current("\(T.self)")
+        let result = try decoder.unbox(value, as: type, base: base, extra: extra, key: JSONIndexKey(currentIndex))
+        currentIndex += 1
+        return result
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
+        let value = try current("object")
+        guard value.pointee.type == JSON_OBJECT else {
+            throw JSONDecoderImpl.containerMismatch("object", found: value, path: path)
+        }
+        let key = JSONIndexKey(currentIndex)
+        currentIndex += 1
+        return KeyedDecodingContainer(
+            JSONKeyedDecodingContainer<NestedKey>(decoder: decoder, object: value, base: base, extra: extra + [key]))
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        let value = try current("array")
+        guard value.pointee.type == JSON_ARRAY else {
+            throw JSONDecoderImpl.containerMismatch("array", found: value, path: path)
+        }
+        let key = JSONIndexKey(currentIndex)
+        currentIndex += 1
+        return JSONUnkeyedDecodingContainer(decoder: decoder, array: value, base: base, extra: extra + [key])
+    }
+
+    mutating func superDecoder() throws -> any Decoder {
+        let value = try current("a value")
+        let key = JSONIndexKey(currentIndex)
+        currentIndex += 1
+        return decoder.superDecoder(value: value, path: codingPath + [key])
+    }
+}

@@ -1,0 +1,403 @@
+import CJansson
+
+/// The `Encoder` behind `JSON.encode`: builds a jansson tree directly, with no tree of its own.
+///
+/// One instance serves a whole document: encoding a nested value saves this level's state, encodes
+/// the child into a fresh slot and restores (`box`), so nesting allocates nothing but jansson's
+/// values. Containers hold a borrowed pointer to their jansson object or array, which its parent
+/// owns; a value becomes owned by its parent the moment it is created or finished, so every value
+/// has exactly one owner. Only `superEncoder()` makes a second instance, writing into its parent.
+final class JSONEncoderImpl: Encoder, SingleValueEncodingContainer {
+    /// Where this level's value goes.
+    enum Target {
+        /// `value` is owned (+1) by this encoder until `box` hands it to the caller.
+        case owned
+        /// `value` is a member of `object` under `key` (a super-encoder): storing replaces it there.
+        case member(object: JSONPointer, key: String)
+        /// `value` is element `index` of `array` (a super-encoder of an unkeyed container).
+        case element(array: JSONPointer, index: Int)
+    }
+
+    /// The coding path of the value being encoded now; containers remember how deep they sit in it.
+    private(set) var path: [any CodingKey]
+    /// This level's value, if any was encoded yet (a super-encoder starts with an empty-object placeholder).
+    private var value: JSONPointer?
+    private var target: Target
+    /// Whether this level's value was handed out (to a container) or encoded; a placeholder is not.
+    private var claimed = false
+    /// The encoder that owns the document, for super-encoders.
+    private let owner: JSONEncoderImpl?
+    /// Values kept alive until the document is done: the root, partial values of failed children, and
+    /// values that containers point into while their parent may still replace them.
+    private var retained: [JSONPointer] = []
+
+    init() {
+        path = []
+        target = .owned
+        owner = nil
+    }
+
+    private init(owner: JSONEncoderImpl, path: [any CodingKey], target: Target, placeholder: JSONPointer) {
+        self.owner = owner
+        self.path = path
+        self.target = target
+        self.value = placeholder
+    }
+
+    deinit {
+        for value in retained { json_decref(value) }
+        if case .owned = target, let value { json_decref(value) }
+    }
+
+    var codingPath: [any CodingKey] { path }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    /// Encodes the document and runs `body` with its root while the tree is alive.
+    func encodeTopLevel<T: Encodable, R>(_ value: T, _ body: (JSONPointer) throws -> R) throws -> R {
+        let root = try box(value, base: 0, extra: [], key: nil as JSONIndexKey?)
+        retained.append(root)
+        return try body(root)
+    }
+
+    // MARK: Levels
+
+    /// Encodes a child at `path[..<base] + extra + [key]` and returns it owned (+1).
+    func box<T: Encodable, K: CodingKey>(
+        _ child: T, base: Int, extra: [any CodingKey], key: K?
+    ) throws -> JSONPointer {
+        do throws(JSONValueFailure) {
+            if let scalar = try boxPrimitive(child) { return scalar }
+        } catch {
+            throw error.at(codingPathString(path, base: base, extra: extra, key: key))
+        }
+        let saved = (value: value, target: target, claimed: claimed, count: path.count)
+        var savedPath: [any CodingKey]?
+        if saved.count != base {  // a container used outside its own encode(to:): rebuild its path
+            savedPath = path
+            path = Array(path.prefix(base))
+        }
+        path += extra
+        if let key { path.append(key) }
+        value = nil
+        target = .owned
+        claimed = false
+        defer {
+            value = saved.value
+            target = saved.target
+            claimed = saved.claimed
+            if let savedPath { path = savedPath } else { path.removeLast(path.count - saved.count) }
+        }
+        do {
+            try child.encode(to: self)
+        } catch {
+            // Containers of the failed child may still point into it: free it with the document.
+            if let partial = value { document.retained.append(partial) }
+            throw error
+        }
+        return value ?? janssonChecked(json_object())
+    }
+
+    /// The encoder that owns the document's leftovers.
+    private var document: JSONEncoderImpl { owner ?? self }
+
+    /// Keeps `value` (borrowed) alive until the document is done, for a container that points into
+    /// it while its parent may still replace it (a member encoded twice under one key).
+    func keepAlive(_ value: JSONPointer) {
+        document.retained.append(cjansson_incref(value))
+    }
+
+    /// Makes `new` (owned, +1) this level's value.
+    private func store(_ new: JSONPointer) {
+        switch target {
+        case .owned:
+            if let old = value { json_decref(old) }  // only an unclaimed value: nothing points into it
+        case .member(let object, let key):
+            _ = withJanssonBytes(key) { json_object_setn_new_nocheck(object, $0, $1, new) }
+            keepAlive(new)
+        case .element(let array, let index):
+            json_array_set_new(array, index, new)
+            keepAlive(new)
+        }
+        value = new
+        claimed = true
+    }
+
+    /// A second encoder writing into `parent`'s member or element, which starts as `{}`.
+    func superEncoder(path: [any CodingKey], target: Target) -> JSONEncoderImpl {
+        let placeholder = janssonChecked(json_object())
+        switch target {
+        case .owned: preconditionFailure("a super-encoder writes into a parent")
+        case .member(let object, let key):
+            _ = withJanssonBytes(key) { json_object_setn_new_nocheck(object, $0, $1, placeholder) }
+        case .element(let array, _):
+            json_array_append_new(array, placeholder)
+        }
+        keepAlive(placeholder)
+        return JSONEncoderImpl(owner: document, path: path, target: target, placeholder: placeholder)
+    }
+
+    // MARK: Encoder
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        let object: JSONPointer
+        if let existing = value, existing.pointee.type == JSON_OBJECT {
+            object = existing  // a subclass and its superclass share one object
+            claimed = true
+        } else {
+            precondition(!claimed, "Keyed container requested at \(codingPathString(path)) after another kind of value")
+            object = janssonChecked(json_object())
+            store(object)
+        }
+        return KeyedEncodingContainer(
+            JSONKeyedEncodingContainer<Key>(encoder: self, object: object, base: path.count, extra: []))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        let array: JSONPointer
+        if claimed, let existing = value, existing.pointee.type == JSON_ARRAY {
+            array = existing
+        } else {
+            precondition(!claimed, "Unkeyed container requested at \(codingPathString(path)) after another kind of value")
+            array = janssonChecked(json_array())
+            store(array)
+        }
+        return JSONUnkeyedEncodingContainer(encoder: self, array: array, base: path.count, extra: [])
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { self }
+
+    // MARK: SingleValueEncodingContainer
+
+    private func encodeScalar(_ make: () throws(JSONValueFailure) -> JSONPointer) throws {
+        precondition(!claimed, "A single value container encoded twice at \(codingPathString(path))")
+        do throws(JSONValueFailure) {
+            store(try make())
+        } catch {
+            throw error.at(codingPathString(path))
+        }
+    }
+
+    func encodeNil() throws { try encodeScalar { json_null() } }
+    func encode(_ value: Bool) throws { try encodeScalar { cjansson_boolean(value ? 1 : 0) } }
+    func encode(_ value: String) throws { try encodeScalar { makeJanssonString(value) } }
+    func encode(_ value: Double) throws { try encodeScalar { () throws(JSONValueFailure) in try boxReal(value) } }
+    func encode(_ value: Float) throws { try encodeScalar { () throws(JSONValueFailure) in try boxReal(Double(value)) } }
+    func encode(_ value: Int) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encode(_ value: Int8) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encode(_ value: Int16) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encode(_ value: Int32) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encode(_ value: Int64) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encode(_ value: UInt) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encode(_ value: UInt8) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encode(_ value: UInt16) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encode(_ value: UInt32) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encode(_ value: UInt64) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+
+    func encode<T: Encodable>(_ value: T) throws {
+        precondition(!claimed, "A single value container encoded twice at \(codingPathString(path))")
+        let scalar: JSONPointer?
+        do throws(JSONValueFailure) {
+            scalar = try boxPrimitive(value)
+        } catch {
+            throw error.at(codingPathString(path))
+        }
+        if let scalar {
+            store(scalar)
+        } else {
+            try value.encode(to: self)  // the same level: its value is this level's value
+        }
+    }
+}
+
+// MARK: - Scalars
+
+/// A jansson integer (+1), or a failure for an unsigned value above `Int64.max`.
+@inline(__always)
+func boxInteger<I: FixedWidthInteger>(_ value: I) throws(JSONValueFailure) -> JSONPointer {
+    guard let integer = Int64(exactly: value) else {
+        throw JSONValueFailure(kind: .invalidValue, message: "\(I.self) \(value) is above the largest JSON integer, \(Int64.max)")
+    }
+    return janssonChecked(json_integer(integer))
+}
+
+/// A jansson real (+1), or a failure for a non-finite value, which JSON cannot write.
+@inline(__always)
+func boxReal(_ value: Double) throws(JSONValueFailure) -> JSONPointer {
+    guard value.isFinite else {
+        throw JSONValueFailure(kind: .invalidValue, message: "\(value) cannot be written as JSON, which has no NaN or infinity")
+    }
+    return janssonChecked(json_real(value))
+}
+
+/// The jansson value (+1) of a scalar or a `JSONValue`, or `nil` for any other type, which encodes itself.
+@inline(__always)
+func boxPrimitive<T: Encodable>(_ value: T) throws(JSONValueFailure) -> JSONPointer? {
+    if T.self == String.self { return makeJanssonString(unsafeBitCast(value, to: String.self)) }
+    if T.self == Int.self { return try boxInteger(unsafeBitCast(value, to: Int.self)) }
+    if T.self == Double.self { return try boxReal(unsafeBitCast(value, to: Double.self)) }
+    if T.self == Bool.self { return cjansson_boolean(unsafeBitCast(value, to: Bool.self) ? 1 : 0) }
+    if T.self == JSONValue.self { return try unsafeBitCast(value, to: JSONValue.self).makeJSON() }
+    if T.self == Int64.self { return try boxInteger(unsafeBitCast(value, to: Int64.self)) }
+    if T.self == UInt64.self { return try boxInteger(unsafeBitCast(value, to: UInt64.self)) }
+    if T.self == Int32.self { return try boxInteger(unsafeBitCast(value, to: Int32.self)) }
+    if T.self == UInt32.self { return try boxInteger(unsafeBitCast(value, to: UInt32.self)) }
+    if T.self == Int16.self { return try boxInteger(unsafeBitCast(value, to: Int16.self)) }
+    if T.self == UInt16.self { return try boxInteger(unsafeBitCast(value, to: UInt16.self)) }
+    if T.self == Int8.self { return try boxInteger(unsafeBitCast(value, to: Int8.self)) }
+    if T.self == UInt8.self { return try boxInteger(unsafeBitCast(value, to: UInt8.self)) }
+    if T.self == UInt.self { return try boxInteger(unsafeBitCast(value, to: UInt.self)) }
+    if T.self == Float.self { return try boxReal(Double(unsafeBitCast(value, to: Float.self))) }
+    return nil
+}
+
+// MARK: - Containers
+
+/// Writes members into a jansson object that its parent owns.
+struct JSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let encoder: JSONEncoderImpl
+    /// Borrowed: owned by the parent value (or the encoder's level).
+    let object: JSONPointer
+    /// How many keys of the encoder's path lead here, and the keys of nested containers after them.
+    let base: Int
+    let extra: [any CodingKey]
+
+    var codingPath: [any CodingKey] { Array(encoder.path.prefix(base)) + extra }
+
+    /// Sets `value` (owned, +1) as the member `key`; the object takes it over.
+    @inline(__always)
+    private func set(_ value: JSONPointer, forKey key: Key) {
+        _ = withJanssonBytes(key.stringValue) { json_object_setn_new_nocheck(object, $0, $1, value) }
+    }
+
+    @inline(__always)
+    private func set(forKey key: Key, _ make: () throws(JSONValueFailure) -> JSONPointer) throws {
+        do throws(JSONValueFailure) {
+            set(try make(), forKey: key)
+        } catch {
+            throw error.at(codingPathString(encoder.path, base: base, extra: extra, key: key))
+        }
+    }
+
+    mutating func encodeNil(forKey key: Key) throws { set(json_null(), forKey: key) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { set(cjansson_boolean(value ? 1 : 0), forKey: key) }
+    mutating func encode(_ value: String, forKey key: Key) throws { set(makeJanssonString(value), forKey: key) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxReal(value) } }
+    mutating func encode(_ value: Float, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxReal(Double(value)) } }
+    mutating func encode(_ value: Int, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        set(try encoder.box(value, base: base, extra: extra, key: key), forKey: key)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
+        let nested: JSONPointer
+        if let existing = withJanssonBytes(key.stringValue, { json_object_getn(object, $0, $1) }),
+            existing.pointee.type == JSON_OBJECT
+        {
+            nested = existing  // asked twice for the same key: keep writing into the first
+        } else {
+            nested = janssonChecked(json_object())
+            set(nested, forKey: key)
+            encoder.keepAlive(nested)
+        }
+        return KeyedEncodingContainer(
+            JSONKeyedEncodingContainer<NestedKey>(encoder: encoder, object: nested, base: base, extra: extra + [key]))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        let nested: JSONPointer
+        if let existing = withJanssonBytes(key.stringValue, { json_object_getn(object, $0, $1) }),
+            existing.pointee.type == JSON_ARRAY
+        {
+            nested = existing
+        } else {
+            nested = janssonChecked(json_array())
+            set(nested, forKey: key)
+            encoder.keepAlive(nested)
+        }
+        return JSONUnkeyedEncodingContainer(encoder: encoder, array: nested, base: base, extra: extra + [key])
+    }
+
+    mutating func superEncoder() -> any Encoder { superEncoder(key: JSONSuperKey()) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder(key: key) }
+
+    private func superEncoder(key: some CodingKey) -> any Encoder {
+        encoder.superEncoder(path: codingPath + [key], target: .member(object: object, key: key.stringValue))
+    }
+}
+
+/// Appends elements to a jansson array that its parent owns.
+struct JSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
+    let encoder: JSONEncoderImpl
+    /// Borrowed: owned by the parent value (or the encoder's level).
+    let array: JSONPointer
+    let base: Int
+    let extra: [any CodingKey]
+
+    var codingPath: [any CodingKey] { Array(encoder.path.prefix(base)) + extra }
+    var count: Int { json_array_size(array) }
+
+    /// Appends `value` (owned, +1); the array takes it over.
+    @inline(__always)
+    private func append(_ value: JSONPointer) { json_array_append_new(array, value) }
+
+    @inline(__always)
+    private func append(_ make: () throws(JSONValueFailure) -> JSONPointer) throws {
+        do throws(JSONValueFailure) {
+            append(try make())
+        } catch {
+            throw error.at(codingPathString(encoder.path, base: base, extra: extra, key: JSONIndexKey(count)))
+        }
+    }
+
+    mutating func encodeNil() throws { append(json_null()) }
+    mutating func encode(_ value: Bool) throws { append(cjansson_boolean(value ? 1 : 0)) }
+    mutating func encode(_ value: String) throws { append(makeJanssonString(value)) }
+    mutating func encode(_ value: Double) throws { try append { () throws(JSONValueFailure) in try boxReal(value) } }
+    mutating func encode(_ value: Float) throws { try append { () throws(JSONValueFailure) in try boxReal(Double(value)) } }
+    mutating func encode(_ value: Int) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Int8) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Int16) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Int32) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Int64) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt8) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt16) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt32) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: UInt64) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        append(try encoder.box(value, base: base, extra: extra, key: JSONIndexKey(count)))
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        let key = JSONIndexKey(count)
+        let nested = janssonChecked(json_object())
+        append(nested)
+        return KeyedEncodingContainer(
+            JSONKeyedEncodingContainer<NestedKey>(encoder: encoder, object: nested, base: base, extra: extra + [key]))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        let key = JSONIndexKey(count)
+        let nested = janssonChecked(json_array())
+        append(nested)
+        return JSONUnkeyedEncodingContainer(encoder: encoder, array: nested, base: base, extra: extra + [key])
+    }
+
+    mutating func superEncoder() -> any Encoder {
+        let index = count
+        return encoder.superEncoder(path: codingPath + [JSONIndexKey(index)], target: .element(array: array, index: index))
+    }
+}

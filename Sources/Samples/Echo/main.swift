@@ -1,0 +1,41 @@
+// The smallest function on the runtime: it answers with the event it was given. Its event can also
+// ask it to fail, sleep, crash or answer with a large body, which the runtime's and the emulator's
+// tests and the benchmarks use. `ECHO_FAIL_INIT=message` makes its set-up fail.
+import Runtime
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct EchoError: Error, CustomStringConvertible {
+    let description: String
+}
+
+struct Echo: LambdaHandler {
+    init() throws {
+        if let message = Environment.get("ECHO_FAIL_INIT") { throw EchoError(description: message) }
+    }
+
+    func handle(_ event: JSONValue, context: LambdaContext) throws -> JSONValue {
+        if let milliseconds = event["sleepMs"]?.int64Value { usleep(UInt32(milliseconds) * 1000) }
+        if let message = event["fail"]?.stringValue { throw EchoError(description: message) }
+        if event["crash"]?.boolValue == true { abort() }
+        if let count = event["bytes"]?.int64Value {
+            return .object(["data": .string(String(repeating: "x", count: Int(count)))])
+        }
+        if event["context"]?.boolValue == true {
+            return .object([
+                "requestId": .string(context.requestID),
+                "deadlineMs": .integer(context.deadline.millisecondsSinceEpoch),
+                "functionArn": .string(context.invokedFunctionARN),
+                "traceId": context.traceID.map(JSONValue.string) ?? .null,
+                "traceEnv": Environment.get("_X_AMZN_TRACE_ID").map(JSONValue.string) ?? .null,
+                "functionName": .string(context.function.name),
+                "memoryMB": .integer(Int64(context.function.memoryMB)),
+            ])
+        }
+        return event
+    }
+}
+
+Lambda.run { try Echo() }

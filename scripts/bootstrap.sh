@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a Debian 12 machine, only where it is missing: the apt packages
+# (build libraries, tools the tests start) and the Python packages of requirements.txt in the
+# project's venv (.venv). Idempotent and quiet when there is nothing to do.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+    # build: the C libraries behind the system-library targets
+    pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev
+    # benchmarks and tests
+    gcc procps
+)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "bootstrap: installing ${missing[*]}"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The project's Python packages, in .venv; reinstalled only when requirements.txt changes.
+if [ ! -x .venv/bin/python ]; then
+    echo "bootstrap: creating .venv"
+    python3 -m venv .venv
+fi
+stamp=.venv/.requirements.sha256
+want=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    if grep -qvE '^\s*(#|$)' requirements.txt; then
+        echo "bootstrap: installing Python packages into .venv"
+        .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+    fi
+    echo "$want" >"$stamp"
+fi
