@@ -33,7 +33,7 @@ bench: bootstrap
 	@$(PHASE) "benchmarks" bench/run.sh
 
 format:
-	swift format --in-place --recursive --parallel Package.swift Sources Tests
+	swift format --in-place --recursive --parallel Package.swift Sources Tests Benchmarks
 
 clean:
 	rm -rf .build .build-*

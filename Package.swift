@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Cloud", targets: ["Cloud"]),
         .executable(name: "echo-function", targets: ["EchoFunction"]),
         .executable(name: "http-probe-function", targets: ["HTTPProbeFunction"]),
+        .executable(name: "dynamodb-probe-function", targets: ["DynamoDBProbeFunction"]),
     ],
     targets: [
         // System libraries: a `[system]` module map plus a shim header of typed wrappers each.
@@ -37,6 +38,8 @@ let package = Package(
         .executableTarget(name: "EchoFunction", dependencies: ["Runtime"], path: "Sources/Samples/Echo"),
         .executableTarget(
             name: "HTTPProbeFunction", dependencies: ["Runtime", "HTTP"], path: "Sources/Samples/HTTPProbe"),
+        .executableTarget(
+            name: "DynamoDBProbeFunction", dependencies: ["Runtime", "Cloud"], path: "Sources/Samples/DynamoDBProbe"),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["Runtime"], path: "Tests/TestSupport"),

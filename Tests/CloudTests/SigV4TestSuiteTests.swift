@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Cloud
 @testable import Runtime
@@ -20,7 +20,9 @@ import TestSupport
         var expires: Int
 
         func expected(_ file: String) throws -> String {
-            try String(contentsOf: SigV4TestSuiteTests.folder.appendingPathComponent(name).appendingPathComponent(file), encoding: .utf8)
+            try String(
+                contentsOf: SigV4TestSuiteTests.folder.appendingPathComponent(name).appendingPathComponent(file),
+                encoding: .utf8)
         }
     }
 
@@ -28,7 +30,10 @@ import TestSupport
 
     static let caseNames: [String] = {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-            .filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).appendingPathComponent("context.json").path) }
+            .filter {
+                FileManager.default.fileExists(
+                    atPath: folder.appendingPathComponent($0).appendingPathComponent("context.json").path)
+            }
             .sorted()
     }()
 
@@ -37,7 +42,8 @@ import TestSupport
     static func load(_ name: String) throws -> Case {
         let dir = folder.appendingPathComponent(name)
         let context = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("context.json"))) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("context.json")))
+                as? [String: Any])
         let raw = try String(contentsOf: dir.appendingPathComponent("request.txt"), encoding: .utf8)
         let (head, body): (Substring, String) = {
             if let range = raw.range(of: "\n\n") { return (raw[..<range.lowerBound], String(raw[range.upperBound...])) }
@@ -63,7 +69,8 @@ import TestSupport
                 sessionToken: credentials["token"] as? String),
             region: context["region"] as! String, service: context["service"] as! String)
         return Case(
-            name: name, request: SignableRequest(method: method, target: target, headers: headers), body: Array(body.utf8),
+            name: name, request: SignableRequest(method: method, target: target, headers: headers),
+            body: Array(body.utf8),
             signer: signer, time: try #require(Timestamp(iso8601: context["timestamp"] as! String)),
             normalize: context["normalize"] as? Bool ?? true, signBody: context["sign_body"] as? Bool ?? false,
             omitSessionToken: context["omit_session_token"] as? Bool ?? false,
@@ -79,8 +86,9 @@ import TestSupport
         let test = try Self.load(name)
         var request = test.request
         let hash = test.signBody ? Digest.sha256Hex(test.body) : SigV4.emptyPayloadHash
-        let result = test.signer.sign(&request, payloadHash: hash, at: test.time, addContentSHA256Header: test.signBody,
-                                      signSessionToken: !test.omitSessionToken, normalizePath: test.normalize)
+        let result = test.signer.sign(
+            &request, payloadHash: hash, at: test.time, addContentSHA256Header: test.signBody,
+            signSessionToken: !test.omitSessionToken, normalizePath: test.normalize)
         #expect(result.canonicalRequest == (try test.expected("header-canonical-request.txt")))
         #expect(result.stringToSign == (try test.expected("header-string-to-sign.txt")))
         #expect(result.signature == (try test.expected("header-signature.txt")))
@@ -94,8 +102,9 @@ import TestSupport
         let test = try Self.load(name)
         // With `sign_body`, the presigned form signs the body's hash too (no header carries it).
         let hash = test.signBody ? Digest.sha256Hex(test.body) : SigV4.emptyPayloadHash
-        let result = test.signer.presign(test.request, expires: test.expires, at: test.time, payloadHash: hash,
-                                         signSessionToken: !test.omitSessionToken, normalizePath: test.normalize)
+        let result = test.signer.presign(
+            test.request, expires: test.expires, at: test.time, payloadHash: hash,
+            signSessionToken: !test.omitSessionToken, normalizePath: test.normalize)
         #expect(result.canonicalRequest == (try test.expected("query-canonical-request.txt")))
         #expect(result.stringToSign == (try test.expected("query-string-to-sign.txt")))
         #expect(result.signature == (try test.expected("query-signature.txt")))

@@ -124,7 +124,9 @@ import Testing
         #expect(message.approximateReceiveCount == 3)
         #expect(message.messageAttributes["stage"]?.stringValue == "fetch")
         let response = SQSBatchResponse(failedMessageIDs: [message.messageId])
-        #expect(try JSON.encodeString(response) == #"{"batchItemFailures":[{"itemIdentifier":"059f36b4-87a3-44ab-83d2-661975830a7d"}]}"#)
+        #expect(
+            try JSON.encodeString(response)
+                == #"{"batchItemFailures":[{"itemIdentifier":"059f36b4-87a3-44ab-83d2-661975830a7d"}]}"#)
     }
 
     @Test func scheduledEventDecodesDetailType() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A real function executable (`echo-function`) started as Lambda starts it, against a scripted
 /// Runtime API: init errors, the loop across invocations, and exit when the API is gone.
@@ -8,7 +8,9 @@ import TestSupport
     func start(_ api: ScriptedRuntimeAPI?, environment: [String: String] = [:]) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = try TestPaths.executable("echo-function")
-        var env = ["AWS_LAMBDA_FUNCTION_NAME": "echo", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256", "PATH": "/usr/bin:/bin"]
+        var env = [
+            "AWS_LAMBDA_FUNCTION_NAME": "echo", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256", "PATH": "/usr/bin:/bin",
+        ]
         if let api { env["AWS_LAMBDA_RUNTIME_API"] = api.endpoint }
         env.merge(environment) { $1 }
         process.environment = env

@@ -1,7 +1,6 @@
 import Foundation
+import Runtime
 import Testing
-
-@testable import Runtime
 
 // MARK: - Fixtures
 
@@ -370,6 +369,46 @@ private func foundationParse(_ bytes: [UInt8]) throws -> Any {
         #expect(try JSON.encodeString(["a": Nothing()]) == #"{"a":{}}"#)
     }
 
+    @Test func containersAnswerAllKeysContainsNilAndCount() throws {
+        struct Probe: Decodable {
+            var keys: [String]
+            var hasA: Bool
+            var hasZ: Bool
+            var bIsNil: Bool
+            var count: Int?
+            var elements: [String]
+
+            private struct AnyKey: CodingKey {
+                var stringValue: String
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+                var intValue: Int? { nil }
+            }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: AnyKey.self)
+                keys = container.allKeys.map(\.stringValue)
+                hasA = container.contains(AnyKey(stringValue: "a"))
+                hasZ = container.contains(AnyKey(stringValue: "z"))
+                bIsNil = try container.decodeNil(forKey: AnyKey(stringValue: "b"))
+                var list = try container.nestedUnkeyedContainer(forKey: AnyKey(stringValue: "list"))
+                count = list.count
+                elements = []
+                while !list.isAtEnd {
+                    elements.append(try list.decodeNil() ? "nil" : String(try list.decode(Int.self)))
+                }
+                let missing = try container.superDecoder(forKey: AnyKey(stringValue: "z"))
+                #expect(try missing.singleValueContainer().decodeNil())
+                #expect(missing.codingPath.map(\.stringValue) == ["z"])
+            }
+        }
+        let probe = try JSON.decode(Probe.self, from: #"{"a":1,"b":null,"list":[1,null,3]}"#)
+        #expect(probe.keys == ["a", "b", "list"])
+        #expect(probe.hasA && !probe.hasZ && probe.bIsNil)
+        #expect(probe.count == 3)
+        #expect(probe.elements == ["1", "nil", "3"])
+    }
+
     @Test func allInputFormsDecodeAlike() throws {
         let text = #"{"id":7,"name":"n","tags":["t"]}"#
         let bytes = Array(text.utf8)
@@ -395,6 +434,10 @@ private func foundationParse(_ bytes: [UInt8]) throws -> Any {
             try JSON.decode(Holder<[String: Double]>.self, from: #"{"n":{"a":1,"b":"x"}}"#)
         }
         #expect(scores.codingPath == "n.b")
+        let items = try #require(throws: JSONError.self) {
+            try JSON.decode([String: [Item]].self, from: #"{"k":[{"id":1,"name":"a","tags":[]},{"id":"2"}]}"#)
+        }
+        #expect(items.codingPath == "k[1].id")
         let matrix = try #require(throws: JSONError.self) { try JSON.decode([[Int]].self, from: #"[[1],[2,true]]"#) }
         #expect(matrix.codingPath == "[1][1]")
         #expect(matrix.message == "expected Int, found bool")
@@ -657,9 +700,10 @@ private func sameValue(_ parsed: Any, _ value: JSONValue) -> Bool {
 
     @Test func randomBytesAndMutationsNeverCrashTheDecoder() throws {
         var rng = SplitMix64(seed: 0xBAD_5EED)
-        let seeds = try (0..<20).map { _ in try JSON.encode(Random.value(&rng, depth: 2)) } + [
-            Array(#"{"a":[1,2.5,"x",true,null,{"b":-0.0}]}"#.utf8)
-        ]
+        let seeds =
+            try (0..<20).map { _ in try JSON.encode(Random.value(&rng, depth: 2)) } + [
+                Array(#"{"a":[1,2.5,"x",true,null,{"b":-0.0}]}"#.utf8)
+            ]
         var decodedCount = 0
         for index in 0..<2000 {
             let input: [UInt8]

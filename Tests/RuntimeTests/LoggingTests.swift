@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Runtime
 
@@ -40,7 +40,8 @@ import TestSupport
 
     @Test func metricsRenderAsEmbeddedMetricFormat() throws {
         let logs = LogCollector()
-        var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("FunctionName", "transcribe")], sink: logs.sink)
+        var metrics = MetricsLogger(
+            namespace: "Transcriptor", dimensions: [("FunctionName", "transcribe")], sink: logs.sink)
         metrics.put("AudioSeconds", 42.5, unit: .seconds)
         metrics.put("JobsCompleted", 1)
         metrics.put("JobsCompleted", 2)
@@ -55,7 +56,8 @@ import TestSupport
         #expect(directive["Namespace"] as? String == "Transcriptor")
         #expect(directive["Dimensions"] as? [[String]] == [["FunctionName"]])
         let definitions = try #require(directive["Metrics"] as? [[String: String]])
-        #expect(definitions == [["Name": "AudioSeconds", "Unit": "Seconds"], ["Name": "JobsCompleted", "Unit": "Count"]])
+        #expect(
+            definitions == [["Name": "AudioSeconds", "Unit": "Seconds"], ["Name": "JobsCompleted", "Unit": "Count"]])
         #expect(line["FunctionName"] as? String == "transcribe")
         #expect(line["AudioSeconds"] as? Double == 42.5)
         #expect(line["JobsCompleted"] as? [Int] == [1, 2])

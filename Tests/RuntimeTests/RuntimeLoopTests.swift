@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Runtime
 
@@ -18,7 +18,9 @@ import TestSupport
     }
 
     /// Serves `limit` invocations of `handler` in process.
-    func serve<H: ByteLambdaHandler>(_ api: ScriptedRuntimeAPI, _ handler: H, limit: Int, logs: LogCollector = LogCollector()) throws {
+    func serve<H: ByteLambdaHandler>(
+        _ api: ScriptedRuntimeAPI, _ handler: H, limit: Int, logs: LogCollector = LogCollector()
+    ) throws {
         var runtime = try LambdaRuntime(handler: handler, endpoint: api.endpoint, logger: logs.logger())
         try runtime.run(limit: limit)
     }
@@ -85,12 +87,17 @@ import TestSupport
     @Test func contextCarriesDeadlineTraceAndIdentityHeaders() throws {
         let deadline = Int64(Date().timeIntervalSince1970 * 1000) + 60_000
         let api = try ScriptedRuntimeAPI([
-            .init(payload: "{}", headers: [
-                ("Lambda-Runtime-Deadline-Ms", String(deadline)),
-                ("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
-                ("Lambda-Runtime-Client-Context", #"{"client":{"app_title":"t"}}"#),
-                ("Lambda-Runtime-Cognito-Identity", #"{"cognitoIdentityId":"id-1"}"#),
-            ]),
+            .init(
+                payload: "{}",
+                headers: [
+                    ("Lambda-Runtime-Deadline-Ms", String(deadline)),
+                    (
+                        "Lambda-Runtime-Trace-Id",
+                        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+                    ),
+                    ("Lambda-Runtime-Client-Context", #"{"client":{"app_title":"t"}}"#),
+                    ("Lambda-Runtime-Cognito-Identity", #"{"cognitoIdentityId":"id-1"}"#),
+                ]),
             .init(payload: "{}"),
         ])
         defer { api.stop() }
@@ -99,7 +106,8 @@ import TestSupport
         let first = try #require(posted.first?.json)
         #expect(first["deadline"] as? Int64 == deadline || (first["deadline"] as? Int).map(Int64.init) == deadline)
         #expect(first["arn"] as? String == "arn:aws:lambda:us-east-1:000000000000:function:test")
-        #expect(first["trace"] as? String == "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
+        #expect(
+            first["trace"] as? String == "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
         #expect(first["traceEnv"] as? String == first["trace"] as? String)
         #expect(first["clientContext"] as? String == #"{"client":{"app_title":"t"}}"#)
         #expect(first["cognito"] as? String == #"{"cognitoIdentityId":"id-1"}"#)
@@ -140,7 +148,8 @@ import TestSupport
     @Test func connectionClosedByTheServerIsReopened() throws {
         // The server drops the connection after every result, as an idle timeout would; the
         // runtime notices on its next request, reconnects once, and goes on.
-        let api = try ScriptedRuntimeAPI((0..<5).map { .init(requestID: "c\($0)", payload: "1") }, dropConnectionAfterResult: true)
+        let api = try ScriptedRuntimeAPI(
+            (0..<5).map { .init(requestID: "c\($0)", payload: "1") }, dropConnectionAfterResult: true)
         defer { api.stop() }
         try serve(api, Sized(), limit: 5)
         let posted = api.waitForPosted(5)

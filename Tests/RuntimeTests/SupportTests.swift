@@ -15,7 +15,8 @@ import Testing
         #expect(Timestamp(iso8601: "1969-12-31T23:59:59.999Z")?.millisecondsSinceEpoch == -1)
         #expect(Timestamp(millisecondsSinceEpoch: -1).iso8601 == "1969-12-31T23:59:59.999Z")
         #expect(Timestamp(iso8601: "2024-02-29T00:00:00Z") != nil)
-        for bad in ["2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-28 16:02", "2026-11-28T16:02:10", "", "x"] {
+        for bad in ["2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-28 16:02", "2026-11-28T16:02:10", "", "x"]
+        {
             #expect(Timestamp(iso8601: bad) == nil, "\(bad) is refused")
         }
         #expect(t.amzDate == "20261128T160210Z")

@@ -45,7 +45,8 @@ public enum TestPaths {
     public static func executable(_ name: String) throws -> URL {
         let url = products.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
-            throw ServerError("\(name) is not built in \(products.path): run `swift build --build-tests` (or `make build`) first")
+            throw ServerError(
+                "\(name) is not built in \(products.path): run `swift build --build-tests` (or `make build`) first")
         }
         return url
     }

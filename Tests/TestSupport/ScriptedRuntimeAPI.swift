@@ -11,7 +11,9 @@ public final class ScriptedRuntimeAPI: @unchecked Sendable {
         public var payload: [UInt8]
         public var headers: [(String, String)]
 
-        public init(requestID: String = UUID().uuidString.lowercased(), payload: String, headers: [(String, String)] = []) {
+        public init(
+            requestID: String = UUID().uuidString.lowercased(), payload: String, headers: [(String, String)] = []
+        ) {
             self.requestID = requestID
             self.payload = Array(payload.utf8)
             self.headers = headers
@@ -104,8 +106,10 @@ public final class ScriptedRuntimeAPI: @unchecked Sendable {
             return .text(404, "{\"errorMessage\":\"no such path\"}")
         }
         condition.lock()
-        posted.append(Posted(kind: kind, requestID: requestID, headers: request.headers, body: request.body,
-                             connection: request.connection))
+        posted.append(
+            Posted(
+                kind: kind, requestID: requestID, headers: request.headers, body: request.body,
+                connection: request.connection))
         condition.broadcast()
         condition.unlock()
         return .text(202, "{\"status\":\"OK\"}", thenClose: dropConnectionAfterResult)

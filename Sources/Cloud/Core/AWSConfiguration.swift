@@ -9,7 +9,9 @@ public struct AWSConfiguration: Sendable {
     /// How many attempts a retryable request gets in all (`AWS_MAX_ATTEMPTS`, default 3).
     public var maxAttempts: Int
 
-    public init(region: String, credentials: AWSCredentials, endpoints: [AWSService: Endpoint] = [:], maxAttempts: Int = 3) {
+    public init(
+        region: String, credentials: AWSCredentials, endpoints: [AWSService: Endpoint] = [:], maxAttempts: Int = 3
+    ) {
         self.region = region
         self.credentials = credentials
         self.endpoints = endpoints
@@ -21,13 +23,16 @@ public struct AWSConfiguration: Sendable {
     /// - Throws: `RuntimeError.missingSetting` for a missing region or credential; `AWSError` for an
     ///   endpoint that is not an http(s) URL.
     public static func fromEnvironment() throws -> AWSConfiguration {
-        guard let region = Environment.get("AWS_REGION") ?? Environment.get("AWS_DEFAULT_REGION"), !region.isEmpty else {
+        guard let region = Environment.get("AWS_REGION") ?? Environment.get("AWS_DEFAULT_REGION"), !region.isEmpty
+        else {
             throw RuntimeError.missingSetting("AWS_REGION")
         }
         var endpoints: [AWSService: Endpoint] = [:]
         let shared = Environment.get("AWS_ENDPOINT_URL").flatMap { $0.isEmpty ? nil : $0 }
         for service in AWSService.allCases {
-            if let url = Environment.get("AWS_ENDPOINT_URL_\(service.environmentSuffix)").flatMap({ $0.isEmpty ? nil : $0 }) ?? shared {
+            if let url = Environment.get("AWS_ENDPOINT_URL_\(service.environmentSuffix)").flatMap({
+                $0.isEmpty ? nil : $0
+            }) ?? shared {
                 endpoints[service] = try Endpoint(url: url)
             }
         }

@@ -14,8 +14,10 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
     /// Extra fields of the error body (DynamoDB's `CancellationReasons`, say), as JSON text.
     public let details: String?
 
-    public init(code: String, message: String, status: Int, requestID: String? = nil,
-                transport: HTTPClientError? = nil, details: String? = nil) {
+    public init(
+        code: String, message: String, status: Int, requestID: String? = nil,
+        transport: HTTPClientError? = nil, details: String? = nil
+    ) {
         self.code = code
         self.message = message
         self.status = status
@@ -42,7 +44,8 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
     }
 
     static let throttlingCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException",
         "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",
         "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
         "EC2ThrottledException", "RequestTimeoutException",

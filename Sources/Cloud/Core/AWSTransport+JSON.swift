@@ -9,15 +9,18 @@ extension AWSTransport {
         let body = try JSON.encode(input)
         let call = AWSCall(
             method: .post, path: "/",
-            headers: [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "\(targetPrefix).\(operation)")],
+            headers: [
+                ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "\(targetPrefix).\(operation)"),
+            ],
             body: .bytes(body), idempotent: idempotent)
         let response = try send(call, errorParser: Self.jsonError)
         guard response.status < 300 else { throw Self.jsonError(response) }
         do {
             return try JSON.decode(Output.self, from: response.body.isEmpty ? Array("{}".utf8) : response.body)
         } catch {
-            throw AWSError.invalidResponse("\(operation) answered with an unexpected body: \(error)", status: response.status,
-                                           requestID: Self.requestID(response))
+            throw AWSError.invalidResponse(
+                "\(operation) answered with an unexpected body: \(error)", status: response.status,
+                requestID: Self.requestID(response))
         }
     }
 
@@ -40,6 +43,7 @@ extension AWSTransport {
             fields["Message"] = nil
             if !fields.isEmpty { details = try? JSON.encodeString(JSONValue.object(fields)) }
         }
-        return AWSError(code: code, message: message, status: response.status, requestID: requestID(response), details: details)
+        return AWSError(
+            code: code, message: message, status: response.status, requestID: requestID(response), details: details)
     }
 }

@@ -2,7 +2,7 @@ import HTTP
 import Runtime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One AWS request, before signing.
@@ -47,7 +47,8 @@ final class AWSTransport {
         self.configuration = configuration
         (self.endpoint, self.isCustomEndpoint) = configuration.endpoint(for: service)
         self.http = try http ?? HTTPClient()
-        self.signer = SigV4(credentials: configuration.credentials, region: configuration.region, service: service.signingName)
+        self.signer = SigV4(
+            credentials: configuration.credentials, region: configuration.region, service: service.signingName)
     }
 
     /// Sends a call, retrying transient failures with exponential backoff and full jitter.
@@ -62,7 +63,8 @@ final class AWSTransport {
                 let response = try sendOnce(call, host: host)
                 guard response.status >= 300 else { return response }
                 let error = errorParser(response)
-                guard attempt < configuration.maxAttempts, error.isThrottling || (call.idempotent && error.isTransient) else {
+                guard attempt < configuration.maxAttempts, error.isThrottling || (call.idempotent && error.isTransient)
+                else {
                     return response
                 }
                 failure = error
@@ -86,10 +88,12 @@ final class AWSTransport {
 
     /// The signed request for a call; also used to build presigned URLs.
     func signable(_ call: AWSCall, host: String?) -> SignableRequest {
-        let query = call.query.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
+        let query = call.query.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(
+            separator: "&")
         var headers = call.headers
         headers.insert(("Host", host ?? endpoint.hostHeader), at: 0)
-        return SignableRequest(method: call.method.rawValue, path: endpoint.basePath + call.path, query: query, headers: headers)
+        return SignableRequest(
+            method: call.method.rawValue, path: endpoint.basePath + call.path, query: query, headers: headers)
     }
 
     private func sendOnce(_ call: AWSCall, host: String?) throws -> HTTPResponse {
@@ -103,10 +107,15 @@ final class AWSTransport {
         }
         if case .bytes(let bytes) = call.body { request.setHeader("Content-Length", String(bytes.count)) }
         signer.sign(&request, payloadHash: payloadHash, at: .now())
-        let url = "\(endpoint.scheme)://\(host ?? endpoint.hostHeader)\(request.path)\(request.query.isEmpty ? "" : "?" + request.query)"
-        let headers = request.headers.filter { $0.name.lowercased() != "host" && $0.name.lowercased() != "content-length" }
-        return try http.execute(HTTPRequest(call.method, url: url, headers: headers, body: call.body, destination: call.destination,
-                                            connectTimeout: .seconds(5), totalTimeout: nil))
+        let url =
+            "\(endpoint.scheme)://\(host ?? endpoint.hostHeader)\(request.path)\(request.query.isEmpty ? "" : "?" + request.query)"
+        let headers = request.headers.filter {
+            $0.name.lowercased() != "host" && $0.name.lowercased() != "content-length"
+        }
+        return try http.execute(
+            HTTPRequest(
+                call.method, url: url, headers: headers, body: call.body, destination: call.destination,
+                connectTimeout: .seconds(5), totalTimeout: nil))
     }
 
     /// Presigns a call for `expires` seconds.

@@ -1,5 +1,5 @@
-import Runtime
 import COpenSSL
+import Runtime
 
 /// One-shot hashes and HMACs through OpenSSL.
 public enum Digest {
@@ -27,8 +27,9 @@ public enum Digest {
         keyBytes.withUnsafeBytes { k in
             dataBytes.withUnsafeBytes { d in
                 _ = out.withUnsafeMutableBufferPointer { o in
-                    HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                         d.count, o.baseAddress, &length)
+                    HMAC(
+                        EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                        d.count, o.baseAddress, &length)
                 }
             }
         }
@@ -36,7 +37,9 @@ public enum Digest {
         return Array(out.prefix(Int(length)))
     }
 
-    public static func hmacSHA256(key: [UInt8], data: String) -> [UInt8] { hmacSHA256(key: key, data: Array(data.utf8)) }
+    public static func hmacSHA256(key: [UInt8], data: String) -> [UInt8] {
+        hmacSHA256(key: key, data: Array(data.utf8))
+    }
 
     private static func oneShot<Bytes: Collection>(_ type: OpaquePointer?, _ bytes: Bytes) -> [UInt8]
     where Bytes.Element == UInt8 {
@@ -91,7 +94,9 @@ where A.Element == UInt8, B.Element == UInt8 {
     let right = Array(b)
     guard left.count == right.count else { return false }
     if left.isEmpty { return true }
-    return left.withUnsafeBytes { l in right.withUnsafeBytes { r in CRYPTO_memcmp(l.baseAddress, r.baseAddress, l.count) == 0 } }
+    return left.withUnsafeBytes { l in
+        right.withUnsafeBytes { r in CRYPTO_memcmp(l.baseAddress, r.baseAddress, l.count) == 0 }
+    }
 }
 
 public func constantTimeEquals(_ a: String, _ b: String) -> Bool { constantTimeEquals(Array(a.utf8), Array(b.utf8)) }

@@ -21,8 +21,10 @@ public indirect enum AttributeValue: Codable, Equatable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
         guard let key = container.allKeys.first, container.allKeys.count == 1 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "An attribute value has exactly one type key"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "An attribute value has exactly one type key"))
         }
         switch key {
         case .S: self = .s(try container.decode(String.self, forKey: key))
@@ -34,13 +36,15 @@ public indirect enum AttributeValue: Codable, Equatable, Sendable {
         case .L: self = .l(try container.decode([AttributeValue].self, forKey: key))
         case .SS: self = .ss(try container.decode([String].self, forKey: key))
         case .NS: self = .ns(try container.decode([String].self, forKey: key))
-        case .BS: self = .bs(try container.decode([String].self, forKey: key).map { try Self.bytes($0, container, key) })
+        case .BS:
+            self = .bs(try container.decode([String].self, forKey: key).map { try Self.bytes($0, container, key) })
         }
     }
 
     private static func bytes(_ text: String, _ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> [UInt8] {
         guard let bytes = Base64.decode(text) else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "Binary value is not base64")
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container, debugDescription: "Binary value is not base64")
         }
         return bytes
     }
@@ -77,7 +81,8 @@ public enum ItemCoder {
     public static func encode<T: Encodable>(_ value: T) throws -> Item {
         let json = try JSON.decode(JSONValue.self, from: JSON.encode(value))
         guard case .object(let fields) = json else {
-            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "An item must encode to an object"))
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: [], debugDescription: "An item must encode to an object"))
         }
         return fields.compactMapValues(attribute)
     }

@@ -4,10 +4,13 @@ extension DynamoDBClient {
     /// One write of a transaction.
     public enum TransactWrite: Encodable, Sendable {
         case put(table: String, item: Item, condition: String? = nil, names: [String: String] = [:], values: Item = [:])
-        case update(table: String, key: Item, update: String, condition: String? = nil, names: [String: String] = [:],
-                    values: Item = [:])
-        case delete(table: String, key: Item, condition: String? = nil, names: [String: String] = [:], values: Item = [:])
-        case conditionCheck(table: String, key: Item, condition: String, names: [String: String] = [:], values: Item = [:])
+        case update(
+            table: String, key: Item, update: String, condition: String? = nil, names: [String: String] = [:],
+            values: Item = [:])
+        case delete(
+            table: String, key: Item, condition: String? = nil, names: [String: String] = [:], values: Item = [:])
+        case conditionCheck(
+            table: String, key: Item, condition: String, names: [String: String] = [:], values: Item = [:])
 
         private struct Operation: Encodable {
             var TableName: String
@@ -27,18 +30,26 @@ extension DynamoDBClient {
             func values(_ v: Item) -> Item? { v.isEmpty ? nil : v }
             switch self {
             case .put(let table, let item, let condition, let n, let v):
-                try container.encode(Operation(TableName: table, Item: item, ConditionExpression: condition,
-                                               ExpressionAttributeNames: names(n), ExpressionAttributeValues: values(v)), forKey: .Put)
+                try container.encode(
+                    Operation(
+                        TableName: table, Item: item, ConditionExpression: condition,
+                        ExpressionAttributeNames: names(n), ExpressionAttributeValues: values(v)), forKey: .Put)
             case .update(let table, let key, let update, let condition, let n, let v):
-                try container.encode(Operation(TableName: table, Key: key, UpdateExpression: update, ConditionExpression: condition,
-                                               ExpressionAttributeNames: names(n), ExpressionAttributeValues: values(v)), forKey: .Update)
+                try container.encode(
+                    Operation(
+                        TableName: table, Key: key, UpdateExpression: update, ConditionExpression: condition,
+                        ExpressionAttributeNames: names(n), ExpressionAttributeValues: values(v)), forKey: .Update)
             case .delete(let table, let key, let condition, let n, let v):
-                try container.encode(Operation(TableName: table, Key: key, ConditionExpression: condition,
-                                               ExpressionAttributeNames: names(n), ExpressionAttributeValues: values(v)), forKey: .Delete)
+                try container.encode(
+                    Operation(
+                        TableName: table, Key: key, ConditionExpression: condition,
+                        ExpressionAttributeNames: names(n), ExpressionAttributeValues: values(v)), forKey: .Delete)
             case .conditionCheck(let table, let key, let condition, let n, let v):
-                try container.encode(Operation(TableName: table, Key: key, ConditionExpression: condition,
-                                               ExpressionAttributeNames: names(n), ExpressionAttributeValues: values(v)),
-                                     forKey: .ConditionCheck)
+                try container.encode(
+                    Operation(
+                        TableName: table, Key: key, ConditionExpression: condition,
+                        ExpressionAttributeNames: names(n), ExpressionAttributeValues: values(v)),
+                    forKey: .ConditionCheck)
             }
         }
     }
@@ -49,8 +60,9 @@ extension DynamoDBClient {
     public func transactWriteItems(_ writes: [TransactWrite], clientRequestToken: String? = nil) throws {
         precondition((1...100).contains(writes.count), "TransactWriteItems takes 1 to 100 writes")
         struct Input: Encodable { var TransactItems: [TransactWrite]; var ClientRequestToken: String? }
-        let _: Empty = try call("TransactWriteItems", Input(TransactItems: writes, ClientRequestToken: clientRequestToken),
-                                idempotent: clientRequestToken != nil)
+        let _: Empty = try call(
+            "TransactWriteItems", Input(TransactItems: writes, ClientRequestToken: clientRequestToken),
+            idempotent: clientRequestToken != nil)
     }
 
     public struct BatchGetResult: Sendable {
@@ -66,9 +78,13 @@ extension DynamoDBClient {
         struct Output: Decodable { var Responses: [String: [Item]]?; var UnprocessedKeys: [String: KeysAndAttributes]? }
         let output: Output = try call(
             "BatchGetItem",
-            Input(RequestItems: keys.mapValues { KeysAndAttributes(Keys: $0, ConsistentRead: consistentRead ? true : nil) }),
+            Input(
+                RequestItems: keys.mapValues {
+                    KeysAndAttributes(Keys: $0, ConsistentRead: consistentRead ? true : nil)
+                }),
             idempotent: true)
-        return BatchGetResult(items: output.Responses ?? [:], unprocessedKeys: (output.UnprocessedKeys ?? [:]).mapValues(\.Keys))
+        return BatchGetResult(
+            items: output.Responses ?? [:], unprocessedKeys: (output.UnprocessedKeys ?? [:]).mapValues(\.Keys))
     }
 
     // MARK: Tables (tests and local set-up; deployments make tables from the template)
@@ -87,7 +103,9 @@ extension DynamoDBClient {
         struct Definition: Encodable { var AttributeName: String; var AttributeType = "S" }
         struct KeyElement: Encodable { var AttributeName: String; var KeyType: String }
         struct IndexProjection: Encodable { var ProjectionType = "ALL" }
-        struct Index: Encodable { var IndexName: String; var KeySchema: [KeyElement]; var Projection = IndexProjection() }
+        struct Index: Encodable {
+            var IndexName: String; var KeySchema: [KeyElement]; var Projection = IndexProjection()
+        }
         struct Input: Encodable {
             var TableName: String
             var AttributeDefinitions: [Definition]
@@ -103,11 +121,14 @@ extension DynamoDBClient {
         for index in indexes.values { attributes.formUnion([index.partitionKey] + (index.sortKey.map { [$0] } ?? [])) }
         let _: JSONValue = try call(
             "CreateTable",
-            Input(TableName: name, AttributeDefinitions: attributes.sorted().map { Definition(AttributeName: $0) },
-                  KeySchema: elements(key),
-                  GlobalSecondaryIndexes: indexes.isEmpty ? nil : indexes.sorted { $0.key < $1.key }.map {
-                      Index(IndexName: $0.key, KeySchema: elements($0.value))
-                  }),
+            Input(
+                TableName: name, AttributeDefinitions: attributes.sorted().map { Definition(AttributeName: $0) },
+                KeySchema: elements(key),
+                GlobalSecondaryIndexes: indexes.isEmpty
+                    ? nil
+                    : indexes.sorted { $0.key < $1.key }.map {
+                        Index(IndexName: $0.key, KeySchema: elements($0.value))
+                    }),
             idempotent: false)
     }
 

@@ -18,8 +18,10 @@ extension S3Client {
     }
 
     /// One page of ListObjectsV2 (up to `maxKeys`, at most 1,000).
-    public func listObjects(bucket: String, prefix: String? = nil, delimiter: String? = nil, maxKeys: Int? = nil,
-                            continuationToken: String? = nil, startAfter: String? = nil) throws -> ListPage {
+    public func listObjects(
+        bucket: String, prefix: String? = nil, delimiter: String? = nil, maxKeys: Int? = nil,
+        continuationToken: String? = nil, startAfter: String? = nil
+    ) throws -> ListPage {
         let (path, host) = address(bucket: bucket)
         var query: [(String, String)] = [("list-type", "2")]
         if let prefix { query.append(("prefix", prefix)) }
@@ -27,12 +29,14 @@ extension S3Client {
         if let maxKeys { query.append(("max-keys", String(maxKeys))) }
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
         if let startAfter { query.append(("start-after", startAfter)) }
-        let response = try send(AWSCall(method: .get, path: path.isEmpty ? "/" : path, query: query, idempotent: true), host: host)
+        let response = try send(
+            AWSCall(method: .get, path: path.isEmpty ? "/" : path, query: query, idempotent: true), host: host)
         let document = try Self.document(response)
         return ListPage(
             objects: document.children("Contents").map {
-                ObjectSummary(key: $0["Key"] ?? "", size: Int64($0["Size"] ?? "") ?? 0, eTag: $0["ETag"] ?? "",
-                              lastModified: $0["LastModified"] ?? "")
+                ObjectSummary(
+                    key: $0["Key"] ?? "", size: Int64($0["Size"] ?? "") ?? 0, eTag: $0["ETag"] ?? "",
+                    lastModified: $0["LastModified"] ?? "")
             },
             commonPrefixes: document.children("CommonPrefixes").compactMap { $0["Prefix"] },
             isTruncated: document["IsTruncated"] == "true",
@@ -62,13 +66,15 @@ extension S3Client {
         precondition(keys.count <= 1000, "DeleteObjects takes at most 1,000 keys")
         if keys.isEmpty { return DeleteResult(deleted: [], errors: []) }
         let (path, host) = address(bucket: bucket)
-        let xml = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>false</Quiet>"
+        let xml =
+            "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>false</Quiet>"
             + keys.map { "<Object><Key>\(XMLElement.escape($0))</Key></Object>" }.joined() + "</Delete>"
         let body = Array(xml.utf8)
         let response = try send(
-            AWSCall(method: .post, path: path.isEmpty ? "/" : path, query: [("delete", "")],
-                    headers: [("Content-Type", "application/xml"), ("Content-MD5", Base64.encode(Digest.md5(body)))],
-                    body: .bytes(body), idempotent: true),
+            AWSCall(
+                method: .post, path: path.isEmpty ? "/" : path, query: [("delete", "")],
+                headers: [("Content-Type", "application/xml"), ("Content-MD5", Base64.encode(Digest.md5(body)))],
+                body: .bytes(body), idempotent: true),
             host: host)
         let document = try Self.document(response)
         return DeleteResult(
@@ -101,23 +107,31 @@ extension S3Client {
     // MARK: Presigned URLs
 
     /// A URL anyone can GET the object with until it expires.
-    public func presignedGetURL(bucket: String, key: String, expires: Int, responseContentType: String? = nil,
-                                at time: Timestamp = .now()) -> String {
+    public func presignedGetURL(
+        bucket: String, key: String, expires: Int, responseContentType: String? = nil,
+        at time: Timestamp = .now()
+    ) -> String {
         let (path, host) = address(bucket: bucket, key: key)
         var query: [(String, String)] = []
         if let responseContentType { query.append(("response-content-type", responseContentType)) }
-        return transport.presign(AWSCall(method: .get, path: path, query: query, idempotent: true), expires: expires, host: host,
-                                 at: time)
+        return transport.presign(
+            AWSCall(method: .get, path: path, query: query, idempotent: true), expires: expires, host: host,
+            at: time)
     }
 
     /// A URL to PUT one object: the upload must send exactly `contentType` and `contentLength`
     /// (both are signed), so it cannot be used for other content.
-    public func presignedPutURL(bucket: String, key: String, expires: Int, contentType: String, contentLength: Int64,
-                                at time: Timestamp = .now()) -> (url: String, headers: [(name: String, value: String)]) {
+    public func presignedPutURL(
+        bucket: String, key: String, expires: Int, contentType: String, contentLength: Int64,
+        at time: Timestamp = .now()
+    ) -> (url: String, headers: [(name: String, value: String)]) {
         let (path, host) = address(bucket: bucket, key: key)
-        let headers: [(name: String, value: String)] = [("Content-Type", contentType), ("Content-Length", String(contentLength))]
-        let url = transport.presign(AWSCall(method: .put, path: path, headers: headers, idempotent: true), expires: expires, host: host,
-                                    at: time)
+        let headers: [(name: String, value: String)] = [
+            ("Content-Type", contentType), ("Content-Length", String(contentLength)),
+        ]
+        let url = transport.presign(
+            AWSCall(method: .put, path: path, headers: headers, idempotent: true), expires: expires, host: host,
+            at: time)
         return (url, headers)
     }
 
@@ -127,8 +141,9 @@ extension S3Client {
         do {
             return try XMLElement.parse(response.body)
         } catch {
-            throw AWSError.invalidResponse("S3 answered with malformed XML: \(error)", status: response.status,
-                                           requestID: response.header("x-amz-request-id"))
+            throw AWSError.invalidResponse(
+                "S3 answered with malformed XML: \(error)", status: response.status,
+                requestID: response.header("x-amz-request-id"))
         }
     }
 
@@ -140,7 +155,8 @@ extension S3Client {
         let document = document ?? (try? XMLElement.parse(response.body))
         let requestID = document?["RequestId"] ?? response.header("x-amz-request-id")
         if let code = document?["Code"] {
-            return AWSError(code: code, message: document?["Message"] ?? code, status: response.status, requestID: requestID)
+            return AWSError(
+                code: code, message: document?["Message"] ?? code, status: response.status, requestID: requestID)
         }
         let code: String
         switch response.status {
@@ -154,6 +170,7 @@ extension S3Client {
         case 503: code = "SlowDown"
         default: code = "HTTP\(response.status)"
         }
-        return AWSError(code: code, message: "S3 answered \(response.status)", status: response.status, requestID: requestID)
+        return AWSError(
+            code: code, message: "S3 answered \(response.status)", status: response.status, requestID: requestID)
     }
 }

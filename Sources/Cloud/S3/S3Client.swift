@@ -43,29 +43,39 @@ public final class S3Client {
     ///   - ifMatch: only if the current object's ETag is this, else `PreconditionFailed`.
     /// - Returns: the new object's ETag.
     @discardableResult
-    public func putObject(bucket: String, key: String, body: HTTPBody, contentType: String? = nil, ifNoneMatch: Bool = false,
-                          ifMatch: String? = nil, metadata: [String: String] = [:]) throws -> String {
+    public func putObject(
+        bucket: String, key: String, body: HTTPBody, contentType: String? = nil, ifNoneMatch: Bool = false,
+        ifMatch: String? = nil, metadata: [String: String] = [:]
+    ) throws -> String {
         let (path, host) = address(bucket: bucket, key: key)
         var headers: [(name: String, value: String)] = []
         if let contentType { headers.append(("Content-Type", contentType)) }
         if ifNoneMatch { headers.append(("If-None-Match", "*")) }
         if let ifMatch { headers.append(("If-Match", ifMatch)) }
-        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) { headers.append(("x-amz-meta-\(name.lowercased())", value)) }
+        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            headers.append(("x-amz-meta-\(name.lowercased())", value))
+        }
         if case .none = body { headers.append(("Content-Length", "0")) }
-        let response = try send(AWSCall(method: .put, path: path, headers: headers, body: body, idempotent: true), host: host)
+        let response = try send(
+            AWSCall(method: .put, path: path, headers: headers, body: body, idempotent: true), host: host)
         return response.header("ETag") ?? ""
     }
 
-    public func putObject(bucket: String, key: String, bytes: [UInt8], contentType: String? = nil, ifNoneMatch: Bool = false,
-                          ifMatch: String? = nil) throws -> String {
-        try putObject(bucket: bucket, key: key, body: .bytes(bytes), contentType: contentType, ifNoneMatch: ifNoneMatch,
-                      ifMatch: ifMatch)
+    public func putObject(
+        bucket: String, key: String, bytes: [UInt8], contentType: String? = nil, ifNoneMatch: Bool = false,
+        ifMatch: String? = nil
+    ) throws -> String {
+        try putObject(
+            bucket: bucket, key: key, body: .bytes(bytes), contentType: contentType, ifNoneMatch: ifNoneMatch,
+            ifMatch: ifMatch)
     }
 
     /// Copies an object within S3 (no bytes pass through this process).
     @discardableResult
-    public func copyObject(from sourceBucket: String, key sourceKey: String, to bucket: String, key: String,
-                           ifNoneMatch: Bool = false) throws -> String {
+    public func copyObject(
+        from sourceBucket: String, key sourceKey: String, to bucket: String, key: String,
+        ifNoneMatch: Bool = false
+    ) throws -> String {
         let (path, host) = address(bucket: bucket, key: key)
         var headers: [(name: String, value: String)] = [
             ("x-amz-copy-source", "/\(sourceBucket)/\(PercentEncoding.encode(sourceKey, keepSlash: true))"),
@@ -82,7 +92,9 @@ public final class S3Client {
     // MARK: Reading
 
     /// Reads an object into memory (small objects: transcripts, JSON).
-    public func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil, limit: Int = 64 << 20) throws
+    public func getObject(
+        bucket: String, key: String, range: ClosedRange<Int64>? = nil, limit: Int = 64 << 20
+    ) throws
         -> (info: ObjectInfo, body: [UInt8])
     {
         let response = try get(bucket: bucket, key: key, range: range, destination: .memory(limit: limit))
@@ -91,17 +103,22 @@ public final class S3Client {
 
     /// Streams an object into a file (media: never whole in memory).
     @discardableResult
-    public func getObject(bucket: String, key: String, toFile path: String, range: ClosedRange<Int64>? = nil) throws -> ObjectInfo {
+    public func getObject(
+        bucket: String, key: String, toFile path: String, range: ClosedRange<Int64>? = nil
+    ) throws -> ObjectInfo {
         Self.info(try get(bucket: bucket, key: key, range: range, destination: .file(path: path)))
     }
 
-    private func get(bucket: String, key: String, range: ClosedRange<Int64>?, destination: ResponseBodyDestination) throws
+    private func get(
+        bucket: String, key: String, range: ClosedRange<Int64>?, destination: ResponseBodyDestination
+    ) throws
         -> HTTPResponse
     {
         let (path, host) = address(bucket: bucket, key: key)
         var headers: [(name: String, value: String)] = []
         if let range { headers.append(("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
-        return try send(AWSCall(method: .get, path: path, headers: headers, destination: destination, idempotent: true), host: host)
+        return try send(
+            AWSCall(method: .get, path: path, headers: headers, destination: destination, idempotent: true), host: host)
     }
 
     /// An object's metadata. - Throws: `AWSError` with code `NoSuchKey` when there is none.
@@ -125,10 +142,12 @@ public final class S3Client {
         for (name, value) in response.headers where name.lowercased().hasPrefix("x-amz-meta-") {
             metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
         }
-        let size = response.header("Content-Range").flatMap { $0.split(separator: "/").last.flatMap { Int64($0) } }
+        let size =
+            response.header("Content-Range").flatMap { $0.split(separator: "/").last.flatMap { Int64($0) } }
             ?? response.header("Content-Length").flatMap(Int64.init) ?? Int64(response.body.count)
-        return ObjectInfo(eTag: response.header("ETag") ?? "", size: size, contentType: response.header("Content-Type"),
-                          lastModified: response.header("Last-Modified"), metadata: metadata)
+        return ObjectInfo(
+            eTag: response.header("ETag") ?? "", size: size, contentType: response.header("Content-Type"),
+            lastModified: response.header("Last-Modified"), metadata: metadata)
     }
 
     // MARK: Buckets (tests and local set-up; deployments make the bucket from the template)
@@ -137,10 +156,15 @@ public final class S3Client {
         let (path, host) = address(bucket: bucket)
         var body: HTTPBody = .none
         if transport.configuration.region != "us-east-1" {
-            body = .bytes(Array("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(transport.configuration.region)</LocationConstraint></CreateBucketConfiguration>".utf8))
+            body = .bytes(
+                Array(
+                    "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(transport.configuration.region)</LocationConstraint></CreateBucketConfiguration>"
+                        .utf8))
         }
-        _ = try send(AWSCall(method: .put, path: path, headers: body.isEmpty ? [("Content-Length", "0")] : [], body: body,
-                             idempotent: true), host: host)
+        _ = try send(
+            AWSCall(
+                method: .put, path: path, headers: body.isEmpty ? [("Content-Length", "0")] : [], body: body,
+                idempotent: true), host: host)
     }
 
     public func deleteBucket(_ bucket: String) throws {

@@ -48,7 +48,8 @@ public struct XMLElement: Sendable, Equatable {
 
     /// The element as XML text (no declaration).
     public var xml: String {
-        let attributeText = attributes.sorted { $0.key < $1.key }.map { " \($0.key)=\"\(Self.escape($0.value))\"" }.joined()
+        let attributeText = attributes.sorted { $0.key < $1.key }.map { " \($0.key)=\"\(Self.escape($0.value))\"" }
+            .joined()
         if children.isEmpty && text.isEmpty { return "<\(name)\(attributeText)/>" }
         return "<\(name)\(attributeText)>\(Self.escape(text))\(children.map(\.xml).joined())</\(name)>"
     }
@@ -88,9 +89,15 @@ private struct XMLParser {
     mutating func skipMisc() throws {
         while true {
             skipWhitespace()
-            if peek("<?") { try skip(until: "?>") } else if peek("<!--") { try skip(until: "-->") } else if peek("<!DOCTYPE") {
+            if peek("<?") {
+                try skip(until: "?>")
+            } else if peek("<!--") {
+                try skip(until: "-->")
+            } else if peek("<!DOCTYPE") {
                 try skip(until: ">")
-            } else { return }
+            } else {
+                return
+            }
         }
     }
 
@@ -106,13 +113,17 @@ private struct XMLParser {
 
     mutating func name() throws -> String {
         let start = index
-        while index < bytes.count, !([0x20, 0x09, 0x0a, 0x0d, UInt8(ascii: ">"), UInt8(ascii: "/"), UInt8(ascii: "=")].contains(bytes[index])) {
+        while index < bytes.count,
+            !([0x20, 0x09, 0x0a, 0x0d, UInt8(ascii: ">"), UInt8(ascii: "/"), UInt8(ascii: "=")].contains(bytes[index]))
+        {
             index += 1
         }
         guard index > start else { throw fail("expected a name") }
         let full = String(decoding: bytes[start..<index], as: UTF8.self)
         // Namespace prefixes are dropped: S3's documents use one fixed namespace.
-        if let colon = full.lastIndex(of: ":"), !full.hasPrefix("xmlns") { return String(full[full.index(after: colon)...]) }
+        if let colon = full.lastIndex(of: ":"), !full.hasPrefix("xmlns") {
+            return String(full[full.index(after: colon)...])
+        }
         return full
     }
 
@@ -135,7 +146,9 @@ private struct XMLParser {
             }
             let attribute = try name()
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { throw fail("expected = after \(attribute)") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else {
+                throw fail("expected = after \(attribute)")
+            }
             index += 1
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") else {
@@ -212,7 +225,9 @@ private struct XMLParser {
                 } else {
                     scalarValue = nil
                 }
-                guard let value = scalarValue, let scalar = Unicode.Scalar(value) else { throw fail("unknown entity &\(entity);") }
+                guard let value = scalarValue, let scalar = Unicode.Scalar(value) else {
+                    throw fail("unknown entity &\(entity);")
+                }
                 out += Array(String(Character(scalar)).utf8)
             }
             i = semicolon + 1

@@ -17,7 +17,9 @@ public final class SESClient {
         public var html: String?
         public var replyTo: [String]
 
-        public init(from: String, to: [String], subject: String, text: String, html: String? = nil, replyTo: [String] = []) {
+        public init(
+            from: String, to: [String], subject: String, text: String, html: String? = nil, replyTo: [String] = []
+        ) {
             self.from = from
             self.to = to
             self.subject = subject
@@ -46,17 +48,31 @@ public final class SESClient {
         let input = Input(
             FromEmailAddress: email.from, Destination: Destination(ToAddresses: email.to),
             ReplyToAddresses: email.replyTo.isEmpty ? nil : email.replyTo,
-            Content: EmailContent(Simple: Simple(Subject: Content(Data: email.subject),
-                                                 Body: Body(Text: Content(Data: email.text), Html: email.html.map { Content(Data: $0) }))))
-        let call = AWSCall(method: .post, path: "/v2/email/outbound-emails", headers: [("Content-Type", "application/json")],
-                           body: .bytes(try JSON.encode(input)), idempotent: false)
+            Content: EmailContent(
+                Simple: Simple(
+                    Subject: Content(Data: email.subject),
+                    Body: Body(Text: Content(Data: email.text), Html: email.html.map { Content(Data: $0) }))))
+        let call = AWSCall(
+            method: .post, path: "/v2/email/outbound-emails", headers: [("Content-Type", "application/json")],
+            body: .bytes(try JSON.encode(input)), idempotent: false)
         let response = try transport.send(call, errorParser: AWSTransport.jsonError)
         guard response.status < 300 else { throw AWSTransport.jsonError(response) }
         do {
             return try JSON.decode(Output.self, from: response.body).MessageId
         } catch {
-            throw AWSError.invalidResponse("SendEmail answered with an unexpected body", status: response.status,
-                                           requestID: AWSTransport.requestID(response))
+            throw AWSError.invalidResponse(
+                "SendEmail answered with an unexpected body", status: response.status,
+                requestID: AWSTransport.requestID(response))
         }
+    }
+
+    /// Starts verification of a sender address or domain (in the sandbox, recipients too).
+    public func createEmailIdentity(_ identity: String) throws {
+        struct Input: Encodable { var EmailIdentity: String }
+        let call = AWSCall(
+            method: .post, path: "/v2/email/identities", headers: [("Content-Type", "application/json")],
+            body: .bytes(try JSON.encode(Input(EmailIdentity: identity))), idempotent: false)
+        let response = try transport.send(call, errorParser: AWSTransport.jsonError)
+        guard response.status < 300 else { throw AWSTransport.jsonError(response) }
     }
 }

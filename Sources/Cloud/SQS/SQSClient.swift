@@ -11,7 +11,9 @@ public final class SQSClient {
         transport = try AWSTransport(service: .sqs, configuration: configuration, http: http)
     }
 
-    private func call<Input: Encodable, Output: Decodable>(_ operation: String, _ input: Input, idempotent: Bool) throws -> Output {
+    private func call<Input: Encodable, Output: Decodable>(
+        _ operation: String, _ input: Input, idempotent: Bool
+    ) throws -> Output {
         try transport.jsonCall(targetPrefix: "AmazonSQS", operation: operation, input: input, idempotent: idempotent)
     }
 
@@ -41,7 +43,8 @@ public final class SQSClient {
     public func getQueueAttributes(url: String, names: [String] = ["All"]) throws -> [String: String] {
         struct Input: Encodable { var QueueUrl: String; var AttributeNames: [String] }
         struct Output: Decodable { var Attributes: [String: String]? }
-        let output: Output = try call("GetQueueAttributes", Input(QueueUrl: url, AttributeNames: names), idempotent: true)
+        let output: Output = try call(
+            "GetQueueAttributes", Input(QueueUrl: url, AttributeNames: names), idempotent: true)
         return output.Attributes ?? [:]
     }
 
@@ -53,16 +56,21 @@ public final class SQSClient {
         enum CodingKeys: String, CodingKey { case messageID = "MessageId", md5OfMessageBody = "MD5OfMessageBody" }
     }
 
-    public func sendMessage(queueURL: String, body: String, delaySeconds: Int? = nil,
-                            attributes: [String: MessageAttributeValue] = [:]) throws -> SentMessage {
+    public func sendMessage(
+        queueURL: String, body: String, delaySeconds: Int? = nil,
+        attributes: [String: MessageAttributeValue] = [:]
+    ) throws -> SentMessage {
         struct Input: Encodable {
             var QueueUrl: String
             var MessageBody: String
             var DelaySeconds: Int?
             var MessageAttributes: [String: MessageAttributeValue]?
         }
-        return try call("SendMessage", Input(QueueUrl: queueURL, MessageBody: body, DelaySeconds: delaySeconds,
-                                             MessageAttributes: attributes.isEmpty ? nil : attributes), idempotent: false)
+        return try call(
+            "SendMessage",
+            Input(
+                QueueUrl: queueURL, MessageBody: body, DelaySeconds: delaySeconds,
+                MessageAttributes: attributes.isEmpty ? nil : attributes), idempotent: false)
     }
 
     public struct BatchEntry: Encodable, Sendable {
@@ -88,7 +96,22 @@ public final class SQSClient {
             public var senderFault: Bool
             public var code: String
             public var message: String?
-            enum CodingKeys: String, CodingKey { case id = "Id", senderFault = "SenderFault", code = "Code", message = "Message" }
+            enum CodingKeys: String, CodingKey {
+                case id = "Id", senderFault = "SenderFault", code = "Code", message = "Message"
+            }
+
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                id = try container.decode(String.self, forKey: .id)
+                code = try container.decode(String.self, forKey: .code)
+                message = try container.decodeIfPresent(String.self, forKey: .message)
+                // AWS sends a boolean; moto 5.2 sends the string "true".
+                if let flag = try? container.decode(Bool.self, forKey: .senderFault) {
+                    senderFault = flag
+                } else {
+                    senderFault = try container.decode(String.self, forKey: .senderFault) == "true"
+                }
+            }
         }
         public var successful: [Success]
         public var failed: [Failure]
@@ -127,15 +150,18 @@ public final class SQSClient {
             body = try container.decode(String.self, forKey: .body)
             md5OfBody = try container.decode(String.self, forKey: .md5OfBody)
             attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
-            messageAttributes = try container.decodeIfPresent([String: MessageAttributeValue].self, forKey: .messageAttributes) ?? [:]
+            messageAttributes =
+                try container.decodeIfPresent([String: MessageAttributeValue].self, forKey: .messageAttributes) ?? [:]
         }
 
         public var receiveCount: Int { attributes["ApproximateReceiveCount"].flatMap(Int.init) ?? 0 }
     }
 
     /// Receives up to `maxMessages` (1–10), waiting up to `waitSeconds` (0–20) for one to arrive.
-    public func receiveMessages(queueURL: String, maxMessages: Int = 1, waitSeconds: Int = 0,
-                                visibilityTimeout: Int? = nil) throws -> [Message] {
+    public func receiveMessages(
+        queueURL: String, maxMessages: Int = 1, waitSeconds: Int = 0,
+        visibilityTimeout: Int? = nil
+    ) throws -> [Message] {
         struct Input: Encodable {
             var QueueUrl: String
             var MaxNumberOfMessages: Int
@@ -148,20 +174,24 @@ public final class SQSClient {
         struct Output: Decodable { var Messages: [Message]? }
         let output: Output = try call(
             "ReceiveMessage",
-            Input(QueueUrl: queueURL, MaxNumberOfMessages: maxMessages, WaitTimeSeconds: waitSeconds, VisibilityTimeout: visibilityTimeout),
+            Input(
+                QueueUrl: queueURL, MaxNumberOfMessages: maxMessages, WaitTimeSeconds: waitSeconds,
+                VisibilityTimeout: visibilityTimeout),
             idempotent: true)
         return output.Messages ?? []
     }
 
     public func deleteMessage(queueURL: String, receiptHandle: String) throws {
         struct Input: Encodable { var QueueUrl: String; var ReceiptHandle: String }
-        let _: Empty = try call("DeleteMessage", Input(QueueUrl: queueURL, ReceiptHandle: receiptHandle), idempotent: true)
+        let _: Empty = try call(
+            "DeleteMessage", Input(QueueUrl: queueURL, ReceiptHandle: receiptHandle), idempotent: true)
     }
 
     public func changeMessageVisibility(queueURL: String, receiptHandle: String, timeout: Int) throws {
         struct Input: Encodable { var QueueUrl: String; var ReceiptHandle: String; var VisibilityTimeout: Int }
-        let _: Empty = try call("ChangeMessageVisibility",
-                                Input(QueueUrl: queueURL, ReceiptHandle: receiptHandle, VisibilityTimeout: timeout), idempotent: true)
+        let _: Empty = try call(
+            "ChangeMessageVisibility",
+            Input(QueueUrl: queueURL, ReceiptHandle: receiptHandle, VisibilityTimeout: timeout), idempotent: true)
     }
 }
 
@@ -176,7 +206,9 @@ public struct MessageAttributeValue: Codable, Sendable, Equatable {
         stringValue = string
     }
 
-    enum CodingKeys: String, CodingKey { case dataType = "DataType", stringValue = "StringValue", binaryValue = "BinaryValue" }
+    enum CodingKeys: String, CodingKey {
+        case dataType = "DataType", stringValue = "StringValue", binaryValue = "BinaryValue"
+    }
 }
 
 /// An operation's empty output.

@@ -18,21 +18,25 @@ extension SigV4 {
     ///   - payloadHash: hex SHA-256 of the body, or `SigV4.unsignedPayload`.
     ///   - addContentSHA256Header: adds `x-amz-content-sha256: <payloadHash>` (S3 requires it).
     @discardableResult
-    public func sign(_ request: inout SignableRequest, payloadHash: String, at time: Timestamp,
-                     addContentSHA256Header: Bool? = nil, signSessionToken: Bool = true, normalizePath: Bool? = nil)
+    public func sign(
+        _ request: inout SignableRequest, payloadHash: String, at time: Timestamp,
+        addContentSHA256Header: Bool? = nil, signSessionToken: Bool = true, normalizePath: Bool? = nil
+    )
         -> Signature
     {
         request.setHeader("X-Amz-Date", time.amzDate)
         if let token = credentials.sessionToken { request.setHeader("X-Amz-Security-Token", token) }
         if addContentSHA256Header ?? isS3 { request.setHeader("x-amz-content-sha256", payloadHash) }
         let names = Self.headerNamesToSign(request, excluding: signSessionToken ? [] : ["x-amz-security-token"])
-        let (canonical, signedHeaders) = canonicalRequest(request, signedHeaderNames: names, payloadHash: payloadHash,
-                                                          normalizePath: normalizePath)
+        let (canonical, signedHeaders) = canonicalRequest(
+            request, signedHeaderNames: names, payloadHash: payloadHash,
+            normalizePath: normalizePath)
         let toSign = stringToSign(canonicalRequest: canonical, at: time)
         let signature = signature(stringToSign: toSign, at: time)
         request.setHeader(
             "Authorization",
-            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope(day: time.amzDay)), SignedHeaders=\(signedHeaders), Signature=\(signature)")
+            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope(day: time.amzDay)), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        )
         return Signature(canonicalRequest: canonical, stringToSign: toSign, signature: signature, query: nil)
     }
 
@@ -41,17 +45,23 @@ extension SigV4 {
     /// signed (with `host` always among them), so a client must send exactly those values: a
     /// presigned upload that signs `content-type` and `content-length` accepts only a body of that
     /// type and length.
-    public func presignedQuery(_ request: SignableRequest, expires: Int, at time: Timestamp,
-                               payloadHash: String = SigV4.unsignedPayload, signSessionToken: Bool = true,
-                               normalizePath: Bool? = nil) -> String {
-        presign(request, expires: expires, at: time, payloadHash: payloadHash, signSessionToken: signSessionToken,
-                normalizePath: normalizePath).query!
+    public func presignedQuery(
+        _ request: SignableRequest, expires: Int, at time: Timestamp,
+        payloadHash: String = SigV4.unsignedPayload, signSessionToken: Bool = true,
+        normalizePath: Bool? = nil
+    ) -> String {
+        presign(
+            request, expires: expires, at: time, payloadHash: payloadHash, signSessionToken: signSessionToken,
+            normalizePath: normalizePath
+        ).query!
     }
 
     /// `presignedQuery` with the intermediate values.
-    public func presign(_ request: SignableRequest, expires: Int, at time: Timestamp,
-                        payloadHash: String = SigV4.unsignedPayload, signSessionToken: Bool = true,
-                        normalizePath: Bool? = nil) -> Signature {
+    public func presign(
+        _ request: SignableRequest, expires: Int, at time: Timestamp,
+        payloadHash: String = SigV4.unsignedPayload, signSessionToken: Bool = true,
+        normalizePath: Bool? = nil
+    ) -> Signature {
         precondition((1...604_800).contains(expires), "presigned URLs last 1 second to 7 days")
         var names = Self.headerNamesToSign(request)
         names.insert("host")
@@ -66,9 +76,13 @@ extension SigV4 {
         if let token = credentials.sessionToken, signSessionToken { parameters.append(("X-Amz-Security-Token", token)) }
         var signable = request
         let own = request.query.isEmpty ? "" : request.query + "&"
-        signable.query = own + parameters.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
-        let (canonical, _) = canonicalRequest(signable, signedHeaderNames: names, payloadHash: payloadHash,
-                                              normalizePath: normalizePath)
+        signable.query =
+            own
+            + parameters.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(
+                separator: "&")
+        let (canonical, _) = canonicalRequest(
+            signable, signedHeaderNames: names, payloadHash: payloadHash,
+            normalizePath: normalizePath)
         let toSign = stringToSign(canonicalRequest: canonical, at: time)
         let signature = signature(stringToSign: toSign, at: time)
         var query = signable.query + "&X-Amz-Signature=\(signature)"

@@ -9,8 +9,10 @@ public struct SigV4: Sendable {
     public static let unsignedPayload = "UNSIGNED-PAYLOAD"
     public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     /// Headers SigV4 never signs, as the AWS SDKs leave them out (proxies may change them).
-    static let unsignedHeaders: Set<String> = ["authorization", "user-agent", "expect", "x-amzn-trace-id", "connection",
-                                               "transfer-encoding"]
+    static let unsignedHeaders: Set<String> = [
+        "authorization", "user-agent", "expect", "x-amzn-trace-id", "connection",
+        "transfer-encoding",
+    ]
 
     public var credentials: AWSCredentials
     public var region: String
@@ -65,7 +67,9 @@ public struct SigV4: Sendable {
 
     /// `name:value` lines for the signed headers (lowercased, sorted; values trimmed, inner runs of
     /// spaces folded, repeated headers joined with commas in order), and the `;`-joined names.
-    static func canonicalHeaders(_ headers: [(name: String, value: String)], signing names: Set<String>) -> (String, String) {
+    static func canonicalHeaders(
+        _ headers: [(name: String, value: String)], signing names: Set<String>
+    ) -> (String, String) {
         var values: [String: [String]] = [:]
         for (name, value) in headers {
             let lowered = name.lowercased()
@@ -97,8 +101,10 @@ public struct SigV4: Sendable {
         Set(request.headers.map { $0.name.lowercased() }).subtracting(unsignedHeaders).subtracting(excluding)
     }
 
-    public func canonicalRequest(_ request: SignableRequest, signedHeaderNames: Set<String>, payloadHash: String,
-                                 normalizePath: Bool? = nil) -> (canonical: String, signedHeaders: String) {
+    public func canonicalRequest(
+        _ request: SignableRequest, signedHeaderNames: Set<String>, payloadHash: String,
+        normalizePath: Bool? = nil
+    ) -> (canonical: String, signedHeaders: String) {
         let (headerLines, signed) = Self.canonicalHeaders(request.headers, signing: signedHeaderNames)
         let canonical = [
             request.method,
@@ -112,7 +118,8 @@ public struct SigV4: Sendable {
     }
 
     public func stringToSign(canonicalRequest: String, at time: Timestamp) -> String {
-        [Self.algorithm, time.amzDate, scope(day: time.amzDay), Digest.sha256Hex(canonicalRequest)].joined(separator: "\n")
+        [Self.algorithm, time.amzDate, scope(day: time.amzDay), Digest.sha256Hex(canonicalRequest)].joined(
+            separator: "\n")
     }
 
     public func signingKey(day: String) -> [UInt8] {

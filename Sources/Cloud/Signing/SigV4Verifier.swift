@@ -24,7 +24,9 @@ public struct SigV4Verifier: Sendable {
     /// - Parameter payloadHash: the hex SHA-256 of the body as received. For S3 the verifier uses the
     ///   `x-amz-content-sha256` header (or `UNSIGNED-PAYLOAD` for presigned URLs) instead.
     /// - Throws: `SignatureError` saying what is wrong, in the terms AWS uses.
-    public func verify(_ request: SignableRequest, payloadHash: @autoclosure () -> String, now: Timestamp = .now()) throws
+    public func verify(
+        _ request: SignableRequest, payloadHash: @autoclosure () -> String, now: Timestamp = .now()
+    ) throws
         -> Verified
     {
         let parameters = request.queryParameters
@@ -37,10 +39,14 @@ public struct SigV4Verifier: Sendable {
         throw SignatureError.missing
     }
 
-    private func verifyHeader(_ request: SignableRequest, authorization: String, payloadHash: () -> String, now: Timestamp)
+    private func verifyHeader(
+        _ request: SignableRequest, authorization: String, payloadHash: () -> String, now: Timestamp
+    )
         throws -> Verified
     {
-        guard authorization.hasPrefix(SigV4.algorithm + " ") else { throw SignatureError.malformed("unsupported algorithm") }
+        guard authorization.hasPrefix(SigV4.algorithm + " ") else {
+            throw SignatureError.malformed("unsupported algorithm")
+        }
         var fields: [String: String] = [:]
         for part in authorization.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
             let pair = part.trimmingWhitespace().split(separator: "=", maxSplits: 1)
@@ -48,7 +54,9 @@ public struct SigV4Verifier: Sendable {
         }
         guard let credential = fields["Credential"], let signedHeaders = fields["SignedHeaders"],
             let signature = fields["Signature"]
-        else { throw SignatureError.malformed("the Authorization header needs Credential, SignedHeaders and Signature") }
+        else {
+            throw SignatureError.malformed("the Authorization header needs Credential, SignedHeaders and Signature")
+        }
         guard let dateText = request.header("x-amz-date") ?? request.header("date"),
             let time = Timestamp(amzDate: dateText)
         else { throw SignatureError.malformed("X-Amz-Date is missing or not yyyyMMddTHHmmssZ") }
@@ -66,31 +74,49 @@ public struct SigV4Verifier: Sendable {
         let names = signedHeaders.split(separator: ";").map(String.init)
         guard names.contains("host") else { throw SignatureError.malformed("the host header must be signed") }
         let (canonical, _) = signer.canonicalRequest(request, signedHeaderNames: Set(names), payloadHash: hash)
-        let expected = signer.signature(stringToSign: signer.stringToSign(canonicalRequest: canonical, at: time), at: time)
-        guard constantTimeEquals(expected, signature) else { throw SignatureError.mismatch(canonicalRequest: canonical) }
-        return Verified(accessKeyID: scope.credentials.accessKeyID, region: scope.region, service: scope.service,
-                        signedHeaders: names, isPresigned: false)
+        let expected = signer.signature(
+            stringToSign: signer.stringToSign(canonicalRequest: canonical, at: time), at: time)
+        guard constantTimeEquals(expected, signature) else {
+            throw SignatureError.mismatch(canonicalRequest: canonical)
+        }
+        return Verified(
+            accessKeyID: scope.credentials.accessKeyID, region: scope.region, service: scope.service,
+            signedHeaders: names, isPresigned: false)
     }
 
-    private func verifyPresigned(_ request: SignableRequest, parameters: [(name: String, value: String)], now: Timestamp)
+    private func verifyPresigned(
+        _ request: SignableRequest, parameters: [(name: String, value: String)], now: Timestamp
+    )
         throws -> Verified
     {
         func value(_ name: String) -> String? { parameters.first { $0.name == name }?.value }
-        guard value("X-Amz-Algorithm") == SigV4.algorithm else { throw SignatureError.malformed("X-Amz-Algorithm must be \(SigV4.algorithm)") }
+        guard value("X-Amz-Algorithm") == SigV4.algorithm else {
+            throw SignatureError.malformed("X-Amz-Algorithm must be \(SigV4.algorithm)")
+        }
         guard let credential = value("X-Amz-Credential"), let dateText = value("X-Amz-Date"),
             let expiresText = value("X-Amz-Expires"), let signedHeaders = value("X-Amz-SignedHeaders"),
             let signature = value("X-Amz-Signature")
-        else { throw SignatureError.malformed("a presigned URL needs X-Amz-Credential, -Date, -Expires, -SignedHeaders and -Signature") }
-        guard let time = Timestamp(amzDate: dateText) else { throw SignatureError.malformed("X-Amz-Date is not yyyyMMddTHHmmssZ") }
+        else {
+            throw SignatureError.malformed(
+                "a presigned URL needs X-Amz-Credential, -Date, -Expires, -SignedHeaders and -Signature")
+        }
+        guard let time = Timestamp(amzDate: dateText) else {
+            throw SignatureError.malformed("X-Amz-Date is not yyyyMMddTHHmmssZ")
+        }
         guard let expires = Int64(expiresText), (1...604_800).contains(expires) else {
             throw SignatureError.malformed("X-Amz-Expires must be 1 to 604800 seconds")
         }
-        if now.secondsSinceEpoch > time.secondsSinceEpoch + expires { throw SignatureError.expired(at: time.adding(seconds: expires)) }
-        if time.secondsSinceEpoch > now.secondsSinceEpoch + allowedSkewSeconds { throw SignatureError.skewed(requestTime: time, now: now) }
+        if now.secondsSinceEpoch > time.secondsSinceEpoch + expires {
+            throw SignatureError.expired(at: time.adding(seconds: expires))
+        }
+        if time.secondsSinceEpoch > now.secondsSinceEpoch + allowedSkewSeconds {
+            throw SignatureError.skewed(requestTime: time, now: now)
+        }
         let scope = try parseCredential(credential, day: time.amzDay)
         let signer = SigV4(credentials: scope.credentials, region: scope.region, service: scope.service)
         var unsigned = request
-        unsigned.query = request.query.split(separator: "&").filter { !$0.hasPrefix("X-Amz-Signature=") }.joined(separator: "&")
+        unsigned.query = request.query.split(separator: "&").filter { !$0.hasPrefix("X-Amz-Signature=") }.joined(
+            separator: "&")
         let names = signedHeaders.split(separator: ";").map(String.init)
         guard names.contains("host") else { throw SignatureError.malformed("the host header must be signed") }
         for name in names where request.header(name) == nil {
@@ -98,18 +124,26 @@ public struct SigV4Verifier: Sendable {
         }
         let hash = signer.isS3 ? SigV4.unsignedPayload : SigV4.emptyPayloadHash
         let (canonical, _) = signer.canonicalRequest(unsigned, signedHeaderNames: Set(names), payloadHash: hash)
-        let expected = signer.signature(stringToSign: signer.stringToSign(canonicalRequest: canonical, at: time), at: time)
-        guard constantTimeEquals(expected, signature) else { throw SignatureError.mismatch(canonicalRequest: canonical) }
-        return Verified(accessKeyID: scope.credentials.accessKeyID, region: scope.region, service: scope.service,
-                        signedHeaders: names, isPresigned: true)
+        let expected = signer.signature(
+            stringToSign: signer.stringToSign(canonicalRequest: canonical, at: time), at: time)
+        guard constantTimeEquals(expected, signature) else {
+            throw SignatureError.mismatch(canonicalRequest: canonical)
+        }
+        return Verified(
+            accessKeyID: scope.credentials.accessKeyID, region: scope.region, service: scope.service,
+            signedHeaders: names, isPresigned: true)
     }
 
-    private func parseCredential(_ credential: String, day: String) throws -> (credentials: AWSCredentials, region: String, service: String) {
+    private func parseCredential(
+        _ credential: String, day: String
+    ) throws -> (credentials: AWSCredentials, region: String, service: String) {
         let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5, parts[4] == "aws4_request" else {
             throw SignatureError.malformed("Credential must be KEY/DATE/REGION/SERVICE/aws4_request")
         }
-        guard parts[1] == day else { throw SignatureError.malformed("the credential's date \(parts[1]) is not the request's \(day)") }
+        guard parts[1] == day else {
+            throw SignatureError.malformed("the credential's date \(parts[1]) is not the request's \(day)")
+        }
         guard let secret = secret(parts[0]) else { throw SignatureError.unknownAccessKey(parts[0]) }
         return (AWSCredentials(accessKeyID: parts[0], secretAccessKey: secret), parts[2], parts[3])
     }
@@ -128,26 +162,35 @@ public struct SignatureError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 
-    static let missing = SignatureError(kind: .missing, message: "Request is missing Authentication Token", canonicalRequest: nil)
+    static let missing = SignatureError(
+        kind: .missing, message: "Request is missing Authentication Token", canonicalRequest: nil)
     static func malformed(_ why: String) -> SignatureError {
         SignatureError(kind: .malformed, message: "Authorization is malformed: \(why)", canonicalRequest: nil)
     }
     static func unknownAccessKey(_ key: String) -> SignatureError {
-        SignatureError(kind: .unknownAccessKey, message: "The AWS Access Key Id you provided does not exist in our records.",
-                       canonicalRequest: nil)
+        SignatureError(
+            kind: .unknownAccessKey, message: "The AWS Access Key Id you provided does not exist in our records.",
+            canonicalRequest: nil)
     }
     static func expired(at: Timestamp) -> SignatureError {
         SignatureError(kind: .expired, message: "Request has expired (at \(at.iso8601Seconds))", canonicalRequest: nil)
     }
     static func skewed(requestTime: Timestamp, now: Timestamp) -> SignatureError {
-        SignatureError(kind: .skewed, message: "The difference between the request time (\(requestTime.iso8601Seconds)) and the current time (\(now.iso8601Seconds)) is too large.",
-                       canonicalRequest: nil)
+        SignatureError(
+            kind: .skewed,
+            message:
+                "The difference between the request time (\(requestTime.iso8601Seconds)) and the current time (\(now.iso8601Seconds)) is too large.",
+            canonicalRequest: nil)
     }
     static func mismatch(canonicalRequest: String) -> SignatureError {
-        SignatureError(kind: .mismatch, message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-                       canonicalRequest: canonicalRequest)
+        SignatureError(
+            kind: .mismatch,
+            message:
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+            canonicalRequest: canonicalRequest)
     }
-    static let contentMismatch = SignatureError(kind: .contentMismatch,
-                                                message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
-                                                canonicalRequest: nil)
+    static let contentMismatch = SignatureError(
+        kind: .contentMismatch,
+        message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        canonicalRequest: nil)
 }

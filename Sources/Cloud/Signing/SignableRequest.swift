@@ -1,3 +1,5 @@
+import Runtime
+
 /// An HTTP request as SigV4 sees it: method, the path as sent on the wire (percent-encoded), the
 /// raw query string, and the headers in order.
 public struct SignableRequest: Sendable {
@@ -18,8 +20,10 @@ public struct SignableRequest: Sendable {
     /// Splits a request target (`/path?query`) into path and query.
     public init(method: String, target: String, headers: [(name: String, value: String)] = []) {
         if let question = target.firstIndex(of: "?") {
-            self.init(method: method, path: String(target[..<question]), query: String(target[target.index(after: question)...]),
-                      headers: headers)
+            self.init(
+                method: method, path: String(target[..<question]),
+                query: String(target[target.index(after: question)...]),
+                headers: headers)
         } else {
             self.init(method: method, path: target, headers: headers)
         }
@@ -42,9 +46,10 @@ public struct SignableRequest: Sendable {
     public var queryParameters: [(name: String, value: String)] {
         query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (PercentEncoding.decode(String(parts[0])), parts.count > 1 ? PercentEncoding.decode(String(parts[1])) : "")
+            return (
+                PercentEncoding.decode(String(parts[0])),
+                parts.count > 1 ? PercentEncoding.decode(String(parts[1])) : ""
+            )
         }
     }
 }
-
-import Runtime

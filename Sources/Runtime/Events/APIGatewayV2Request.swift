@@ -10,7 +10,9 @@ public struct APIGatewayV2Request: Codable, Sendable {
             public var sourceIp: String
             public var userAgent: String
 
-            public init(method: String, path: String, protocol: String = "HTTP/1.1", sourceIp: String, userAgent: String = "") {
+            public init(
+                method: String, path: String, protocol: String = "HTTP/1.1", sourceIp: String, userAgent: String = ""
+            ) {
                 self.method = method
                 self.path = path
                 self.protocol = `protocol`
@@ -33,9 +35,11 @@ public struct APIGatewayV2Request: Codable, Sendable {
         public var authentication: JSONValue?
         public var authorizer: JSONValue?
 
-        public init(accountId: String, apiId: String, domainName: String, domainPrefix: String, http: HTTP,
-                    requestId: String, routeKey: String, stage: String, time: String, timeEpoch: Int64,
-                    authentication: JSONValue? = nil, authorizer: JSONValue? = nil) {
+        public init(
+            accountId: String, apiId: String, domainName: String, domainPrefix: String, http: HTTP,
+            requestId: String, routeKey: String, stage: String, time: String, timeEpoch: Int64,
+            authentication: JSONValue? = nil, authorizer: JSONValue? = nil
+        ) {
             self.accountId = accountId
             self.apiId = apiId
             self.domainName = domainName
@@ -65,10 +69,12 @@ public struct APIGatewayV2Request: Codable, Sendable {
     public var body: String?
     public var isBase64Encoded: Bool
 
-    public init(version: String = "2.0", routeKey: String, rawPath: String, rawQueryString: String = "",
-                cookies: [String]? = nil, headers: [String: String] = [:], queryStringParameters: [String: String]? = nil,
-                pathParameters: [String: String]? = nil, stageVariables: [String: String]? = nil,
-                requestContext: Context, body: String? = nil, isBase64Encoded: Bool = false) {
+    public init(
+        version: String = "2.0", routeKey: String, rawPath: String, rawQueryString: String = "",
+        cookies: [String]? = nil, headers: [String: String] = [:], queryStringParameters: [String: String]? = nil,
+        pathParameters: [String: String]? = nil, stageVariables: [String: String]? = nil,
+        requestContext: Context, body: String? = nil, isBase64Encoded: Bool = false
+    ) {
         self.version = version
         self.routeKey = routeKey
         self.rawPath = rawPath

@@ -6,8 +6,10 @@ public struct APIGatewayV2Response: Codable, Sendable {
     public var body: String?
     public var isBase64Encoded: Bool?
 
-    public init(statusCode: Int, headers: [String: String]? = nil, cookies: [String]? = nil, body: String? = nil,
-                isBase64Encoded: Bool? = nil) {
+    public init(
+        statusCode: Int, headers: [String: String]? = nil, cookies: [String]? = nil, body: String? = nil,
+        isBase64Encoded: Bool? = nil
+    ) {
         self.statusCode = statusCode
         self.headers = headers
         self.cookies = cookies
@@ -17,7 +19,9 @@ public struct APIGatewayV2Response: Codable, Sendable {
 
     /// A JSON response with `content-type: application/json`.
     /// - Throws: a `JSONError` when `value` cannot be encoded.
-    public static func json<Value: Encodable>(_ status: Int, _ value: Value, headers: [String: String] = [:]) throws
+    public static func json<Value: Encodable>(
+        _ status: Int, _ value: Value, headers: [String: String] = [:]
+    ) throws
         -> APIGatewayV2Response
     {
         var all = headers
@@ -26,7 +30,9 @@ public struct APIGatewayV2Response: Codable, Sendable {
     }
 
     /// A binary body, base64-encoded as the gateway expects.
-    public static func bytes(_ status: Int, _ bytes: [UInt8], contentType: String, headers: [String: String] = [:])
+    public static func bytes(
+        _ status: Int, _ bytes: [UInt8], contentType: String, headers: [String: String] = [:]
+    )
         -> APIGatewayV2Response
     {
         var all = headers

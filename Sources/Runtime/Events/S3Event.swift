@@ -20,9 +20,11 @@ public struct S3Event: Codable, Sendable {
         public var responseElements: [String: String]
         public var s3: Entity
 
-        public init(eventVersion: String = "2.1", eventSource: String = "aws:s3", awsRegion: String,
-                    eventTime: Timestamp, eventName: String, userIdentity: UserIdentity,
-                    requestParameters: RequestParameters, responseElements: [String: String], s3: Entity) {
+        public init(
+            eventVersion: String = "2.1", eventSource: String = "aws:s3", awsRegion: String,
+            eventTime: Timestamp, eventName: String, userIdentity: UserIdentity,
+            requestParameters: RequestParameters, responseElements: [String: String], s3: Entity
+        ) {
             self.eventVersion = eventVersion
             self.eventSource = eventSource
             self.awsRegion = awsRegion

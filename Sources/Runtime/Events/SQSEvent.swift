@@ -20,9 +20,11 @@ public struct SQSEvent: Codable, Sendable {
         public var eventSourceARN: String
         public var awsRegion: String
 
-        public init(messageId: String, receiptHandle: String, body: String, attributes: [String: String],
-                    messageAttributes: [String: MessageAttribute] = [:], md5OfBody: String,
-                    eventSource: String = "aws:sqs", eventSourceARN: String, awsRegion: String) {
+        public init(
+            messageId: String, receiptHandle: String, body: String, attributes: [String: String],
+            messageAttributes: [String: MessageAttribute] = [:], md5OfBody: String,
+            eventSource: String = "aws:sqs", eventSourceARN: String, awsRegion: String
+        ) {
             self.messageId = messageId
             self.receiptHandle = receiptHandle
             self.body = body
@@ -47,8 +49,10 @@ public struct SQSEvent: Codable, Sendable {
         public var binaryListValues: [String]
         public var dataType: String
 
-        public init(stringValue: String? = nil, binaryValue: String? = nil, stringListValues: [String] = [],
-                    binaryListValues: [String] = [], dataType: String) {
+        public init(
+            stringValue: String? = nil, binaryValue: String? = nil, stringListValues: [String] = [],
+            binaryListValues: [String] = [], dataType: String
+        ) {
             self.stringValue = stringValue
             self.binaryValue = binaryValue
             self.stringListValues = stringListValues

@@ -19,8 +19,10 @@ public struct ScheduledEvent: Codable, Sendable {
         case version, id, detailType = "detail-type", source, account, time, region, resources, detail
     }
 
-    public init(version: String = "0", id: String, detailType: String = "Scheduled Event", source: String = "aws.events",
-                account: String, time: Timestamp, region: String, resources: [String], detail: JSONValue = .object([:])) {
+    public init(
+        version: String = "0", id: String, detailType: String = "Scheduled Event", source: String = "aws.events",
+        account: String, time: Timestamp, region: String, resources: [String], detail: JSONValue = .object([:])
+    ) {
         self.version = version
         self.id = id
         self.detailType = detailType

@@ -1,5 +1,14 @@
 import CJansson
 
+#if canImport(Glibc)
+    // strlen; and libm, which `Int64(exactly: Double)` calls, is linked through this module.
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// JSON encoding and decoding of `Codable` values over jansson.
 ///
 /// Output is compact UTF-8 with object keys in the order the type encodes them (or sorted, on
@@ -13,13 +22,12 @@ public enum JSON {
     ///   unsigned integer above `Int64.max`), naming its coding path; any error the value's
     ///   `encode(to:)` throws itself.
     public static func encode<T: Encodable>(_ value: T, sortedKeys: Bool = false) throws -> [UInt8] {
-        let encoder = JSONEncoderImpl()
-        return try encoder.encodeTopLevel(value) { root in try dump(root, sortedKeys: sortedKeys) }
+        try encode(value, sortedKeys: sortedKeys) { Array($0) }
     }
 
     /// Encodes `value` as compact JSON text; see `encode(_:sortedKeys:)`.
     public static func encodeString<T: Encodable>(_ value: T, sortedKeys: Bool = false) throws -> String {
-        String(decoding: try encode(value, sortedKeys: sortedKeys), as: UTF8.self)
+        try encode(value, sortedKeys: sortedKeys) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Decodes a `T` from UTF-8 JSON.
@@ -33,7 +41,7 @@ public enum JSON {
     /// Decodes a `T` from UTF-8 JSON in memory the caller owns; see `decode(_:from:)`.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
         let decoder = try JSONDecoderImpl(parsing: bytes)
-        return try decoder.decodeTopLevel(type)
+        return try decoder.decode(type)
     }
 
     /// Decodes a `T` from JSON text; see `decode(_:from:)`.
@@ -42,24 +50,23 @@ public enum JSON {
         return try string.withUTF8 { try decode(type, from: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Writes a jansson value out through `json_dump_callback` straight into one growing buffer.
-    private static func dump(_ root: JSONPointer, sortedKeys: Bool) throws -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        let flags = sortedKeys ? cjansson_encode_flags_sorted() : cjansson_encode_flags()
-        let status = withUnsafeMutablePointer(to: &out) { outPointer in
-            json_dump_callback(
-                root,
-                { chunk, size, context in
-                    guard let chunk, let context else { return -1 }
-                    let out = context.assumingMemoryBound(to: [UInt8].self)
-                    let bytes = UnsafeRawPointer(chunk).assumingMemoryBound(to: UInt8.self)
-                    out.pointee.append(contentsOf: UnsafeBufferPointer(start: bytes, count: size))
-                    return 0
-                }, outPointer, flags)
+    /// Encodes `value` and hands `body` the text that `json_dumps` wrote, before freeing it.
+    private static func encode<T: Encodable, R>(
+        _ value: T, sortedKeys: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> R
+    ) throws -> R {
+        let encoder = JSONEncoderImpl()
+        return try encoder.encodeTopLevel(value) { root in
+            let flags = sortedKeys ? cjansson_encode_flags_sorted() : cjansson_encode_flags()
+            guard let text = json_dumps(root, flags) else {
+                throw JSONError.invalidValue("jansson could not write the document", path: "")
+            }
+            var free: json_free_t?
+            json_get_alloc_funcs(nil, &free)
+            defer { free?(text) }
+            // jansson escapes NUL inside strings, so the text ends at its first NUL byte.
+            let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+            return body(UnsafeBufferPointer(start: bytes, count: strlen(text)))
         }
-        guard status == 0 else { throw JSONError.invalidValue("jansson could not write the document", path: "") }
-        return out
     }
 }
 
@@ -76,6 +83,15 @@ struct JSONIndexKey: CodingKey {
     init?(intValue: Int) { self.index = intValue }
     var stringValue: String { "Index \(index)" }
     var intValue: Int? { index }
+}
+
+/// The coding key of a dictionary member that the coder reads or writes itself.
+struct JSONStringKey: CodingKey {
+    let stringValue: String
+    init(_ stringValue: String) { self.stringValue = stringValue }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+    var intValue: Int? { nil }
 }
 
 /// The key `super`, under which `superEncoder()` and `superDecoder()` keep a superclass's value.
@@ -111,6 +127,52 @@ struct JSONValueFailure: Error {
     }
 }
 
+/// The types the coder reads and writes itself instead of calling their `Codable` conformance.
+///
+/// Classifying `T.self` first keeps generic code free of `Optional<T>`, whose metadata the
+/// runtime would look up on every call.
+enum JSONPrimitive {
+    case string, bool, double, float, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64
+    case value
+
+    @inline(__always)
+    init?(_ type: Any.Type) {
+        if type == String.self {
+            self = .string
+        } else if type == Int.self {
+            self = .int
+        } else if type == Double.self {
+            self = .double
+        } else if type == Bool.self {
+            self = .bool
+        } else if type == JSONValue.self {
+            self = .value
+        } else if type == Int64.self {
+            self = .int64
+        } else if type == UInt64.self {
+            self = .uint64
+        } else if type == Int32.self {
+            self = .int32
+        } else if type == UInt32.self {
+            self = .uint32
+        } else if type == Int16.self {
+            self = .int16
+        } else if type == UInt16.self {
+            self = .uint16
+        } else if type == Int8.self {
+            self = .int8
+        } else if type == UInt8.self {
+            self = .uint8
+        } else if type == UInt.self {
+            self = .uint
+        } else if type == Float.self {
+            self = .float
+        } else {
+            return nil
+        }
+    }
+}
+
 /// The JSON type of a value, as error messages name it.
 func janssonKindName(_ value: JSONPointer) -> String {
     switch value.pointee.type {
@@ -139,10 +201,10 @@ func codingPathString(_ keys: some Sequence<any CodingKey>) -> String {
 
 /// The path of a container's member: the first `base` keys of the coder's current path, the
 /// container's own nesting (`extra`), then the member's key.
-func codingPathString<K: CodingKey>(_ path: [any CodingKey], base: Int, extra: [any CodingKey], key: K?) -> String {
+func codingPathString(_ path: [any CodingKey], base: Int, extra: [any CodingKey], key: some CodingKey) -> String {
     var keys = Array(path.prefix(base))
     keys += extra
-    if let key { keys.append(key) }
+    keys.append(key)
     return codingPathString(keys)
 }
 
@@ -166,6 +228,14 @@ func janssonString(_ value: JSONPointer) -> String {
     guard length > 0, let text = json_string_value(value) else { return "" }
     let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
     return String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+}
+
+/// The key of a jansson object iterator's member, by its length.
+@inline(__always)
+func janssonKey(_ iterator: UnsafeMutableRawPointer) -> String {
+    guard let text = json_object_iter_key(iterator) else { return "" }
+    let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+    return String(decoding: UnsafeBufferPointer(start: bytes, count: json_object_iter_key_len(iterator)), as: UTF8.self)
 }
 
 /// A new jansson string (owned, +1) holding `string`'s bytes; Swift strings are valid UTF-8 already.

@@ -1,8 +1,12 @@
 import CJansson
 
 #if canImport(Glibc)
-// Converting a double to an integer exactly (`Int64(exactly:)`) calls libm, which Glibc links.
-import Glibc
+    // libm, which `Int64(exactly: Double)` calls, is linked through this module.
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
 /// The `Decoder` behind `JSON.decode`: walks the tree `json_loadb` parsed, without copying it.
@@ -51,20 +55,18 @@ final class JSONDecoderImpl: Decoder, SingleValueDecodingContainer {
     var codingPath: [any CodingKey] { path }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    func decodeTopLevel<T: Decodable>(_ type: T.Type) throws -> T {
-        try unbox(value, as: type, base: 0, extra: [], key: nil as JSONIndexKey?)
-    }
-
     // MARK: Levels
 
     /// Decodes a `T` from `child`, found at `path[..<base] + extra + [key]`.
     func unbox<T: Decodable, K: CodingKey>(
-        _ child: JSONPointer, as type: T.Type, base: Int, extra: [any CodingKey], key: K?
+        _ child: JSONPointer, as type: T.Type, base: Int, extra: [any CodingKey], key: K
     ) throws -> T {
-        do throws(JSONValueFailure) {
-            if let scalar = try unboxPrimitive(child, as: type) { return scalar }
-        } catch {
-            throw error.at(codingPathString(path, base: base, extra: extra, key: key))
+        if let kind = JSONPrimitive(T.self) {
+            do throws(JSONValueFailure) {
+                return try unboxPrimitive(child, kind, as: type)
+            } catch {
+                throw error.at(codingPathString(path, base: base, extra: extra, key: key))
+            }
         }
         let savedValue = value
         let savedCount = path.count
@@ -73,14 +75,30 @@ final class JSONDecoderImpl: Decoder, SingleValueDecodingContainer {
             savedPath = path
             path = Array(path.prefix(base))
         }
-        path += extra
-        if let key { path.append(key) }
+        if !extra.isEmpty { path += extra }
+        path.append(key)
         value = child
         defer {
             value = savedValue
             if let savedPath { path = savedPath } else { path.removeLast(path.count - savedCount) }
         }
+        return try decodeHere(type)
+    }
+
+    /// Decodes a non-primitive `T` from this level's value.
+    @inline(__always)
+    private func decodeHere<T: Decodable>(_ type: T.Type) throws -> T {
+        if let dictionary = T.self as? any JSONStringDictionaryDecodable.Type {
+            return try decodeDictionary(dictionary, as: type)
+        }
         return try T(from: self)
+    }
+
+    /// `D` is `T`, opened as a `[String: Value]`.
+    private func decodeDictionary<D: JSONStringDictionaryDecodable, T>(
+        _ dictionary: D.Type, as type: T.Type
+    ) throws -> T {
+        unsafeBitCast(try D.decodeJSONObject(from: self), to: T.self)
     }
 
     /// A second decoder for `value`, for `superDecoder()`.
@@ -143,12 +161,43 @@ final class JSONDecoderImpl: Decoder, SingleValueDecodingContainer {
     func decode(_ type: UInt64.Type) throws -> UInt64 { try scalar(unboxInteger) }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        do throws(JSONValueFailure) {
-            if let scalar = try unboxPrimitive(value, as: type) { return scalar }
-        } catch {
-            throw error.at(codingPathString(path))
+        if let kind = JSONPrimitive(T.self) {
+            do throws(JSONValueFailure) {
+                return try unboxPrimitive(value, kind, as: type)
+            } catch {
+                throw error.at(codingPathString(path))
+            }
         }
-        return try T(from: self)  // the same level: the value is this level's value
+        return try decodeHere(type)  // the same level: the value is this level's value
+    }
+}
+
+// MARK: - Dictionaries
+
+/// `[String: Value]`, which the decoder fills straight from a jansson object: the standard
+/// library's `init(from:)` goes through `allKeys` (a dynamic cast per key) and a second lookup per member.
+protocol JSONStringDictionaryDecodable {
+    static func decodeJSONObject(from decoder: JSONDecoderImpl) throws -> Self
+}
+
+extension Dictionary: JSONStringDictionaryDecodable where Key == String, Value: Decodable {
+    static func decodeJSONObject(from decoder: JSONDecoderImpl) throws -> Self {
+        let object = decoder.value
+        guard object.pointee.type == JSON_OBJECT else {
+            throw JSONDecoderImpl.containerMismatch("object", found: object, path: codingPathString(decoder.path))
+        }
+        var result = Self(minimumCapacity: json_object_size(object))
+        let base = decoder.path.count
+        var iterator = json_object_iter(object)
+        while let current = iterator {
+            if let member = json_object_iter_value(current) {
+                let name = janssonKey(current)
+                result[name] = try decoder.unbox(
+                    member, as: Value.self, base: base, extra: [], key: JSONStringKey(name))
+            }
+            iterator = json_object_iter_next(object, current)
+        }
+        return result
     }
 }
 
@@ -210,32 +259,34 @@ func unboxInteger<I: FixedWidthInteger>(_ value: JSONPointer) throws(JSONValueFa
         if let result = I(exactly: real) { return result }
         let message =
             real.rounded(.towardZero) == real
-            ? "the number \(real) does not fit in \(I.self)" : "the number \(real) is not an integer, as \(I.self) needs"
+            ? "the number \(real) does not fit in \(I.self)"
+            : "the number \(real) is not an integer, as \(I.self) needs"
         throw JSONValueFailure(kind: .dataCorrupted, message: message)
     default:
         throw .mismatch(expected: I.self, found: value)
     }
 }
 
-/// A scalar or a `JSONValue` read straight from `value`, or `nil` for any other type, which decodes itself.
+/// A scalar or a `JSONValue` read straight from `value`; `kind` is `JSONPrimitive(T.self)`.
 @inline(__always)
-func unboxPrimitive<T: Decodable>(_ value: JSONPointer, as type: T.Type) throws(JSONValueFailure) -> T? {
-    if T.self == String.self { return unsafeBitCast(try unboxString(value), to: T.self) }
-    if T.self == Int.self { return unsafeBitCast(try unboxInteger(value) as Int, to: T.self) }
-    if T.self == Double.self { return unsafeBitCast(try unboxDouble(value), to: T.self) }
-    if T.self == Bool.self { return unsafeBitCast(try unboxBool(value), to: T.self) }
-    if T.self == JSONValue.self { return unsafeBitCast(JSONValue(json: value), to: T.self) }
-    if T.self == Int64.self { return unsafeBitCast(try unboxInteger(value) as Int64, to: T.self) }
-    if T.self == UInt64.self { return unsafeBitCast(try unboxInteger(value) as UInt64, to: T.self) }
-    if T.self == Int32.self { return unsafeBitCast(try unboxInteger(value) as Int32, to: T.self) }
-    if T.self == UInt32.self { return unsafeBitCast(try unboxInteger(value) as UInt32, to: T.self) }
-    if T.self == Int16.self { return unsafeBitCast(try unboxInteger(value) as Int16, to: T.self) }
-    if T.self == UInt16.self { return unsafeBitCast(try unboxInteger(value) as UInt16, to: T.self) }
-    if T.self == Int8.self { return unsafeBitCast(try unboxInteger(value) as Int8, to: T.self) }
-    if T.self == UInt8.self { return unsafeBitCast(try unboxInteger(value) as UInt8, to: T.self) }
-    if T.self == UInt.self { return unsafeBitCast(try unboxInteger(value) as UInt, to: T.self) }
-    if T.self == Float.self { return unsafeBitCast(try unboxFloat(value), to: T.self) }
-    return nil
+func unboxPrimitive<T>(_ value: JSONPointer, _ kind: JSONPrimitive, as type: T.Type) throws(JSONValueFailure) -> T {
+    switch kind {
+    case .string: unsafeBitCast(try unboxString(value), to: T.self)
+    case .bool: unsafeBitCast(try unboxBool(value), to: T.self)
+    case .double: unsafeBitCast(try unboxDouble(value), to: T.self)
+    case .float: unsafeBitCast(try unboxFloat(value), to: T.self)
+    case .value: unsafeBitCast(JSONValue(json: value), to: T.self)
+    case .int: unsafeBitCast(try unboxInteger(value) as Int, to: T.self)
+    case .int8: unsafeBitCast(try unboxInteger(value) as Int8, to: T.self)
+    case .int16: unsafeBitCast(try unboxInteger(value) as Int16, to: T.self)
+    case .int32: unsafeBitCast(try unboxInteger(value) as Int32, to: T.self)
+    case .int64: unsafeBitCast(try unboxInteger(value) as Int64, to: T.self)
+    case .uint: unsafeBitCast(try unboxInteger(value) as UInt, to: T.self)
+    case .uint8: unsafeBitCast(try unboxInteger(value) as UInt8, to: T.self)
+    case .uint16: unsafeBitCast(try unboxInteger(value) as UInt16, to: T.self)
+    case .uint32: unsafeBitCast(try unboxInteger(value) as UInt32, to: T.self)
+    case .uint64: unsafeBitCast(try unboxInteger(value) as UInt64, to: T.self)
+    }
 }
 
 // MARK: - Containers
@@ -256,12 +307,7 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         keys.reserveCapacity(json_object_size(object))
         var iterator = json_object_iter(object)
         while let current = iterator {
-            if let text = json_object_iter_key(current) {
-                let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
-                let name = String(
-                    decoding: UnsafeBufferPointer(start: bytes, count: json_object_iter_key_len(current)), as: UTF8.self)
-                if let key = Key(stringValue: name) { keys.append(key) }
-            }
+            if let key = Key(stringValue: janssonKey(current)) { keys.append(key) }
             iterator = json_object_iter_next(object, current)
         }
         return keys
@@ -336,9 +382,15 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try readIfPresent(key, unboxInteger) }
     func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try readIfPresent(key, unboxInteger) }
     func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try readIfPresent(key, unboxInteger) }
-    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try readIfPresent(key, unboxInteger) }
-    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try readIfPresent(key, unboxInteger) }
-    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try readIfPresent(key, unboxInteger) }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? {
+        try readIfPresent(key, unboxInteger)
+    }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? {
+        try readIfPresent(key, unboxInteger)
+    }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
+        try readIfPresent(key, unboxInteger)
+    }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = member(key), value.pointee.type != JSON_NULL else { return nil }
@@ -395,7 +447,9 @@ struct JSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     var count: Int? { size }
     var isAtEnd: Bool { currentIndex >= size }
 
-    private var path: String { codingPathString(decoder.path, base: base, extra: extra, key: JSONIndexKey(currentIndex)) }
+    private var path: String {
+        codingPathString(decoder.path, base: base, extra: extra, key: JSONIndexKey(currentIndex))
+    }
 
     /// The current element, not yet consumed.
     private func current(_ expected: @autoclosure () -> String) throws -> JSONPointer {

@@ -54,7 +54,9 @@ final class JSONEncoderImpl: Encoder, SingleValueEncodingContainer {
 
     /// Encodes the document and runs `body` with its root while the tree is alive.
     func encodeTopLevel<T: Encodable, R>(_ value: T, _ body: (JSONPointer) throws -> R) throws -> R {
-        let root = try box(value, base: 0, extra: [], key: nil as JSONIndexKey?)
+        try encode(value)  // this level's slot holds the root
+        let root = self.value ?? janssonChecked(json_object())
+        self.value = nil
         retained.append(root)
         return try body(root)
     }
@@ -63,12 +65,14 @@ final class JSONEncoderImpl: Encoder, SingleValueEncodingContainer {
 
     /// Encodes a child at `path[..<base] + extra + [key]` and returns it owned (+1).
     func box<T: Encodable, K: CodingKey>(
-        _ child: T, base: Int, extra: [any CodingKey], key: K?
+        _ child: T, base: Int, extra: [any CodingKey], key: K
     ) throws -> JSONPointer {
-        do throws(JSONValueFailure) {
-            if let scalar = try boxPrimitive(child) { return scalar }
-        } catch {
-            throw error.at(codingPathString(path, base: base, extra: extra, key: key))
+        if let kind = JSONPrimitive(T.self) {
+            do throws(JSONValueFailure) {
+                return try boxPrimitive(child, kind)
+            } catch {
+                throw error.at(codingPathString(path, base: base, extra: extra, key: key))
+            }
         }
         let saved = (value: value, target: target, claimed: claimed, count: path.count)
         var savedPath: [any CodingKey]?
@@ -76,8 +80,8 @@ final class JSONEncoderImpl: Encoder, SingleValueEncodingContainer {
             savedPath = path
             path = Array(path.prefix(base))
         }
-        path += extra
-        if let key { path.append(key) }
+        if !extra.isEmpty { path += extra }
+        path.append(key)
         value = nil
         target = .owned
         claimed = false
@@ -88,13 +92,26 @@ final class JSONEncoderImpl: Encoder, SingleValueEncodingContainer {
             if let savedPath { path = savedPath } else { path.removeLast(path.count - saved.count) }
         }
         do {
-            try child.encode(to: self)
+            try encodeHere(child)
         } catch {
             // Containers of the failed child may still point into it: free it with the document.
             if let partial = value { document.retained.append(partial) }
             throw error
         }
         return value ?? janssonChecked(json_object())
+    }
+
+    /// Encodes a non-primitive `T` as this level's value.
+    @inline(__always)
+    private func encodeHere<T: Encodable>(_ value: T) throws {
+        if let dictionary = value as? any JSONStringDictionaryEncodable {
+            precondition(!claimed, "A dictionary encoded at \(codingPathString(path)) after another value")
+            let object = janssonChecked(json_object())
+            store(object)
+            try dictionary.encodeJSONObject(into: object, encoder: self)
+        } else {
+            try value.encode(to: self)
+        }
     }
 
     /// The encoder that owns the document's leftovers.
@@ -157,7 +174,8 @@ final class JSONEncoderImpl: Encoder, SingleValueEncodingContainer {
         if claimed, let existing = value, existing.pointee.type == JSON_ARRAY {
             array = existing
         } else {
-            precondition(!claimed, "Unkeyed container requested at \(codingPathString(path)) after another kind of value")
+            precondition(
+                !claimed, "Unkeyed container requested at \(codingPathString(path)) after another kind of value")
             array = janssonChecked(json_array())
             store(array)
         }
@@ -168,43 +186,59 @@ final class JSONEncoderImpl: Encoder, SingleValueEncodingContainer {
 
     // MARK: SingleValueEncodingContainer
 
-    private func encodeScalar(_ make: () throws(JSONValueFailure) -> JSONPointer) throws {
+    private func encodeScalar<V>(_ value: V, _ box: (V) throws(JSONValueFailure) -> JSONPointer) throws {
         precondition(!claimed, "A single value container encoded twice at \(codingPathString(path))")
         do throws(JSONValueFailure) {
-            store(try make())
+            store(try box(value))
         } catch {
             throw error.at(codingPathString(path))
         }
     }
 
-    func encodeNil() throws { try encodeScalar { json_null() } }
-    func encode(_ value: Bool) throws { try encodeScalar { cjansson_boolean(value ? 1 : 0) } }
-    func encode(_ value: String) throws { try encodeScalar { makeJanssonString(value) } }
-    func encode(_ value: Double) throws { try encodeScalar { () throws(JSONValueFailure) in try boxReal(value) } }
-    func encode(_ value: Float) throws { try encodeScalar { () throws(JSONValueFailure) in try boxReal(Double(value)) } }
-    func encode(_ value: Int) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
-    func encode(_ value: Int8) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
-    func encode(_ value: Int16) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
-    func encode(_ value: Int32) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
-    func encode(_ value: Int64) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
-    func encode(_ value: UInt) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
-    func encode(_ value: UInt8) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
-    func encode(_ value: UInt16) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
-    func encode(_ value: UInt32) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
-    func encode(_ value: UInt64) throws { try encodeScalar { () throws(JSONValueFailure) in try boxInteger(value) } }
+    func encodeNil() throws { try encodeScalar((), boxNull) }
+    func encode(_ value: Bool) throws { try encodeScalar(value, boxBool) }
+    func encode(_ value: String) throws { try encodeScalar(value, makeJanssonString) }
+    func encode(_ value: Double) throws { try encodeScalar(value, boxReal) }
+    func encode(_ value: Float) throws { try encodeScalar(value, boxFloat) }
+    func encode(_ value: Int) throws { try encodeScalar(value, boxInteger) }
+    func encode(_ value: Int8) throws { try encodeScalar(value, boxInteger) }
+    func encode(_ value: Int16) throws { try encodeScalar(value, boxInteger) }
+    func encode(_ value: Int32) throws { try encodeScalar(value, boxInteger) }
+    func encode(_ value: Int64) throws { try encodeScalar(value, boxInteger) }
+    func encode(_ value: UInt) throws { try encodeScalar(value, boxInteger) }
+    func encode(_ value: UInt8) throws { try encodeScalar(value, boxInteger) }
+    func encode(_ value: UInt16) throws { try encodeScalar(value, boxInteger) }
+    func encode(_ value: UInt32) throws { try encodeScalar(value, boxInteger) }
+    func encode(_ value: UInt64) throws { try encodeScalar(value, boxInteger) }
 
     func encode<T: Encodable>(_ value: T) throws {
         precondition(!claimed, "A single value container encoded twice at \(codingPathString(path))")
-        let scalar: JSONPointer?
+        guard let kind = JSONPrimitive(T.self) else {
+            try encodeHere(value)  // the same level: its value is this level's value
+            return
+        }
         do throws(JSONValueFailure) {
-            scalar = try boxPrimitive(value)
+            store(try boxPrimitive(value, kind))
         } catch {
             throw error.at(codingPathString(path))
         }
-        if let scalar {
-            store(scalar)
-        } else {
-            try value.encode(to: self)  // the same level: its value is this level's value
+    }
+}
+
+// MARK: - Dictionaries
+
+/// `[String: Value]`, which the encoder writes straight into a jansson object, without a coding
+/// key and a container box per member as the standard library's `encode(to:)` makes.
+protocol JSONStringDictionaryEncodable {
+    func encodeJSONObject(into object: JSONPointer, encoder: JSONEncoderImpl) throws
+}
+
+extension Dictionary: JSONStringDictionaryEncodable where Key == String, Value: Encodable {
+    func encodeJSONObject(into object: JSONPointer, encoder: JSONEncoderImpl) throws {
+        let base = encoder.path.count
+        for (name, member) in self {
+            let value = try encoder.box(member, base: base, extra: [], key: JSONStringKey(name))
+            _ = withJanssonBytes(name) { json_object_setn_new_nocheck(object, $0, $1, value) }
         }
     }
 }
@@ -215,7 +249,8 @@ final class JSONEncoderImpl: Encoder, SingleValueEncodingContainer {
 @inline(__always)
 func boxInteger<I: FixedWidthInteger>(_ value: I) throws(JSONValueFailure) -> JSONPointer {
     guard let integer = Int64(exactly: value) else {
-        throw JSONValueFailure(kind: .invalidValue, message: "\(I.self) \(value) is above the largest JSON integer, \(Int64.max)")
+        throw JSONValueFailure(
+            kind: .invalidValue, message: "\(I.self) \(value) is above the largest JSON integer, \(Int64.max)")
     }
     return janssonChecked(json_integer(integer))
 }
@@ -224,30 +259,41 @@ func boxInteger<I: FixedWidthInteger>(_ value: I) throws(JSONValueFailure) -> JS
 @inline(__always)
 func boxReal(_ value: Double) throws(JSONValueFailure) -> JSONPointer {
     guard value.isFinite else {
-        throw JSONValueFailure(kind: .invalidValue, message: "\(value) cannot be written as JSON, which has no NaN or infinity")
+        throw JSONValueFailure(
+            kind: .invalidValue, message: "\(value) cannot be written as JSON, which has no NaN or infinity")
     }
     return janssonChecked(json_real(value))
 }
 
-/// The jansson value (+1) of a scalar or a `JSONValue`, or `nil` for any other type, which encodes itself.
 @inline(__always)
-func boxPrimitive<T: Encodable>(_ value: T) throws(JSONValueFailure) -> JSONPointer? {
-    if T.self == String.self { return makeJanssonString(unsafeBitCast(value, to: String.self)) }
-    if T.self == Int.self { return try boxInteger(unsafeBitCast(value, to: Int.self)) }
-    if T.self == Double.self { return try boxReal(unsafeBitCast(value, to: Double.self)) }
-    if T.self == Bool.self { return cjansson_boolean(unsafeBitCast(value, to: Bool.self) ? 1 : 0) }
-    if T.self == JSONValue.self { return try unsafeBitCast(value, to: JSONValue.self).makeJSON() }
-    if T.self == Int64.self { return try boxInteger(unsafeBitCast(value, to: Int64.self)) }
-    if T.self == UInt64.self { return try boxInteger(unsafeBitCast(value, to: UInt64.self)) }
-    if T.self == Int32.self { return try boxInteger(unsafeBitCast(value, to: Int32.self)) }
-    if T.self == UInt32.self { return try boxInteger(unsafeBitCast(value, to: UInt32.self)) }
-    if T.self == Int16.self { return try boxInteger(unsafeBitCast(value, to: Int16.self)) }
-    if T.self == UInt16.self { return try boxInteger(unsafeBitCast(value, to: UInt16.self)) }
-    if T.self == Int8.self { return try boxInteger(unsafeBitCast(value, to: Int8.self)) }
-    if T.self == UInt8.self { return try boxInteger(unsafeBitCast(value, to: UInt8.self)) }
-    if T.self == UInt.self { return try boxInteger(unsafeBitCast(value, to: UInt.self)) }
-    if T.self == Float.self { return try boxReal(Double(unsafeBitCast(value, to: Float.self))) }
-    return nil
+func boxFloat(_ value: Float) throws(JSONValueFailure) -> JSONPointer { try boxReal(Double(value)) }
+
+@inline(__always)
+func boxBool(_ value: Bool) -> JSONPointer { cjansson_boolean(value ? 1 : 0) }
+
+@inline(__always)
+func boxNull(_: Void) -> JSONPointer { json_null() }
+
+/// The jansson value (+1) of a scalar or a `JSONValue`; `kind` is `JSONPrimitive(T.self)`.
+@inline(__always)
+func boxPrimitive<T>(_ value: T, _ kind: JSONPrimitive) throws(JSONValueFailure) -> JSONPointer {
+    switch kind {
+    case .string: makeJanssonString(unsafeBitCast(value, to: String.self))
+    case .bool: cjansson_boolean(unsafeBitCast(value, to: Bool.self) ? 1 : 0)
+    case .double: try boxReal(unsafeBitCast(value, to: Double.self))
+    case .float: try boxReal(Double(unsafeBitCast(value, to: Float.self)))
+    case .value: try unsafeBitCast(value, to: JSONValue.self).makeJSON()
+    case .int: try boxInteger(unsafeBitCast(value, to: Int.self))
+    case .int8: try boxInteger(unsafeBitCast(value, to: Int8.self))
+    case .int16: try boxInteger(unsafeBitCast(value, to: Int16.self))
+    case .int32: try boxInteger(unsafeBitCast(value, to: Int32.self))
+    case .int64: try boxInteger(unsafeBitCast(value, to: Int64.self))
+    case .uint: try boxInteger(unsafeBitCast(value, to: UInt.self))
+    case .uint8: try boxInteger(unsafeBitCast(value, to: UInt8.self))
+    case .uint16: try boxInteger(unsafeBitCast(value, to: UInt16.self))
+    case .uint32: try boxInteger(unsafeBitCast(value, to: UInt32.self))
+    case .uint64: try boxInteger(unsafeBitCast(value, to: UInt64.self))
+    }
 }
 
 // MARK: - Containers
@@ -270,9 +316,9 @@ struct JSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     }
 
     @inline(__always)
-    private func set(forKey key: Key, _ make: () throws(JSONValueFailure) -> JSONPointer) throws {
+    private func set<V>(_ value: V, forKey key: Key, _ box: (V) throws(JSONValueFailure) -> JSONPointer) throws {
         do throws(JSONValueFailure) {
-            set(try make(), forKey: key)
+            set(try box(value), forKey: key)
         } catch {
             throw error.at(codingPathString(encoder.path, base: base, extra: extra, key: key))
         }
@@ -281,18 +327,18 @@ struct JSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     mutating func encodeNil(forKey key: Key) throws { set(json_null(), forKey: key) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { set(cjansson_boolean(value ? 1 : 0), forKey: key) }
     mutating func encode(_ value: String, forKey key: Key) throws { set(makeJanssonString(value), forKey: key) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxReal(value) } }
-    mutating func encode(_ value: Float, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxReal(Double(value)) } }
-    mutating func encode(_ value: Int, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { try set(forKey: key) { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Double, forKey key: Key) throws { try set(value, forKey: key, boxReal) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { try set(value, forKey: key, boxFloat) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { try set(value, forKey: key, boxInteger) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         set(try encoder.box(value, base: base, extra: extra, key: key), forKey: key)
@@ -353,9 +399,9 @@ struct JSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
     private func append(_ value: JSONPointer) { json_array_append_new(array, value) }
 
     @inline(__always)
-    private func append(_ make: () throws(JSONValueFailure) -> JSONPointer) throws {
+    private func append<V>(_ value: V, _ box: (V) throws(JSONValueFailure) -> JSONPointer) throws {
         do throws(JSONValueFailure) {
-            append(try make())
+            append(try box(value))
         } catch {
             throw error.at(codingPathString(encoder.path, base: base, extra: extra, key: JSONIndexKey(count)))
         }
@@ -364,24 +410,26 @@ struct JSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { append(json_null()) }
     mutating func encode(_ value: Bool) throws { append(cjansson_boolean(value ? 1 : 0)) }
     mutating func encode(_ value: String) throws { append(makeJanssonString(value)) }
-    mutating func encode(_ value: Double) throws { try append { () throws(JSONValueFailure) in try boxReal(value) } }
-    mutating func encode(_ value: Float) throws { try append { () throws(JSONValueFailure) in try boxReal(Double(value)) } }
-    mutating func encode(_ value: Int) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: Int8) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: Int16) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: Int32) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: Int64) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt8) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt16) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt32) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
-    mutating func encode(_ value: UInt64) throws { try append { () throws(JSONValueFailure) in try boxInteger(value) } }
+    mutating func encode(_ value: Double) throws { try append(value, boxReal) }
+    mutating func encode(_ value: Float) throws { try append(value, boxFloat) }
+    mutating func encode(_ value: Int) throws { try append(value, boxInteger) }
+    mutating func encode(_ value: Int8) throws { try append(value, boxInteger) }
+    mutating func encode(_ value: Int16) throws { try append(value, boxInteger) }
+    mutating func encode(_ value: Int32) throws { try append(value, boxInteger) }
+    mutating func encode(_ value: Int64) throws { try append(value, boxInteger) }
+    mutating func encode(_ value: UInt) throws { try append(value, boxInteger) }
+    mutating func encode(_ value: UInt8) throws { try append(value, boxInteger) }
+    mutating func encode(_ value: UInt16) throws { try append(value, boxInteger) }
+    mutating func encode(_ value: UInt32) throws { try append(value, boxInteger) }
+    mutating func encode(_ value: UInt64) throws { try append(value, boxInteger) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         append(try encoder.box(value, base: base, extra: extra, key: JSONIndexKey(count)))
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    ) -> KeyedEncodingContainer<NestedKey> {
         let key = JSONIndexKey(count)
         let nested = janssonChecked(json_object())
         append(nested)
@@ -398,6 +446,7 @@ struct JSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
 
     mutating func superEncoder() -> any Encoder {
         let index = count
-        return encoder.superEncoder(path: codingPath + [JSONIndexKey(index)], target: .element(array: array, index: index))
+        return encoder.superEncoder(
+            path: codingPath + [JSONIndexKey(index)], target: .element(array: array, index: index))
     }
 }

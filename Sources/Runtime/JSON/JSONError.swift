@@ -89,10 +89,6 @@ public struct JSONError: Error, CustomStringConvertible, Equatable, Sendable {
             .syntax, text, line: Int(error.line), column: Int(error.column), position: Int(error.position))
     }
 
-    static func typeMismatch(expected: Any.Type, found: String, path: String) -> JSONError {
-        JSONError(.typeMismatch, "expected \(expected), found \(found)", codingPath: path)
-    }
-
     static func typeMismatch(_ message: String, path: String) -> JSONError {
         JSONError(.typeMismatch, message, codingPath: path)
     }

@@ -1,8 +1,12 @@
 import CJansson
 
 #if canImport(Glibc)
-// Converting a double to an integer exactly (`Int64(exactly:)`) calls libm, which Glibc links.
-import Glibc
+    // libm, which `Int64(exactly: Double)` calls, is linked through this module.
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
 /// Any JSON value, for free-form fields (an authorizer's claims, a client context).
@@ -130,12 +134,8 @@ extension JSONValue {
             var members: [String: JSONValue] = Dictionary(minimumCapacity: json_object_size(value))
             var iterator = json_object_iter(value)
             while let current = iterator {
-                if let key = json_object_iter_key(current), let member = json_object_iter_value(current) {
-                    let bytes = UnsafeRawPointer(key).assumingMemoryBound(to: UInt8.self)
-                    let name = String(
-                        decoding: UnsafeBufferPointer(start: bytes, count: json_object_iter_key_len(current)),
-                        as: UTF8.self)
-                    members[name] = JSONValue(json: member)
+                if let member = json_object_iter_value(current) {
+                    members[janssonKey(current)] = JSONValue(json: member)
                 }
                 iterator = json_object_iter_next(value, current)
             }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Structured logging as JSON lines on standard output, which Lambda sends to CloudWatch Logs.
@@ -67,11 +67,21 @@ public struct Logger: Sendable {
         return copy
     }
 
-    public func trace(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) { log(.trace, message(), extra) }
-    public func debug(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) { log(.debug, message(), extra) }
-    public func info(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) { log(.info, message(), extra) }
-    public func warn(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) { log(.warn, message(), extra) }
-    public func error(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) { log(.error, message(), extra) }
+    public func trace(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) {
+        log(.trace, message(), extra)
+    }
+    public func debug(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) {
+        log(.debug, message(), extra)
+    }
+    public func info(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) {
+        log(.info, message(), extra)
+    }
+    public func warn(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) {
+        log(.warn, message(), extra)
+    }
+    public func error(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) {
+        log(.error, message(), extra)
+    }
 
     public func log(_ level: Level, _ message: @autoclosure () -> String, _ extra: [(String, String)] = []) {
         guard level >= threshold else { return }

@@ -52,12 +52,17 @@ public struct MetricsLogger: Sendable {
                 definitions.append("{\"Name\":\(JSONText.quoted(metric.name)),\"Unit\":\"\(metric.unit.rawValue)\"}")
                 values[metric.name] = JSONText.number(metric.value)
             } else {
-                values[metric.name] = "[" + [values[metric.name]!.trimmingBrackets, JSONText.number(metric.value)].joined(separator: ",") + "]"
+                values[metric.name] =
+                    "[" + [values[metric.name]!.trimmingBrackets, JSONText.number(metric.value)].joined(separator: ",")
+                    + "]"
             }
         }
         let dimensionNames = dimensions.map { JSONText.quoted($0.name) }.joined(separator: ",")
-        var line = "{\"_aws\":{\"Timestamp\":\(time.millisecondsSinceEpoch),\"CloudWatchMetrics\":[{\"Namespace\":\(JSONText.quoted(namespace)),\"Dimensions\":[[\(dimensionNames)]],\"Metrics\":[\(definitions.joined(separator: ","))]}]}"
-        for dimension in dimensions { line += ",\(JSONText.quoted(dimension.name)):\(JSONText.quoted(dimension.value))" }
+        var line =
+            "{\"_aws\":{\"Timestamp\":\(time.millisecondsSinceEpoch),\"CloudWatchMetrics\":[{\"Namespace\":\(JSONText.quoted(namespace)),\"Dimensions\":[[\(dimensionNames)]],\"Metrics\":[\(definitions.joined(separator: ","))]}]}"
+        for dimension in dimensions {
+            line += ",\(JSONText.quoted(dimension.name)):\(JSONText.quoted(dimension.value))"
+        }
         for property in properties { line += ",\(JSONText.quoted(property.name)):\(JSONText.quoted(property.value))" }
         for name in order { line += ",\(JSONText.quoted(name)):\(values[name]!)" }
         return line + "}"

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Entry points of a function's executable.
@@ -29,7 +29,11 @@ public enum Lambda {
 
     /// Runs a closure with nothing to return (the response is JSON `null`).
     public static func run<Event: Decodable>(_ body: @escaping (Event, LambdaContext) throws -> Void) -> Never {
-        run { ClosureHandler { (event: Event, context) in try body(event, context); return NoOutput() } }
+        run {
+            ClosureHandler { (event: Event, context) in
+                try body(event, context); return NoOutput()
+            }
+        }
     }
 
     /// Runs a handler of raw payload bytes.

@@ -47,8 +47,10 @@ public struct LambdaFunctionInfo: Sendable {
     public var logStream: String?
     public var region: String?
 
-    public init(name: String, version: String = "$LATEST", memoryMB: Int = 128, logGroup: String? = nil,
-                logStream: String? = nil, region: String? = nil) {
+    public init(
+        name: String, version: String = "$LATEST", memoryMB: Int = 128, logGroup: String? = nil,
+        logStream: String? = nil, region: String? = nil
+    ) {
         self.name = name
         self.version = version
         self.memoryMB = memoryMB

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The Lambda custom-runtime loop: fetch the next event from the Runtime API, run the handler,
@@ -37,7 +37,8 @@ public struct LambdaRuntime<Handler: ByteLambdaHandler> {
     private mutating func serveOne() throws {
         let next = try connection.request("GET", "\(Self.invocationPath)/next")
         guard next.status == 200 else {
-            throw RuntimeError.unexpectedStatus(next.status, path: "next", body: String(decoding: next.body, as: UTF8.self))
+            throw RuntimeError.unexpectedStatus(
+                next.status, path: "next", body: String(decoding: next.body, as: UTF8.self))
         }
         guard let requestID = next.header("lambda-runtime-aws-request-id"), !requestID.isEmpty else {
             throw RuntimeError.protocolViolation("next invocation without Lambda-Runtime-Aws-Request-Id")
@@ -46,7 +47,8 @@ public struct LambdaRuntime<Handler: ByteLambdaHandler> {
         Environment.set("_X_AMZN_TRACE_ID", traceID)
         let context = LambdaContext(
             requestID: requestID,
-            deadline: Timestamp(millisecondsSinceEpoch: next.header("lambda-runtime-deadline-ms").flatMap(Int64.init) ?? 0),
+            deadline: Timestamp(
+                millisecondsSinceEpoch: next.header("lambda-runtime-deadline-ms").flatMap(Int64.init) ?? 0),
             invokedFunctionARN: next.header("lambda-runtime-invoked-function-arn") ?? "",
             traceID: traceID,
             clientContext: next.header("lambda-runtime-client-context"),
@@ -70,16 +72,21 @@ public struct LambdaRuntime<Handler: ByteLambdaHandler> {
             context.logger.error("Invocation failed: \(report.errorMessage)", [("error.type", report.errorType)])
             posted = try connection.request(
                 "POST", "\(path)/error",
-                headers: [("Content-Type", "application/json"), ("Lambda-Runtime-Function-Error-Type", report.errorType)],
+                headers: [
+                    ("Content-Type", "application/json"), ("Lambda-Runtime-Function-Error-Type", report.errorType),
+                ],
                 body: report.json)
         }
         if posted.status == 413, case .success = result {
             // Lambda refuses responses over its limit; tell the caller through an error instead.
-            let report = ErrorReport(type: "Function.ResponseSizeTooLarge",
-                                     message: "Response payload size exceeded maximum allowed payload size.")
+            let report = ErrorReport(
+                type: "Function.ResponseSizeTooLarge",
+                message: "Response payload size exceeded maximum allowed payload size.")
             _ = try connection.request(
                 "POST", "\(path)/error",
-                headers: [("Content-Type", "application/json"), ("Lambda-Runtime-Function-Error-Type", report.errorType)],
+                headers: [
+                    ("Content-Type", "application/json"), ("Lambda-Runtime-Function-Error-Type", report.errorType),
+                ],
                 body: report.json)
         } else if posted.status >= 300 {
             logger.error("Runtime API answered \(posted.status) to the result of \(requestID)")
@@ -94,7 +101,9 @@ public struct LambdaRuntime<Handler: ByteLambdaHandler> {
             let connection = try RuntimeAPIConnection(endpoint: endpoint)
             _ = try connection.request(
                 "POST", "/2018-06-01/runtime/init/error",
-                headers: [("Content-Type", "application/json"), ("Lambda-Runtime-Function-Error-Type", "Runtime.InitError")],
+                headers: [
+                    ("Content-Type", "application/json"), ("Lambda-Runtime-Function-Error-Type", "Runtime.InitError"),
+                ],
                 body: report.json)
         } catch {
             logger.error("Could not report the init error: \(error)")
@@ -118,6 +127,8 @@ struct ErrorReport {
     }
 
     var json: [UInt8] {
-        Array("{\"errorMessage\":\(JSONText.quoted(errorMessage)),\"errorType\":\(JSONText.quoted(errorType)),\"stackTrace\":[]}".utf8)
+        Array(
+            "{\"errorMessage\":\(JSONText.quoted(errorMessage)),\"errorType\":\(JSONText.quoted(errorType)),\"stackTrace\":[]}"
+                .utf8)
     }
 }

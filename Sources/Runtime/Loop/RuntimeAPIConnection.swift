@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// HTTP/1.1 over one keep-alive TCP socket to the Lambda Runtime API on loopback.
@@ -85,7 +85,9 @@ final class RuntimeAPIConnection {
 
     /// Sends one request and reads its response. A connection the peer closed while idle is
     /// reopened once and the request sent again; any other failure throws.
-    func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [])
+    func request(
+        _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []
+    )
         throws -> Response
     {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nUser-Agent: transcriptor-runtime\r\n"
@@ -111,8 +113,10 @@ final class RuntimeAPIConnection {
         try head.withUnsafeBytes { headBuffer in
             try body.withUnsafeBytes { bodyBuffer in
                 var vectors = [
-                    iovec(iov_base: UnsafeMutableRawPointer(mutating: headBuffer.baseAddress), iov_len: headBuffer.count),
-                    iovec(iov_base: UnsafeMutableRawPointer(mutating: bodyBuffer.baseAddress), iov_len: bodyBuffer.count),
+                    iovec(
+                        iov_base: UnsafeMutableRawPointer(mutating: headBuffer.baseAddress), iov_len: headBuffer.count),
+                    iovec(
+                        iov_base: UnsafeMutableRawPointer(mutating: bodyBuffer.baseAddress), iov_len: bodyBuffer.count),
                 ]
                 var index = 0
                 var remaining = headBuffer.count + bodyBuffer.count

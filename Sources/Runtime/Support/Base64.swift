@@ -34,7 +34,9 @@ public enum Base64 {
             out.append(alphabet[Int(n >> 18 & 63)])
             out.append(alphabet[Int(n >> 12 & 63)])
             if rest == 2 { out.append(alphabet[Int(n >> 6 & 63)]) }
-            if !urlSafe { out.append(contentsOf: rest == 2 ? [UInt8(ascii: "=")] : [UInt8(ascii: "="), UInt8(ascii: "=")]) }
+            if !urlSafe {
+                out.append(contentsOf: rest == 2 ? [UInt8(ascii: "=")] : [UInt8(ascii: "="), UInt8(ascii: "=")])
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -4,7 +4,7 @@
 import Runtime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct EchoError: Error, CustomStringConvertible {

@@ -1,0 +1,15 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Benchmarks: opt-in tools built and run by `make bench`, never by `make test`.
+let package = Package(
+    name: "Benchmarks",
+    dependencies: [.package(name: "Transcriptor", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "CloudThroughput",
+            dependencies: [
+                .product(name: "Cloud", package: "Transcriptor"), .product(name: "Runtime", package: "Transcriptor"),
+            ])
+    ]
+)
