@@ -17,9 +17,11 @@ build: bootstrap
 build-release: bootstrap
 	@$(PHASE) "release build" swift build $(RELEASE_FLAGS)
 
-run: build
-	@echo "The local emulator (transcriptor-local) has not landed yet (issue 4): 'make run' will start it at http://127.0.0.1:3000."
-	@echo "Until then, 'make test' builds and tests the runtime, and 'make bench' measures it."
+# The emulator with the web UI at http://127.0.0.1:3000 and the AWS endpoint at 127.0.0.1:4566.
+# State lives in .local/ (DATA_DIR=path make run for another folder).
+run: bootstrap
+	@$(PHASE) "build (functions and emulator)" swift build $(SWIFT_FLAGS)
+	@"$$(swift build --show-bin-path)/transcriptor-local" serve --template template.yaml
 
 # Everything CI runs: one debug build, then every suite on that build.
 test: build
@@ -33,7 +35,7 @@ bench: bootstrap
 	@$(PHASE) "benchmarks" bench/run.sh
 
 format:
-	swift format --in-place --recursive --parallel Package.swift Sources Tests Benchmarks
+	swift format --in-place --recursive --parallel Package.swift Sources Tests Benchmarks local
 
 clean:
 	rm -rf .build .build-*

@@ -7,12 +7,20 @@ let package = Package(
     name: "Transcriptor",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "transcriptor-local", targets: ["Emulator"]),
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Cloud", targets: ["Cloud"]),
         .executable(name: "echo-function", targets: ["EchoFunction"]),
         .executable(name: "http-probe-function", targets: ["HTTPProbeFunction"]),
         .executable(name: "dynamodb-probe-function", targets: ["DynamoDBProbeFunction"]),
+    ],
+    dependencies: [
+        // Only the local emulator uses these; no deployed target depends on them.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // System libraries: a `[system]` module map plus a shim header of typed wrappers each.
@@ -41,10 +49,32 @@ let package = Package(
         .executableTarget(
             name: "DynamoDBProbeFunction", dependencies: ["Runtime", "Cloud"], path: "Sources/Samples/DynamoDBProbe"),
 
+        // The local emulator (`transcriptor-local`): a development tool, so it may use Foundation and
+        // server libraries. Its pure parts are libraries of their own, tested without I/O.
+        .target(name: "LocalTemplate", dependencies: [.product(name: "Yams", package: "Yams")], path: "local/Template"),
+        .target(name: "LocalGateway", dependencies: ["Runtime"], path: "local/Gateway"),
+        .executableTarget(
+            name: "Emulator",
+            dependencies: [
+                "Runtime", "Cloud", "LocalTemplate", "LocalGateway",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "local/Emulator"),
+
         // Tests
         .target(name: "TestSupport", dependencies: ["Runtime"], path: "Tests/TestSupport"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "EchoFunction"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "TestSupport"]),
+        .testTarget(name: "LocalTemplateTests", dependencies: ["LocalTemplate", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LocalGatewayTests", dependencies: ["LocalGateway", "TestSupport"]),
+        .testTarget(
+            name: "EmulatorTests",
+            dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "EchoFunction", "Emulator"],
+            exclude: ["Fixtures"]),
     ]
 )

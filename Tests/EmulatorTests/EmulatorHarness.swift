@@ -1,0 +1,112 @@
+import Cloud
+import Foundation
+import HTTP
+import Runtime
+import TestSupport
+
+/// A `transcriptor-local` process serving a test template on free ports, stopped when the test ends.
+final class EmulatorHarness: @unchecked Sendable {
+    // @unchecked Sendable: set once in `init`; the log is a `LogBuffer`.
+    let process = Process()
+    let gateway: String
+    let aws: String
+    let dataDirectory: String
+    private let log = LogBuffer()
+
+    init(template: String = "emulator.yaml", environment: [String: String] = [:]) throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Fixtures/\(template)"
+        ).path
+        dataDirectory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("emulator-\(UUID().uuidString)").path
+        process.executableURL = try TestPaths.executable("transcriptor-local")
+        process.arguments = [
+            "serve", "--template", fixture, "--gateway-port", "0", "--aws-port", "0", "--data-dir", dataDirectory,
+            "--build-dir", TestPaths.products.path, "--web-root", "/nonexistent",
+        ]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let log = self.log
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { log.append(String(decoding: data, as: UTF8.self)) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        var readyLine: String?
+        while readyLine == nil && Date() < deadline && process.isRunning {
+            readyLine = log.text.split(separator: "\n").first { $0.hasPrefix("READY ") }.map { String($0.dropFirst(6)) }
+            if readyLine == nil { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        guard let line = readyLine,
+            let ports = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+        else {
+            process.terminate()
+            throw ServerError("the emulator did not become ready: \(log.text)")
+        }
+        gateway = ports["gateway"]!
+        aws = ports["aws"]!
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+
+    /// Everything the emulator printed so far.
+    var output: String { log.text }
+
+    /// A Lambda Invoke API call signed with the local credentials.
+    func invoke(
+        _ function: String, payload: String, type: String = "RequestResponse", sign: Bool = true
+    ) throws -> HTTPResponse {
+        let endpoint = try Endpoint(url: aws)
+        var request = SignableRequest(
+            method: "POST", path: "/2015-03-31/functions/\(function)/invocations",
+            headers: [
+                ("Host", endpoint.hostHeader), ("X-Amz-Invocation-Type", type), ("Content-Type", "application/json"),
+            ])
+        let body = Array(payload.utf8)
+        if sign {
+            SigV4(
+                credentials: AWSCredentials(accessKeyID: "local", secretAccessKey: "local-secret"), region: "us-east-1",
+                service: "lambda"
+            )
+            .sign(&request, payloadHash: Digest.sha256Hex(body), at: .now())
+        }
+        let headers = request.headers.filter { $0.name != "Host" }
+        return try HTTPClient().execute(
+            HTTPRequest(
+                .post, url: aws + request.path, headers: headers, body: .bytes(body),
+                totalTimeout: .seconds(30)))
+    }
+
+    /// A request through the API gateway.
+    func request(
+        _ method: HTTPMethod, _ path: String, headers: [(name: String, value: String)] = [], body: String? = nil
+    ) throws
+        -> HTTPResponse
+    {
+        try HTTPClient().execute(
+            HTTPRequest(
+                method, url: gateway + path, headers: headers, body: body.map { .bytes(Array($0.utf8)) } ?? .none,
+                totalTimeout: .seconds(30)))
+    }
+}
+
+/// Text appended from one thread and read from others.
+final class LogBuffer: @unchecked Sendable {
+    // @unchecked Sendable: `storage` is guarded by `lock`.
+    private let lock = NSLock()
+    private var storage = ""
+
+    func append(_ text: String) { lock.withLock { storage += text } }
+    var text: String { lock.withLock { storage } }
+}

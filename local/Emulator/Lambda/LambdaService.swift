@@ -1,0 +1,108 @@
+import Foundation
+import LocalTemplate
+import NIOCore
+
+/// Lambda, locally: a pool per function of the template, synchronous and asynchronous
+/// invocations with AWS's limits, and the record the status page shows.
+final class LambdaService: @unchecked Sendable {
+    // @unchecked Sendable: `pools` is written once in `init`; `recent` is guarded by `lock`.
+
+    /// Lambda's payload limits: 6 MB for a synchronous request, 1 MB for an asynchronous one.
+    static let maxSyncPayload = 6 * 1024 * 1024
+    static let maxAsyncPayload = 1024 * 1024
+
+    let pools: [String: FunctionPool]
+    let output: ProcessOutput
+    private let lock = NSLock()
+    private var recent: [InvocationRecord] = []
+
+    struct Settings {
+        var buildDirectory: String
+        var awsEndpoint: String
+        var region = "us-east-1"
+        var accessKeyID = "local"
+        var secretAccessKey = "local-secret"
+        /// The concurrency of a function without `ReservedConcurrentExecutions`.
+        var defaultConcurrency = 32
+        /// Variables every function gets on top of its own (ALLOW_LOOPBACK_URLS, TIME_SCALE, …).
+        var extraEnvironment: [String: String] = [:]
+    }
+
+    init(template: Template, settings: Settings, group: any EventLoopGroup, output: ProcessOutput) {
+        self.output = output
+        var pools: [String: FunctionPool] = [:]
+        for (name, function) in template.functions {
+            var environment: [String: String] = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+                "LANG": "C.UTF-8",
+                "TZ": ":UTC",
+                "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+                "AWS_LAMBDA_FUNCTION_NAME": name,
+                "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(function.memoryMB),
+                "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(name)",
+                "AWS_LAMBDA_LOG_STREAM_NAME": "local/[$LATEST]\(UUID().uuidString.lowercased().prefix(8))",
+                "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+                "AWS_EXECUTION_ENV": "AWS_Lambda_provided.al2023",
+                "AWS_REGION": settings.region,
+                "AWS_DEFAULT_REGION": settings.region,
+                "AWS_ACCESS_KEY_ID": settings.accessKeyID,
+                "AWS_SECRET_ACCESS_KEY": settings.secretAccessKey,
+                "AWS_ENDPOINT_URL": settings.awsEndpoint,
+            ]
+            environment.merge(settings.extraEnvironment) { $1 }
+            environment.merge(function.environment) { $1 }
+            let executable =
+                function.executable.hasPrefix("/")
+                ? function.executable : "\(settings.buildDirectory)/\(function.executable)"
+            pools[name] = FunctionPool(
+                definition: function, executable: executable, environment: environment,
+                limit: function.reservedConcurrency ?? settings.defaultConcurrency, group: group, output: output)
+        }
+        self.pools = pools
+        for pool in pools.values {
+            Task { await pool.setRecorder { [weak self] record in self?.remember(record) } }
+        }
+    }
+
+    private func remember(_ record: InvocationRecord) {
+        lock.withLock {
+            recent.append(record)
+            if recent.count > 200 { recent.removeFirst(recent.count - 200) }
+        }
+    }
+
+    var recentInvocations: [InvocationRecord] { lock.withLock { recent } }
+
+    enum InvokeError: Error {
+        case notFound(String)
+        case payloadTooLarge(Int, limit: Int)
+    }
+
+    /// A synchronous invocation (RequestResponse).
+    func invoke(
+        _ name: String, payload: [UInt8], traceID: String? = nil, clientContext: String? = nil
+    ) async throws -> InvocationResult {
+        guard let pool = pools[name] else { throw InvokeError.notFound(name) }
+        guard payload.count <= Self.maxSyncPayload else {
+            throw InvokeError.payloadTooLarge(payload.count, limit: Self.maxSyncPayload)
+        }
+        return await pool.invoke(payload: payload, traceID: traceID, clientContext: clientContext)
+    }
+
+    /// An asynchronous invocation (Event): accepted at once, run in the background.
+    /// Part 2 of the emulator makes these durable and retries them as Lambda does.
+    func invokeAsync(_ name: String, payload: [UInt8]) throws -> String {
+        guard let pool = pools[name] else { throw InvokeError.notFound(name) }
+        guard payload.count <= Self.maxAsyncPayload else {
+            throw InvokeError.payloadTooLarge(payload.count, limit: Self.maxAsyncPayload)
+        }
+        let requestID = UUID().uuidString.lowercased()
+        Task { _ = await pool.invoke(payload: payload, requestID: requestID) }
+        return requestID
+    }
+
+    func shutdown() async {
+        for pool in pools.values { await pool.stopAll() }
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Cloud
+import Foundation
+import Hummingbird
+import LocalGateway
+import LocalTemplate
+import NIOCore
+import NIOPosix
+
+/// `transcriptor-local serve` (the default): the gateway on :3000 and the AWS endpoint on :4566.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the emulator (what `make run` does).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "The API gateway's port (0 picks a free one).")
+    var gatewayPort = 3000
+
+    @Option(help: "The AWS endpoint's port (0 picks a free one).")
+    var awsPort = 4566
+
+    @Option(help: "The folder of state (default: DATA_DIR or .local).")
+    var dataDir: String?
+
+    @Option(help: "The built web UI to serve at /.")
+    var webRoot = "web/dist"
+
+    @Flag(help: "Do not echo the functions' log lines.")
+    var quiet = false
+
+    func run() async throws {
+        let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["DATA_DIR"] ?? ".local"
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let started = Date()
+        let template: Template
+        do {
+            template = try Template.load(path: common.template, parameterOverrides: common.parameterOverrides)
+        } catch {
+            throw ValidationError("\(common.template): \(error)")
+        }
+        let group = MultiThreadedEventLoopGroup.singleton
+        let output = ProcessOutput(quiet: quiet)
+        let awsPortHolder = PortHolder()
+        var settings = LambdaService.Settings(
+            buildDirectory: common.resolvedBuildDirectory, awsEndpoint: "http://127.0.0.1:\(awsPort)")
+        for name in ["ALLOW_LOOPBACK_URLS", "TIME_SCALE", "LOG_LEVEL"] {
+            if let value = ProcessInfo.processInfo.environment[name] { settings.extraEnvironment[name] = value }
+        }
+        if awsPort == 0 {
+            // The functions need the AWS endpoint's address before it is bound: bind it first.
+            awsPortHolder.reserve()
+            settings.awsEndpoint = "http://127.0.0.1:\(awsPortHolder.port)"
+        }
+        let lambda = LambdaService(template: template, settings: settings, group: group, output: output)
+        let routes = RouteTable(
+            template.functions.values.flatMap { function in
+                function.events.values.compactMap { event -> Route? in
+                    if case .httpAPI(let method, let path) = event {
+                        return Route(method: method, path: path, function: function.name)
+                    }
+                    return nil
+                }
+            })
+        let gateway = Application(
+            responder: GatewayResponder(
+                lambda: lambda, routes: routes, cors: template.httpAPI.cors.map(LocalGateway.CORSConfiguration.init),
+                staticFiles: StaticFiles(root: webRoot), operatorPages: OperatorPages(lambda: lambda)),
+            configuration: .init(address: .hostname("127.0.0.1", port: gatewayPort), serverName: "transcriptor-local"),
+            onServerRunning: { channel in Ready.shared.report("gateway", port: channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: .shared(group))
+        let verifier = SigV4Verifier { $0 == "local" ? "local-secret" : nil }
+        let aws = Application(
+            responder: AWSResponder(lambda: lambda, verifier: verifier),
+            configuration: .init(
+                address: .hostname("127.0.0.1", port: awsPort == 0 ? awsPortHolder.release() : awsPort),
+                serverName: "transcriptor-local"),
+            onServerRunning: { channel in Ready.shared.report("aws", port: channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: .shared(group))
+        Ready.shared.onReady = { ports in
+            let elapsed = Int(Date().timeIntervalSince(started) * 1000)
+            Console.write(
+                "transcriptor-local: \(template.functions.count) functions from \(common.template); gateway http://127.0.0.1:\(ports["gateway"]!) (web UI, /v1/, /_local/), AWS endpoint http://127.0.0.1:\(ports["aws"]!); ready in \(elapsed) ms"
+            )
+            Console.write(
+                "READY {\"gateway\":\"http://127.0.0.1:\(ports["gateway"]!)\",\"aws\":\"http://127.0.0.1:\(ports["aws"]!)\"}"
+            )
+        }
+        let signals = ShutdownSignals { await lambda.shutdown() }
+        defer { _ = signals }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await gateway.run() }
+            tasks.addTask { try await aws.run() }
+            try await tasks.next()
+            tasks.cancelAll()
+        }
+        await lambda.shutdown()
+    }
+}
+
+/// Collects the bound ports and announces readiness once both servers listen.
+final class Ready: @unchecked Sendable {
+    // @unchecked Sendable: guarded by `lock`.
+    static let shared = Ready()
+    private let lock = NSLock()
+    private var ports: [String: Int] = [:]
+    var onReady: (@Sendable ([String: Int]) -> Void)?
+
+    func report(_ name: String, port: Int) {
+        let complete: [String: Int]? = lock.withLock {
+            ports[name] = port
+            return ports.count == 2 ? ports : nil
+        }
+        if let complete { onReady?(complete) }
+    }
+}
+
+/// A free port chosen before the server that will use it binds it.
+final class PortHolder: @unchecked Sendable {
+    private(set) var port = 0
+
+    func reserve() {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        close(fd)
+    }
+
+    func release() -> Int { port }
+}
+
+/// Stops the handler processes on SIGINT and SIGTERM, then exits.
+final class ShutdownSignals: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(_ cleanup: @escaping @Sendable () async -> Void) {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                Task {
+                    await cleanup()
+                    exit(0)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import LocalGateway
+import LocalTemplate
+import Runtime
+
+/// The API gateway on 127.0.0.1:3000: HTTP API routes to functions (payload 2.0), CORS as the
+/// template configures it, the web UI with its SPA fallback, and the operator pages under `/_local/`.
+struct GatewayResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    /// An HTTP API's largest request body (10 MB).
+    static let maxBody = 10 * 1024 * 1024
+
+    let lambda: LambdaService
+    let routes: RouteTable
+    let cors: LocalGateway.CORSConfiguration?
+    let staticFiles: StaticFiles
+    let operatorPages: OperatorPages
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let (rawPath, rawQuery) = request.rawPathAndQuery
+        let path = rawPath.removingPercentEncoding ?? rawPath
+        if path == "/_local" || path.hasPrefix("/_local/") { return await operatorPages.respond(path: path) }
+        guard let body = try await request.collectBytes(limit: Self.maxBody) else { return Response(.error(413)) }
+        let gatewayRequest = GatewayRequest(
+            method: request.method.rawValue, rawPath: rawPath, rawQuery: rawQuery, headers: request.headerPairs,
+            body: body,
+            sourceIP: "127.0.0.1", protocolVersion: "HTTP/1.1")
+        if let cors, let preflight = cors.preflight(gatewayRequest) { return Response(preflight) }
+        let response: GatewayResponse
+        if let match = routes.match(method: gatewayRequest.method, path: path) {
+            response = await invoke(match, gatewayRequest)
+        } else if path == "/v1" || path.hasPrefix("/v1/") || !["GET", "HEAD"].contains(gatewayRequest.method) {
+            response = .error(404)
+        } else {
+            response = staticFiles.respond(path: path, head: gatewayRequest.method == "HEAD")
+        }
+        return Response(cors.map { $0.decorate(response, for: gatewayRequest) } ?? response)
+    }
+
+    private func invoke(_ match: RouteMatch, _ request: GatewayRequest) async -> GatewayResponse {
+        let requestID = Base64.encode(RandomBytes.generate(count: 12), urlSafe: true)
+        let event = PayloadV2.event(for: request, match: match, requestID: requestID, time: .now())
+        guard let payload = try? JSON.encode(event) else { return .error(500) }
+        guard payload.count <= LambdaService.maxSyncPayload else { return .error(413) }
+        do {
+            let result = try await lambda.invoke(match.route.function, payload: payload)
+            switch result.kind {
+            case .throttled: return .error(429)
+            case .functionError: return .error(500)
+            case .success: return PayloadV2.response(fromFunctionPayload: result.payload)
+            }
+        } catch {
+            return .error(500)
+        }
+    }
+}
