@@ -10,6 +10,12 @@ let package = Package(
             name: "CloudThroughput",
             dependencies: [
                 .product(name: "Cloud", package: "Transcriptor"), .product(name: "Runtime", package: "Transcriptor"),
-            ])
+            ]),
+        .executableTarget(
+            name: "EmulatorThroughput",
+            dependencies: [
+                .product(name: "Cloud", package: "Transcriptor"), .product(name: "HTTP", package: "Transcriptor"),
+                .product(name: "Runtime", package: "Transcriptor"),
+            ]),
     ]
 )

@@ -4,7 +4,8 @@
 // figures compare.
 //
 //   rapi_bench cold BINARY RUNS EVENT     -> "cold_ms min median"
-//   rapi_bench warm BINARY COUNT EVENT    -> "warm inv_per_s cpu_us_per_inv peak_rss_kb"
+//   rapi_bench warm BINARY COUNT EVENT    -> "warm inv_per_s cpu_us_per_inv peak_rss_kb p50_us p99_us"
+//   (p50/p99: event sent to response received, the bare Runtime API round trip)
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -149,17 +150,21 @@ int main(int argc, char **argv) {
     pid = start(binary, port);
     int warm_conn;
     serve(lfd, 10, event, &warm_conn);
-    double t0 = now_ms();
+    double t0 = now_ms(), sent = 0;
+    double *round_trips = calloc(n, sizeof *round_trips);
     int is_next;
     for (int i = 0; i < n;) {
         if (!read_request(warm_conn, &is_next)) { fprintf(stderr, "function closed the connection\n"); return 3; }
-        if (is_next) { send_event(warm_conn, event); continue; }
+        if (is_next) { sent = now_ms(); send_event(warm_conn, event); continue; }
+        round_trips[i] = now_ms() - sent;
         send_all(warm_conn, accepted, sizeof accepted - 1);
         i++;
     }
     double elapsed = now_ms() - t0;
+    qsort(round_trips, n, sizeof *round_trips, cmp);
     reap(pid, warm_conn, &usage);
     double cpu = usage.ru_utime.tv_sec * 1e6 + usage.ru_utime.tv_usec + usage.ru_stime.tv_sec * 1e6 + usage.ru_stime.tv_usec;
-    printf("warm %.0f %.1f %ld\n", n / (elapsed / 1e3), (cpu - base_cpu) / n, usage.ru_maxrss);
+    printf("warm %.0f %.1f %ld %.0f %.0f\n", n / (elapsed / 1e3), (cpu - base_cpu) / n, usage.ru_maxrss,
+           round_trips[n / 2] * 1e3, round_trips[n * 99 / 100] * 1e3);
     return 0;
 }

@@ -39,7 +39,7 @@ row() { # name binary
     cold=$("$out/rapi_bench" cold "$2" "$cold_runs" "$event")
     warm=$("$out/rapi_bench" warm "$2" "$warm_invocations" "$event")
     read -r _ cmin cmed <<<"$cold"
-    read -r _ ips cpu rss <<<"$warm"
+    read -r _ ips cpu rss _ _ <<<"$warm"
     printf '| %s | %s / %s | %s | %s | %.1f | %s | %s |\n' "$1" "$cmin" "$cmed" "$ips" "$cpu" "$(awk -v k="$rss" 'BEGIN{print k/1024}')" \
         "$(size_mb "$2")" "$(size_with_libs_mb "$2")"
 }
@@ -86,6 +86,23 @@ echo "bench: S3 PutObject/GetObject of $s3_mb MB against moto"
 (cd Benchmarks && swift build -c release --product CloudThroughput >/dev/null)
 s3=$(Benchmarks/.build/release/CloudThroughput "http://127.0.0.1:$port" "$s3_mb")
 
+echo "bench: invocations through the emulator"
+swift build -c release --product transcriptor-local >/dev/null
+release_bin=$(swift build -c release --show-bin-path)
+bare=$("$out/rapi_bench" warm "$release_bin/echo-function" "$warm_invocations" "$event")
+read -r _ bare_ips _ _ bare_p50 bare_p99 <<<"$bare"
+(cd Benchmarks && swift build -c release --product EmulatorThroughput >/dev/null)
+emulator_log="$out/emulator.log"
+"$release_bin/transcriptor-local" serve --template Tests/EmulatorTests/Fixtures/emulator.yaml --gateway-port 0 --aws-port 0 \
+    --data-dir "$out/emulator-data" --build-dir "$release_bin" --quiet >"$emulator_log" 2>&1 &
+emulator=$!
+trap 'kill -9 $moto $emulator 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q '^READY' "$emulator_log" && break; sleep 0.1; done
+aws_endpoint=$(sed -n 's/^READY .*"aws":"\([^"]*\)".*/\1/p' "$emulator_log")
+through=$(Benchmarks/.build/release/EmulatorThroughput "$aws_endpoint" Echo "$warm_invocations")
+read -r _ emu_ips emu_p50 emu_p99 <<<"$through"
+kill "$emulator" 2>/dev/null || true
+
 echo "bench: linkage"
 linkage=$(for name in echo-function http-probe-function dynamodb-probe-function; do
     libs=$(ldd "$out/$name" | awk '{print $1}' | tr '\n' ' ')
@@ -96,7 +113,7 @@ done)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 read -r _ dmin dmed <<<"$dynamo_cold"
 read -r _ emin emed <<<"$echo_wrapped_cold"
-read -r _ dips dcpu drss <<<"$dynamo_warm"
+read -r _ dips dcpu drss _ _ <<<"$dynamo_warm"
 read -r _ put get s3rss <<<"$s3"
 cat >BENCHMARKS.md <<MD
 # Benchmarks
@@ -140,6 +157,19 @@ $linkage
 
 The cold start of the GetItem function includes its first request to moto (a Python server), so
 the difference from the echo function's row is mostly moto's answer time.
+
+## Through the emulator (issue 4)
+
+The echo function (release build), $warm_invocations invocations back to back: bare, against the C harness's Runtime
+API; and through \`transcriptor-local\`'s Invoke API (SigV4-signed requests over one keep-alive
+connection, verified by the emulator, dispatched to a warm process over its own Runtime API).
+
+| path | inv/s | p50 µs | p99 µs |
+|---|---|---|---|
+| bare Runtime API round trip | $bare_ips | $bare_p50 | $bare_p99 |
+| Invoke API through the emulator | $emu_ips | $emu_p50 | $emu_p99 |
+
+Added latency per invocation at p50: $((emu_p50 - bare_p50)) µs (target: under 500 µs).
 MD
 echo "bench: wrote BENCHMARKS.md"
 cat BENCHMARKS.md

@@ -13,7 +13,7 @@ final class EmulatorHarness: @unchecked Sendable {
     let dataDirectory: String
     private let log = LogBuffer()
 
-    init(template: String = "emulator.yaml", environment: [String: String] = [:]) throws {
+    init(template: String = "emulator.yaml", environment: [String: String] = [:], config: String? = nil) throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "Fixtures/\(template)"
         ).path
@@ -24,6 +24,11 @@ final class EmulatorHarness: @unchecked Sendable {
             "serve", "--template", fixture, "--gateway-port", "0", "--aws-port", "0", "--data-dir", dataDirectory,
             "--build-dir", TestPaths.products.path, "--web-root", "/nonexistent",
         ]
+        if let config {
+            let path = dataDirectory + ".env"
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            process.arguments! += ["--config", path]
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe

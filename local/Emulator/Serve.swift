@@ -28,6 +28,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Do not echo the functions' log lines.")
     var quiet = false
 
+    @Flag(help: "Rebuild on source changes and restart the affected functions' processes.")
+    var watch = false
+
+    @Option(help: "Settings every function gets (KEY=VALUE lines); the environment overrides them.")
+    var config = "local/config.env"
+
     func run() async throws {
         let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["DATA_DIR"] ?? ".local"
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
@@ -43,7 +49,8 @@ struct Serve: AsyncParsableCommand {
         let awsPortHolder = PortHolder()
         var settings = LambdaService.Settings(
             buildDirectory: common.resolvedBuildDirectory, awsEndpoint: "http://127.0.0.1:\(awsPort)")
-        for name in ["ALLOW_LOOPBACK_URLS", "TIME_SCALE", "LOG_LEVEL"] {
+        settings.extraEnvironment = LocalConfiguration.read(config)
+        for name in Set(settings.extraEnvironment.keys).union(["ALLOW_LOOPBACK_URLS", "TIME_SCALE", "LOG_LEVEL"]) {
             if let value = ProcessInfo.processInfo.environment[name] { settings.extraEnvironment[name] = value }
         }
         if awsPort == 0 {
@@ -90,6 +97,10 @@ struct Serve: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await gateway.run() }
             tasks.addTask { try await aws.run() }
+            if watch {
+                let watcher = SourceWatcher(packageRoot: FileManager.default.currentDirectoryPath, lambda: lambda)
+                tasks.addTask { await watcher.run() }
+            }
             try await tasks.next()
             tasks.cancelAll()
         }

@@ -33,6 +33,7 @@ struct Echo: LambdaHandler {
         if let milliseconds = event["sleepMs"]?.int64Value { usleep(UInt32(milliseconds) * 1000) }
         if let message = event["fail"]?.stringValue { throw EchoError(description: message) }
         if event["crash"]?.boolValue == true { abort() }
+        if let name = event["env"]?.stringValue { return Environment.get(name).map(JSONValue.string) ?? .null }
         if let count = event["bytes"]?.int64Value {
             return .object(["data": .string(String(repeating: "x", count: Int(count)))])
         }
