@@ -31,6 +31,9 @@ let package = Package(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]),
 
@@ -53,10 +56,15 @@ let package = Package(
         // server libraries. Its pure parts are libraries of their own, tested without I/O.
         .target(name: "LocalTemplate", dependencies: [.product(name: "Yams", package: "Yams")], path: "local/Template"),
         .target(name: "LocalGateway", dependencies: ["Runtime"], path: "local/Gateway"),
+        .target(name: "LocalStore", dependencies: ["CSQLite"], path: "local/Store"),
+        .target(name: "LocalS3", dependencies: ["LocalStore", "Runtime"], path: "local/S3"),
+        .target(name: "LocalSQS", dependencies: ["LocalStore", "Runtime"], path: "local/SQS"),
+        .target(name: "LocalDynamoDB", dependencies: ["LocalStore", "Runtime"], path: "local/DynamoDB"),
         .executableTarget(
             name: "Emulator",
             dependencies: [
-                "Runtime", "Cloud", "LocalTemplate", "LocalGateway",
+                "Runtime", "Cloud", "LocalTemplate", "LocalGateway", "LocalStore", "LocalS3", "LocalSQS",
+                "LocalDynamoDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -72,6 +80,9 @@ let package = Package(
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "TestSupport"]),
         .testTarget(name: "LocalTemplateTests", dependencies: ["LocalTemplate", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LocalGatewayTests", dependencies: ["LocalGateway", "TestSupport"]),
+        .testTarget(name: "LocalS3Tests", dependencies: ["LocalS3", "TestSupport"]),
+        .testTarget(name: "LocalSQSTests", dependencies: ["LocalSQS", "TestSupport"]),
+        .testTarget(name: "LocalDynamoDBTests", dependencies: ["LocalDynamoDB", "TestSupport"]),
         .testTarget(
             name: "EmulatorTests",
             dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "EchoFunction", "Emulator"],

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
     # build: the C libraries behind the system-library targets
-    pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev
+    pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev
     # benchmarks and tests
     gcc procps
 )

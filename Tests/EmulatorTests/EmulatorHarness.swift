@@ -13,12 +13,16 @@ final class EmulatorHarness: @unchecked Sendable {
     let dataDirectory: String
     private let log = LogBuffer()
 
-    init(template: String = "emulator.yaml", environment: [String: String] = [:], config: String? = nil) throws {
+    init(
+        template: String = "emulator.yaml", environment: [String: String] = [:], config: String? = nil,
+        reusing existingDataDirectory: String? = nil
+    ) throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "Fixtures/\(template)"
         ).path
         dataDirectory =
-            FileManager.default.temporaryDirectory.appendingPathComponent("emulator-\(UUID().uuidString)").path
+            existingDataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("emulator-\(UUID().uuidString)").path
         process.executableURL = try TestPaths.executable("transcriptor-local")
         process.arguments = [
             "serve", "--template", fixture, "--gateway-port", "0", "--aws-port", "0", "--data-dir", dataDirectory,

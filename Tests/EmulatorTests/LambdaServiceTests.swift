@@ -134,7 +134,7 @@ import Testing
 }
 
 /// Polls until `condition` holds (up to 10 s).
-func waitFor(_ condition: () -> Bool, timeout: TimeInterval = 10) throws {
+func waitFor(timeout: TimeInterval = 10, _ condition: () -> Bool) throws {
     let deadline = Date().addingTimeInterval(timeout)
     while !condition() {
         guard Date() < deadline else { throw ServerError("condition not met within \(timeout) s") }

@@ -3,6 +3,7 @@ import Cloud
 import Foundation
 import Hummingbird
 import LocalGateway
+import LocalStore
 import LocalTemplate
 import NIOCore
 import NIOPosix
@@ -59,6 +60,21 @@ struct Serve: AsyncParsableCommand {
             settings.awsEndpoint = "http://127.0.0.1:\(awsPortHolder.port)"
         }
         let lambda = LambdaService(template: template, settings: settings, group: group, output: output)
+        let timeScale = TimeScale.fromEnvironment
+        let services = try LocalServices(
+            template: template, dataDirectory: dataDirectory, awsEndpoint: settings.awsEndpoint,
+            timeScale: timeScale)
+        let invoker = try AsyncInvoker(
+            database: services.database, lambda: lambda, functions: template.functions, timeScale: timeScale)
+        invoker.sendToQueue = { logicalID, body in
+            guard let queue = template.queues[logicalID] else {
+                throw ValidationError("no queue \(logicalID) in the template")
+            }
+            _ = try services.sqs.send(queue: queue.name, body: body)
+        }
+        let wiring = EventWiring(
+            template: template, lambda: lambda, invoker: invoker, s3: services.s3, sqs: services.sqs,
+            timeScale: timeScale)
         let routes = RouteTable(
             template.functions.values.flatMap { function in
                 function.events.values.compactMap { event -> Route? in
@@ -71,13 +87,17 @@ struct Serve: AsyncParsableCommand {
         let gateway = Application(
             responder: GatewayResponder(
                 lambda: lambda, routes: routes, cors: template.httpAPI.cors.map(LocalGateway.CORSConfiguration.init),
-                staticFiles: StaticFiles(root: webRoot), operatorPages: OperatorPages(lambda: lambda)),
+                staticFiles: StaticFiles(root: webRoot),
+                operatorPages: OperatorPages(lambda: lambda, template: template, services: services, invoker: invoker)),
             configuration: .init(address: .hostname("127.0.0.1", port: gatewayPort), serverName: "transcriptor-local"),
             onServerRunning: { channel in Ready.shared.report("gateway", port: channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group))
         let verifier = SigV4Verifier { $0 == "local" ? "local-secret" : nil }
         let aws = Application(
-            responder: AWSResponder(lambda: lambda, verifier: verifier),
+            responder: AWSResponder(
+                lambda: lambda, invoker: invoker, verifier: verifier, s3: services.s3, sqs: services.sqs,
+                dynamodb: services.dynamodb,
+                ses: services.ses, uploads: services.uploads),
             configuration: .init(
                 address: .hostname("127.0.0.1", port: awsPort == 0 ? awsPortHolder.release() : awsPort),
                 serverName: "transcriptor-local"),
@@ -97,6 +117,15 @@ struct Serve: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await gateway.run() }
             tasks.addTask { try await aws.run() }
+            tasks.addTask { await invoker.run() }
+            tasks.addTask { await wiring.run() }
+            tasks.addTask {
+                // DynamoDB's TTL sweep (AWS deletes expired items within days; here, every scaled minute).
+                while !Task.isCancelled {
+                    _ = try? services.dynamodb.expireItems(now: .now())
+                    try? await Task.sleep(for: .seconds(max(0.05, timeScale.scaled(60))))
+                }
+            }
             if watch {
                 let watcher = SourceWatcher(packageRoot: FileManager.default.currentDirectoryPath, lambda: lambda)
                 tasks.addTask { await watcher.run() }

@@ -90,18 +90,6 @@ final class LambdaService: @unchecked Sendable {
         return await pool.invoke(payload: payload, traceID: traceID, clientContext: clientContext)
     }
 
-    /// An asynchronous invocation (Event): accepted at once, run in the background.
-    /// Part 2 of the emulator makes these durable and retries them as Lambda does.
-    func invokeAsync(_ name: String, payload: [UInt8]) throws -> String {
-        guard let pool = pools[name] else { throw InvokeError.notFound(name) }
-        guard payload.count <= Self.maxAsyncPayload else {
-            throw InvokeError.payloadTooLarge(payload.count, limit: Self.maxAsyncPayload)
-        }
-        let requestID = UUID().uuidString.lowercased()
-        Task { _ = await pool.invoke(payload: payload, requestID: requestID) }
-        return requestID
-    }
-
     func shutdown() async {
         for pool in pools.values { await pool.stopAll() }
     }

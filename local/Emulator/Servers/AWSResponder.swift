@@ -1,116 +1,135 @@
 import Cloud
 import Foundation
+import HTTPTypes
 import Hummingbird
+import LocalDynamoDB
+import LocalS3
+import LocalSQS
+import LocalStore
+import NIOCore
 import Runtime
 
-/// The AWS-compatible endpoint on 127.0.0.1:4566. Requests are SigV4-verified with the local
-/// credentials; the service is told by the credential scope. Part 1 serves Lambda's Invoke API.
+/// The AWS-compatible endpoint on 127.0.0.1:4566, as LocalStack's edge port: the service is told
+/// by the SigV4 credential scope (and `X-Amz-Target`), every request is verified with the local
+/// credentials, and each service answers in AWS's formats.
 struct AWSResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
     let lambda: LambdaService
+    let invoker: AsyncInvoker
     let verifier: SigV4Verifier
+    let s3: S3Store
+    let sqs: SQSStore
+    let dynamodb: DynamoDBStore
+    let ses: SESOutbox
+    let uploads: String
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        guard let body = try await request.collectBytes(limit: 64 * 1024 * 1024) else {
-            return Self.error(
-                413, "RequestEntityTooLargeException",
-                "Request must be smaller than 6291456 bytes for the InvokeFunction operation")
-        }
         let (rawPath, rawQuery) = request.rawPathAndQuery
+        let headers = request.headerPairs
         let signable = SignableRequest(
-            method: request.method.rawValue, path: rawPath, query: rawQuery, headers: request.headerPairs)
+            method: request.method.rawValue, path: rawPath, query: rawQuery, headers: headers)
+        let query = signable.queryParameters
+        // Browsers' CORS preflights carry no signature: only S3 answers them, from the bucket's rules.
+        if request.method == .options {
+            return try await Self.response(
+                s3.handle(
+                    ServiceRequest(
+                        method: "OPTIONS", rawPath: rawPath, query: query, headers: headers,
+                        body: .bytes([]), accessKeyID: nil)))
+        }
+        let service = Self.service(of: signable)
+        // S3 bodies (media) stream to a file; other services' bodies are small JSON.
+        let body: ServiceRequest.Body
+        let payloadHash: String
+        if service == "s3" && (request.method == .put || request.method == .post) {
+            let path = "\(uploads)/\(UUID().uuidString)"
+            let (size, hash) = try await Self.stream(request.body, to: path)
+            body = .file(path: path, size: size)
+            payloadHash = hash
+        } else {
+            guard let bytes = try await request.collectBytes(limit: 16 * 1024 * 1024) else {
+                return Self.error(413, "RequestEntityTooLargeException", "The request body is too large")
+            }
+            body = .bytes(bytes)
+            payloadHash = Digest.sha256Hex(bytes)
+        }
         let verified: SigV4Verifier.Verified
         do {
-            verified = try verifier.verify(signable, payloadHash: Digest.sha256Hex(body))
-        } catch let error as SignatureError {
-            return Self.signatureError(error)
+            verified = try verifier.verify(signable, payloadHash: payloadHash)
+        } catch let failure as SignatureError {
+            if case .file(let path, _) = body { unlink(path) }
+            return service == "s3" ? Self.s3SignatureError(failure) : Self.signatureError(failure)
         }
+        let serviceRequest = ServiceRequest(
+            method: request.method.rawValue, rawPath: rawPath, query: query, headers: headers,
+            body: body, accessKeyID: verified.accessKeyID, isPresigned: verified.isPresigned)
+        defer { if case .file(let path, _) = body { unlink(path) } }
         switch verified.service {
-        case "lambda":
-            return await invoke(request, path: rawPath, body: body)
+        case "lambda": return await invoke(request, path: rawPath, body: (try? serviceRequest.bodyBytes()) ?? [])
+        case "s3": return try await Self.response(s3.handle(serviceRequest))
+        case "sqs": return try await Self.response(sqs.handle(serviceRequest))
+        case "dynamodb": return try await Self.response(dynamodb.handle(serviceRequest))
+        case "ses", "email": return try await Self.response(ses.handle(serviceRequest))
         default:
-            return Self.error(400, "UnknownService", "The local emulator does not serve \(verified.service) yet")
+            return Self.error(
+                400, "UnknownService",
+                "The local emulator serves lambda, s3, sqs, dynamodb and ses, not \(verified.service)")
         }
     }
 
-    /// `POST /2015-03-31/functions/{name}/invocations`
-    private func invoke(_ request: Request, path: String, body: [UInt8]) async -> Response {
-        let parts = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        guard parts.count == 4, parts[0] == "2015-03-31", parts[1] == "functions", parts[3] == "invocations",
-            request.method == .post
-        else {
-            return Self.error(404, "UnknownOperationException", "Unknown operation \(request.method.rawValue) \(path)")
-        }
-        // A name, a partial ARN or a full ARN; a qualifier after a colon is ignored locally.
-        var name = parts[2]
-        if let range = name.range(of: "function:") { name = String(name[range.upperBound...]) }
-        if let colon = name.firstIndex(of: ":") { name = String(name[..<colon]) }
-        let type = request.headers[.init("X-Amz-Invocation-Type")!] ?? "RequestResponse"
-        do {
-            switch type {
-            case "Event":
-                _ = try lambda.invokeAsync(name, payload: body)
-                return .bytes(202, headers: [("x-amzn-RequestId", UUID().uuidString.lowercased())], body: [])
-            case "DryRun":
-                guard lambda.pools[name] != nil else { throw LambdaService.InvokeError.notFound(name) }
-                return .bytes(204, body: [])
-            case "RequestResponse":
-                let traceID = request.headers[.init("X-Amzn-Trace-Id")!]
-                let clientContext = request.headers[.init("X-Amz-Client-Context")!].flatMap { Data(base64Encoded: $0) }
-                    .map { String(decoding: $0, as: UTF8.self) }
-                let result = try await lambda.invoke(
-                    name, payload: body, traceID: traceID, clientContext: clientContext)
-                var headers = [
-                    ("x-amzn-RequestId", result.requestID), ("X-Amz-Executed-Version", "$LATEST"),
-                    ("Content-Type", "application/json"),
-                ]
-                switch result.kind {
-                case .throttled:
-                    return Self.error(
-                        429, "TooManyRequestsException", "Rate Exceeded.",
-                        extra: ["Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"])
-                case .functionError:
-                    headers.append(("X-Amz-Function-Error", "Unhandled"))
-                case .success:
-                    break
+    /// The service named by the credential scope (`…/us-east-1/s3/aws4_request`).
+    static func service(of request: SignableRequest) -> String {
+        let credential =
+            request.header("authorization").flatMap { value in
+                value.split(separator: ",").first { $0.contains("Credential=") }.map {
+                    String($0.split(separator: "=").last ?? "")
                 }
-                return .bytes(200, headers: headers, body: result.payload)
-            default:
-                return Self.error(
-                    400, "InvalidParameterValueException",
-                    "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun")
-            }
-        } catch LambdaService.InvokeError.notFound(let name) {
-            return Self.error(
-                404, "ResourceNotFoundException",
-                "Function not found: arn:aws:lambda:us-east-1:000000000000:function:\(name)")
-        } catch LambdaService.InvokeError.payloadTooLarge(let size, let limit) {
-            return Self.error(
-                413, "RequestEntityTooLargeException",
-                "\(size) byte payload is too large for the \(type == "Event" ? "Event" : "RequestResponse") invocation type (limit \(limit) bytes)"
-            )
-        } catch {
-            return Self.error(500, "ServiceException", "\(error)")
+            } ?? request.queryParameters.first { $0.name == "X-Amz-Credential" }?.value ?? ""
+        let parts = credential.split(separator: "/")
+        return parts.count == 5 ? String(parts[3]) : ""
+    }
+
+    /// Writes a request body to a file, returning its size and SHA-256.
+    static func stream(_ body: RequestBody, to path: String) async throws -> (Int64, String) {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let digest = StreamingDigest.sha256()
+        var size: Int64 = 0
+        for try await buffer in body {
+            buffer.withUnsafeReadableBytes { digest.update($0) }
+            try handle.write(contentsOf: buffer.readableBytesView)
+            size += Int64(buffer.readableBytes)
         }
+        return (size, Hex.encode(digest.finish()))
     }
 
-    static func error(_ status: Int, _ code: String, _ message: String, extra: [String: String] = [:]) -> Response {
-        var object: [String: String] = ["Type": status >= 500 ? "Service" : "User", "message": message]
-        object.merge(extra) { $1 }
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return .bytes(
-            status, headers: [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)], body: Array(body))
-    }
-
-    static func signatureError(_ failure: SignatureError) -> Response {
-        switch failure.kind {
-        case .missing: error(403, "MissingAuthenticationTokenException", failure.message)
-        case .unknownAccessKey:
-            error(403, "UnrecognizedClientException", "The security token included in the request is invalid.")
-        case .expired, .skewed: error(403, "InvalidSignatureException", failure.message)
-        case .malformed: error(403, "IncompleteSignatureException", failure.message)
-        case .mismatch, .contentMismatch: error(403, "InvalidSignatureException", failure.message)
+    /// A service's answer as an HTTP response; files stream in chunks.
+    static func response(_ answer: ServiceResponse) async throws -> Response {
+        var fields = HTTPFields()
+        for (name, value) in answer.headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        switch answer.body {
+        case .bytes(let bytes):
+            return Response(
+                status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .file(let path, let offset, let length):
+            let body = ResponseBody(contentLength: Int(length)) { writer in
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                try handle.seek(toOffset: UInt64(offset))
+                var remaining = length
+                while remaining > 0 {
+                    let chunk = try handle.read(upToCount: Int(min(remaining, 256 * 1024))) ?? Data()
+                    if chunk.isEmpty { break }
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                    remaining -= Int64(chunk.count)
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .init(code: answer.status), headers: fields, body: body)
         }
     }
 }

@@ -1,10 +1,21 @@
 import Foundation
 import Hummingbird
+import LocalTemplate
 
 /// `/_local/`: what an operator wants to see of the running system (functions and their warm
 /// processes, recent invocations) as a page and as JSON.
 struct OperatorPages: Sendable {
     let lambda: LambdaService
+    let template: Template
+    let services: LocalServices
+    let invoker: AsyncInvoker
+
+    struct QueueStatus: Codable {
+        var name: String
+        var visible: Int
+        var inFlight: Int
+        var delayed: Int
+    }
 
     struct FunctionStatus: Codable {
         var name: String
@@ -21,6 +32,8 @@ struct OperatorPages: Sendable {
 
     struct Status: Codable {
         var functions: [FunctionStatus]
+        var queues: [QueueStatus]
+        var pendingAsyncInvocations: Int
         var recentInvocations: [InvocationRecord]
     }
 
@@ -36,7 +49,13 @@ struct OperatorPages: Sendable {
                     errors: await pool.errorCount,
                     throttles: await pool.throttleCount))
         }
-        return Status(functions: functions, recentInvocations: Array(lambda.recentInvocations.suffix(50).reversed()))
+        let queues = template.queues.values.map(\.name).sorted().compactMap { name -> QueueStatus? in
+            guard let depth = try? services.sqs.depth(queue: name) else { return nil }
+            return QueueStatus(name: name, visible: depth.visible, inFlight: depth.inFlight, delayed: depth.delayed)
+        }
+        return Status(
+            functions: functions, queues: queues, pendingAsyncInvocations: invoker.pendingCount,
+            recentInvocations: Array(lambda.recentInvocations.suffix(50).reversed()))
     }
 
     func respond(path: String) async -> Response {
@@ -49,6 +68,18 @@ struct OperatorPages: Sendable {
             return .bytes(
                 200, headers: [("Content-Type", "application/json")],
                 body: Array((try? encoder.encode(status)) ?? Data()))
+        case "/_local/mail.json":
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            return .bytes(
+                200, headers: [("Content-Type", "application/json")],
+                body: Array((try? encoder.encode(services.ses.mails)) ?? Data()))
+        case "/_local/mail", "/_local/mail/":
+            return .bytes(200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(mailPage().utf8))
+        case "/_local/metrics":
+            return .bytes(
+                200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(metrics(status).utf8))
         case "/_local", "/_local/":
             return .bytes(200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(page(status).utf8))
         default:
@@ -63,6 +94,9 @@ struct OperatorPages: Sendable {
         let functionRows = status.functions.map {
             "<tr><td>\(escape($0.name))</td><td>\($0.processes.count) (\($0.busy) busy)</td><td>\($0.concurrencyLimit)</td><td>\($0.invocations)</td><td>\($0.errors)</td><td>\($0.throttles)</td><td>\($0.timeoutSeconds) s</td><td>\($0.memoryMB) MB</td></tr>"
         }.joined()
+        let queueRows = status.queues.map {
+            "<tr><td>\(escape($0.name))</td><td>\($0.visible)</td><td>\($0.inFlight)</td><td>\($0.delayed)</td></tr>"
+        }.joined()
         let formatter = ISO8601DateFormatter()
         let invocationRows = status.recentInvocations.map {
             "<tr><td>\(formatter.string(from: $0.startedAt))</td><td>\(escape($0.function))</td><td><code>\($0.requestID)</code></td><td>\(String(format: "%.1f", $0.durationMs)) ms</td><td>\($0.outcome)</td></tr>"
@@ -73,10 +107,71 @@ struct OperatorPages: Sendable {
             <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}
             td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f4f4f4}</style></head><body>
             <h1>Transcriptor local emulator</h1>
-            <p><a href="/_local/status.json">status.json</a></p>
+            <p><a href="/_local/status.json">status.json</a> · <a href="/_local/mail">mail outbox</a> · <a href="/_local/metrics">metrics</a></p>
             <h2>Functions</h2><table><tr><th>function</th><th>warm processes</th><th>concurrency limit</th><th>invocations</th><th>errors</th><th>throttles</th><th>timeout</th><th>memory</th></tr>\(functionRows)</table>
+            <h2>Queues</h2><table><tr><th>queue</th><th>visible</th><th>in flight</th><th>delayed</th></tr>\(queueRows)</table>
+            <p>Asynchronous invocations waiting: \(status.pendingAsyncInvocations)</p>
             <h2>Recent invocations</h2><table><tr><th>started</th><th>function</th><th>request id</th><th>duration</th><th>outcome</th></tr>\(invocationRows)</table>
             </body></html>
             """
+    }
+
+    /// The outbox as a page whose links can be clicked (a password-reset link, say).
+    private func mailPage() -> String {
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
+        func linkify(_ text: String) -> String {
+            escape(text).split(separator: " ", omittingEmptySubsequences: false).map { word in
+                word.hasPrefix("http://") || word.hasPrefix("https://")
+                    ? "<a href=\"\(word)\">\(word)</a>" : String(word)
+            }.joined(separator: " ")
+        }
+        let formatter = ISO8601DateFormatter()
+        let items = services.ses.mails.map { mail in
+            """
+            <article><h2>\(escape(mail.subject))</h2><p><b>From</b> \(escape(mail.from)) <b>to</b> \(escape(mail.to.joined(separator: ", "))) \
+            <b>at</b> \(formatter.string(from: mail.sentAt))</p><pre>\(linkify(mail.text ?? ""))</pre></article>
+            """
+        }.joined()
+        return """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local mail outbox</title>
+            <style>body{font:14px system-ui,sans-serif;margin:2em}article{border-bottom:1px solid #ccc;padding:1em 0}pre{white-space:pre-wrap}</style>
+            </head><body><h1>Local mail outbox</h1><p>What the functions sent through SES, newest first. <a href="/_local/mail.json">JSON</a></p>
+            \(items.isEmpty ? "<p>No mail yet.</p>" : items)</body></html>
+            """
+    }
+
+    /// Prometheus text format.
+    private func metrics(_ status: Status) -> String {
+        var lines: [String] = []
+        func family(_ name: String, _ help: String, _ type: String, _ samples: [(labels: String, value: Int)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            for sample in samples { lines.append("\(name){\(sample.labels)} \(sample.value)") }
+        }
+        family(
+            "lambda_invocations_total", "Invocations of each function.", "counter",
+            status.functions.map { ("function=\"\($0.name)\"", $0.invocations) })
+        family(
+            "lambda_errors_total", "Invocations that ended in a function error.", "counter",
+            status.functions.map { ("function=\"\($0.name)\"", $0.errors) })
+        family(
+            "lambda_throttles_total", "Invocations refused for concurrency.", "counter",
+            status.functions.map { ("function=\"\($0.name)\"", $0.throttles) })
+        family(
+            "lambda_warm_processes", "Warm handler processes.", "gauge",
+            status.functions.map { ("function=\"\($0.name)\"", $0.processes.count) })
+        family(
+            "sqs_messages_visible", "Messages waiting in each queue.", "gauge",
+            status.queues.map { ("queue=\"\($0.name)\"", $0.visible) })
+        family(
+            "sqs_messages_in_flight", "Messages received and not yet deleted.", "gauge",
+            status.queues.map { ("queue=\"\($0.name)\"", $0.inFlight) })
+        lines.append("# HELP lambda_async_pending Asynchronous invocations waiting to run.")
+        lines.append("# TYPE lambda_async_pending gauge")
+        lines.append("lambda_async_pending \(status.pendingAsyncInvocations)")
+        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,0 +1,75 @@
+/// A queue's settings, in AWS seconds (the store scales them by its `TimeScale`).
+public struct QueueConfig: Sendable {
+    public var name: String
+    public var visibilityTimeoutSeconds: Int
+    public var messageRetentionSeconds: Int
+    public var delaySeconds: Int
+    public var receiveWaitSeconds: Int
+    /// Where a message goes once it has been received `maxReceiveCount` times without being deleted.
+    public var redrive: (deadLetterQueue: String, maxReceiveCount: Int)?
+    /// A FIFO queue (its name ends in `.fifo`): messages come out in the order they were sent.
+    public var fifo: Bool
+
+    public init(
+        name: String, visibilityTimeoutSeconds: Int = 30, messageRetentionSeconds: Int = 345_600, delaySeconds: Int = 0,
+        receiveWaitSeconds: Int = 0, redrive: (deadLetterQueue: String, maxReceiveCount: Int)? = nil, fifo: Bool = false
+    ) {
+        self.name = name
+        self.visibilityTimeoutSeconds = visibilityTimeoutSeconds
+        self.messageRetentionSeconds = messageRetentionSeconds
+        self.delaySeconds = delaySeconds
+        self.receiveWaitSeconds = receiveWaitSeconds
+        self.redrive = redrive
+        self.fifo = fifo
+    }
+}
+
+/// A queue as the store keeps it: its settings, when it was made, and attributes it only echoes.
+struct QueueRecord: Sendable {
+    var config: QueueConfig
+    /// Seconds since the epoch.
+    var createdAt: Int64
+    var modifiedAt: Int64
+    /// Accepted attributes the emulator does not act on (`Policy`, `MaximumMessageSize`, …).
+    var passive: [String: String]
+
+    /// The JSON kept in the `sqs_queues` table.
+    struct Stored: Codable {
+        var visibilityTimeout: Int
+        var retention: Int
+        var delay: Int
+        var wait: Int
+        var deadLetterQueue: String?
+        var maxReceiveCount: Int?
+        var fifo: Bool
+        var createdAt: Int64
+        var modifiedAt: Int64
+        var passive: [String: String]
+    }
+
+    init(config: QueueConfig, createdAt: Int64, passive: [String: String] = [:]) {
+        self.config = config
+        self.createdAt = createdAt
+        self.modifiedAt = createdAt
+        self.passive = passive
+    }
+
+    init(name: String, stored: Stored) {
+        config = QueueConfig(
+            name: name, visibilityTimeoutSeconds: stored.visibilityTimeout, messageRetentionSeconds: stored.retention,
+            delaySeconds: stored.delay, receiveWaitSeconds: stored.wait,
+            redrive: stored.deadLetterQueue.map { ($0, stored.maxReceiveCount ?? 1) }, fifo: stored.fifo)
+        createdAt = stored.createdAt
+        modifiedAt = stored.modifiedAt
+        passive = stored.passive
+    }
+
+    var stored: Stored {
+        Stored(
+            visibilityTimeout: config.visibilityTimeoutSeconds, retention: config.messageRetentionSeconds,
+            delay: config.delaySeconds, wait: config.receiveWaitSeconds,
+            deadLetterQueue: config.redrive?.deadLetterQueue,
+            maxReceiveCount: config.redrive?.maxReceiveCount, fifo: config.fifo, createdAt: createdAt,
+            modifiedAt: modifiedAt, passive: passive)
+    }
+}

@@ -1,0 +1,279 @@
+import Foundation
+import LocalStore
+import Runtime
+
+/// Sending, receiving, deleting and re-timing messages: the in-process API.
+extension SQSStore {
+    /// What `SendMessage` answers.
+    struct SentMessage {
+        var messageID: String
+        var md5OfBody: String
+        var md5OfMessageAttributes: String?
+    }
+
+    /// Sends a message; `delaySeconds` nil takes the queue's delay.
+    ///
+    /// - Returns: The message id.
+    /// - Throws: `SQSError` (no such queue, invalid delay, body or attributes), or a SQLite error.
+    @discardableResult
+    public func send(
+        queue: String, body: String, delaySeconds: Int? = nil, attributes: [String: MessageAttribute] = [:]
+    ) throws -> String {
+        try sendMessage(
+            queue: queue, body: body, delaySeconds: delaySeconds, attributes: attributes, senderID: accountID
+        )
+        .messageID
+    }
+
+    func sendMessage(
+        queue: String, body: String, delaySeconds: Int?, attributes: [String: MessageAttribute], senderID: String
+    ) throws -> SentMessage {
+        let record = try record(queue)
+        let delay = delaySeconds ?? record.config.delaySeconds
+        guard (0...900).contains(delay) else {
+            throw SQSError.invalidParameterValue(
+                "Value \(delay) for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.")
+        }
+        try Self.validate(body: body, attributes: attributes)
+        let stored = StoredMessageAttributes(senderID: senderID, messageAttributes: attributes)
+        let attributesJSON = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
+        let id = RandomBytes.uuid()
+        let now = nowMilliseconds()
+        try database.query(
+            "INSERT INTO sqs_messages (id, queue, body, attributes, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                .text(id), .text(queue), .text(body), .text(attributesJSON), .integer(now),
+                .integer(now + milliseconds(awsSeconds: Double(delay))),
+            ])
+        // Woken even when delayed: a waiting receiver then shortens its timer to the delay.
+        waiters.notify(queue)
+        return SentMessage(messageID: id, md5OfBody: MD5.hex(body), md5OfMessageAttributes: Self.md5(of: attributes))
+    }
+
+    private static func validate(body: String, attributes: [String: MessageAttribute]) throws {
+        guard !body.isEmpty else {
+            throw SQSError.invalidParameterValue("The request must contain a non-empty MessageBody.")
+        }
+        let allowed = body.unicodeScalars.allSatisfy { scalar in
+            switch scalar.value {
+            case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+            default: false
+            }
+        }
+        guard allowed else {
+            throw SQSError.invalidParameterValue(
+                "Invalid characters found in the message body; SQS allows #x9, #xA, #xD and #x20 to #x10FFFF except surrogates."
+            )
+        }
+        guard attributes.count <= 10 else {
+            throw SQSError.invalidParameterValue("A message can have at most 10 message attributes.")
+        }
+        var size = body.utf8.count
+        for (name, attribute) in attributes {
+            _ = try attribute.validated(name: name)
+            size +=
+                name.utf8.count + attribute.dataType.utf8.count
+                + (attribute.stringValue?.utf8.count ?? attribute.binaryValue.map { $0.utf8.count * 3 / 4 } ?? 0)
+        }
+        guard size <= 262_144 else {
+            throw SQSError.invalidParameterValue(
+                "One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.")
+        }
+    }
+
+    /// Receives up to `max` (1–10) messages, waiting up to `waitSeconds` AWS seconds for the first.
+    ///
+    /// Each message gets a new receipt handle and a higher `ApproximateReceiveCount`; one that
+    /// would exceed the queue's redrive `maxReceiveCount` moves to the dead-letter queue instead.
+    /// `visibilityTimeoutSeconds` nil takes the queue's.
+    ///
+    /// - Throws: `SQSError.queueDoesNotExist` (also when the queue is deleted while waiting), or a
+    ///   SQLite error. Cancellation ends the wait with what there is (nothing).
+    public func receive(
+        queue: String, max: Int, visibilityTimeoutSeconds: Int?, waitSeconds: Double
+    ) async throws -> [Message] {
+        precondition((1...10).contains(max), "receive takes 1 to 10 messages")
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(milliseconds(awsSeconds: waitSeconds))
+        while true {
+            let generation = waiters.generation(of: queue)
+            let (messages, nextVisibleAt) = try receiveAvailable(
+                queue: queue, max: max, visibilityTimeoutSeconds: visibilityTimeoutSeconds)
+            if !messages.isEmpty { return messages }
+            let remaining = clock.now.duration(to: deadline)
+            guard remaining > .zero, !Task.isCancelled else { return [] }
+            var seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+            if let nextVisibleAt {
+                seconds = min(seconds, Double(Swift.max(1, nextVisibleAt - nowMilliseconds())) / 1000)
+            }
+            await waiters.wait(queue: queue, since: generation, seconds: seconds)
+        }
+    }
+
+    /// One receive attempt without waiting; also answers when the next hidden message shows.
+    private func receiveAvailable(
+        queue: String, max: Int, visibilityTimeoutSeconds: Int?
+    ) throws -> (messages: [Message], nextVisibleAt: Int64?) {
+        let record = try record(queue)
+        let visibility = visibilityTimeoutSeconds ?? record.config.visibilityTimeoutSeconds
+        var deadLetterQueues: Set<String> = []
+        let result: ([Message], Int64?) = try database.transaction {
+            let now = nowMilliseconds()
+            try deleteExpired(record, now: now)
+            var messages: [Message] = []
+            while messages.count < max {
+                let rows = try database.query(
+                    """
+                    SELECT id, body, attributes, sent_at, receive_count, first_received_at FROM sqs_messages
+                    WHERE queue = ? AND visible_at <= ? ORDER BY seq LIMIT ?
+                    """, [.text(queue), .integer(now), .integer(Int64(max - messages.count))])
+                if rows.isEmpty { break }
+                for row in rows {
+                    let id = row[0].text ?? ""
+                    let receiveCount = Int(row[4].integer ?? 0)
+                    if let redrive = record.config.redrive, receiveCount >= redrive.maxReceiveCount,
+                        exists(redrive.deadLetterQueue)
+                    {
+                        try database.query(
+                            """
+                            UPDATE sqs_messages SET queue = ?, visible_at = ?, receive_count = 0,
+                            receipt_handle = NULL, first_received_at = NULL WHERE id = ?
+                            """, [.text(redrive.deadLetterQueue), .integer(now), .text(id)])
+                        deadLetterQueues.insert(redrive.deadLetterQueue)
+                        continue
+                    }
+                    let handle = Self.makeReceiptHandle(messageID: id)
+                    let firstReceived = row[5].integer ?? now
+                    try database.query(
+                        """
+                        UPDATE sqs_messages SET receive_count = ?, receipt_handle = ?, visible_at = ?,
+                        first_received_at = ? WHERE id = ?
+                        """,
+                        [
+                            .integer(Int64(receiveCount + 1)), .text(handle),
+                            .integer(now + milliseconds(awsSeconds: Double(visibility))), .integer(firstReceived),
+                            .text(id),
+                        ])
+                    let stored = try JSONDecoder().decode(
+                        StoredMessageAttributes.self, from: Data((row[2].text ?? "{}").utf8))
+                    let body = row[1].text ?? ""
+                    messages.append(
+                        Message(
+                            messageID: id, receiptHandle: handle, body: body, md5OfBody: MD5.hex(body),
+                            attributes: [
+                                "ApproximateReceiveCount": String(receiveCount + 1),
+                                "SentTimestamp": String(row[3].integer ?? 0),
+                                "ApproximateFirstReceiveTimestamp": String(firstReceived),
+                                "SenderId": stored.senderID,
+                            ], messageAttributes: stored.messageAttributes))
+                }
+            }
+            let next = try database.query(
+                "SELECT MIN(visible_at) FROM sqs_messages WHERE queue = ? AND visible_at > ?",
+                [.text(queue), .integer(now)]
+            ).first?[0].integer
+            return (messages, next)
+        }
+        for name in deadLetterQueues { waiters.notify(name) }
+        return result
+    }
+
+    /// Deletes messages older than the queue's retention period.
+    private func deleteExpired(_ record: QueueRecord, now: Int64) throws {
+        let cutoff = now - milliseconds(awsSeconds: Double(record.config.messageRetentionSeconds))
+        try database.query(
+            "DELETE FROM sqs_messages WHERE queue = ? AND sent_at <= ?", [.text(record.config.name), .integer(cutoff)])
+    }
+
+    /// Deletes a received message. A handle from an earlier receive of a message received again
+    /// since is refused; a message already deleted is not an error (as on AWS).
+    ///
+    /// - Throws: `SQSError.queueDoesNotExist`, `.receiptHandleIsInvalid`, or a SQLite error.
+    public func delete(queue: String, receiptHandle: String) throws {
+        _ = try record(queue)
+        guard let id = Self.messageID(inReceiptHandle: receiptHandle) else {
+            throw SQSError.receiptHandleIsInvalid(receiptHandle)
+        }
+        try database.transaction {
+            let rows = try database.query(
+                "SELECT receipt_handle FROM sqs_messages WHERE id = ? AND queue = ?", [.text(id), .text(queue)])
+            guard let row = rows.first else { return }
+            guard row[0].text == receiptHandle else { throw SQSError.receiptHandleIsInvalid(receiptHandle) }
+            try database.query("DELETE FROM sqs_messages WHERE id = ?", [.text(id)])
+        }
+    }
+
+    /// Sets how long an in-flight message stays hidden, from now; 0 makes it visible at once.
+    ///
+    /// - Throws: `SQSError.queueDoesNotExist`, `.invalidParameterValue` (timeout outside 0–43200 or
+    ///   a deleted message), `.receiptHandleIsInvalid`, `.messageNotInflight`, or a SQLite error.
+    public func changeVisibility(queue: String, receiptHandle: String, timeoutSeconds: Int) throws {
+        _ = try record(queue)
+        guard (0...43_200).contains(timeoutSeconds) else {
+            throw SQSError.invalidParameterValue(
+                "Value \(timeoutSeconds) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200."
+            )
+        }
+        guard let id = Self.messageID(inReceiptHandle: receiptHandle) else {
+            throw SQSError.receiptHandleIsInvalid(receiptHandle)
+        }
+        try database.transaction {
+            let now = nowMilliseconds()
+            let rows = try database.query(
+                "SELECT receipt_handle, visible_at FROM sqs_messages WHERE id = ? AND queue = ?",
+                [.text(id), .text(queue)])
+            guard let row = rows.first else {
+                throw SQSError.invalidParameterValue(
+                    "Value \(receiptHandle) for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change."
+                )
+            }
+            guard row[0].text == receiptHandle else { throw SQSError.receiptHandleIsInvalid(receiptHandle) }
+            guard (row[1].integer ?? 0) > now else { throw SQSError.messageNotInflight() }
+            try database.query(
+                "UPDATE sqs_messages SET visible_at = ? WHERE id = ?",
+                [.integer(now + milliseconds(awsSeconds: Double(timeoutSeconds))), .text(id)])
+        }
+        waiters.notify(queue)
+    }
+
+    /// How many messages are visible, in flight (received, hidden) and delayed (never received, hidden).
+    ///
+    /// - Throws: `SQSError.queueDoesNotExist`, or a SQLite error.
+    public func depth(queue: String) throws -> (visible: Int, inFlight: Int, delayed: Int) {
+        let record = try record(queue)
+        return try database.transaction {
+            let now = nowMilliseconds()
+            try deleteExpired(record, now: now)
+            let row = try database.query(
+                """
+                SELECT COALESCE(SUM(visible_at <= ?1), 0), COALESCE(SUM(visible_at > ?1 AND receive_count > 0), 0),
+                COALESCE(SUM(visible_at > ?1 AND receive_count = 0), 0) FROM sqs_messages WHERE queue = ?2
+                """, [.integer(now), .text(queue)]
+            ).first
+            return (Int(row?[0].integer ?? 0), Int(row?[1].integer ?? 0), Int(row?[2].integer ?? 0))
+        }
+    }
+
+    /// Deletes every message in the queue.
+    ///
+    /// - Throws: `SQSError.queueDoesNotExist`, or a SQLite error.
+    public func purge(queue: String) throws {
+        _ = try record(queue)
+        try database.query("DELETE FROM sqs_messages WHERE queue = ?", [.text(queue)])
+    }
+
+    // MARK: Receipt handles
+
+    /// An opaque handle naming the message and this one receive of it.
+    static func makeReceiptHandle(messageID: String) -> String {
+        Base64.encode(Array("\(messageID):\(RandomBytes.token(byteCount: 24))".utf8))
+    }
+
+    static func messageID(inReceiptHandle handle: String) -> String? {
+        guard let bytes = Base64.decode(handle), let text = String(validating: bytes, as: UTF8.self),
+            let colon = text.firstIndex(of: ":")
+        else { return nil }
+        let id = String(text[..<colon])
+        return id.isEmpty ? nil : id
+    }
+}
