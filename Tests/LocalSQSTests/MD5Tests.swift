@@ -1,4 +1,5 @@
 import LocalSQS
+import LocalStore
 import Runtime
 import Testing
 

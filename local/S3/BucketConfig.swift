@@ -1,3 +1,4 @@
+import LocalStore
 import Runtime
 
 /// A bucket the store serves from the start (the template's `AWS::S3::Bucket`s), with its CORS rules.

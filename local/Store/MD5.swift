@@ -2,26 +2,41 @@
 ///
 /// Used only for S3 ETags and `Content-MD5`, never for security. CommonCrypto is not on Linux and
 /// Foundation has no MD5, hence this small implementation.
-struct MD5 {
+public struct MD5: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476)
     private var buffer = [UInt8](repeating: 0, count: 64)
     private var buffered = 0
     private var length: UInt64 = 0
 
-    init() {}
+    public init() {}
 
     /// The digest of `bytes` in one call.
-    static func digest<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+    /// The digest as lowercase hex (SQS's `MD5OfMessageBody`).
+    public static func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        digest(bytes).map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+
+    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+
+    public static func digest<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var md5 = MD5()
         md5.update(Array(bytes))
         return md5.finalize()
     }
 
-    mutating func update(_ bytes: [UInt8]) {
+    public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
+        if copied == nil { update(Array(bytes)) }
+    }
+
+    public mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
     }
 
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
         length &+= UInt64(bytes.count)
         var offset = 0
@@ -50,7 +65,7 @@ struct MD5 {
     }
 
     /// Pads, and returns the 16-byte digest; the hasher is spent afterwards.
-    mutating func finalize() -> [UInt8] {
+    public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var padding: [UInt8] = [0x80]
         let padTo = buffered < 56 ? 56 : 120
