@@ -1,7 +1,28 @@
 import Foundation
 import TestSupport
+import Testing
 
 @testable import Cloud
+
+/// The servers the client tests run against: moto (the reference for what AWS returns) and our
+/// emulator, which must agree with it (the conformance suite of the emulator's issue).
+enum Backend: String, CaseIterable, CustomTestStringConvertible {
+    case moto, emulator
+
+    var testDescription: String { rawValue }
+
+    func configuration() throws -> AWSConfiguration {
+        switch self {
+        case .moto:
+            return try motoConfiguration()
+        case .emulator:
+            let endpoint = try Endpoint(url: EmulatorServer.start().awsEndpoint)
+            return AWSConfiguration(
+                region: "us-east-1", credentials: AWSCredentials(accessKeyID: "local", secretAccessKey: "local-secret"),
+                endpoints: Dictionary(uniqueKeysWithValues: AWSService.allCases.map { ($0, endpoint) }))
+        }
+    }
+}
 
 /// Configuration pointing every service at the shared moto server.
 func motoConfiguration() throws -> AWSConfiguration {

@@ -3,10 +3,8 @@ import Testing
 
 @testable import Cloud
 
-/// The DynamoDB client against moto server: Codable items, expressions, pagination, transactions.
+/// The DynamoDB client against moto server and the emulator: Codable items, expressions, pagination, transactions.
 @Suite struct DynamoDBClientTests {
-    let db: DynamoDBClient
-    let table = uniqueName("main")
 
     struct JobRecord: Codable, Equatable {
         var pk: String
@@ -18,16 +16,22 @@ import Testing
         var done: Bool
     }
 
-    init() throws {
-        db = try DynamoDBClient(configuration: motoConfiguration())
+    /// A client and a fresh table on the backend.
+    func setUp(_ backend: Backend) throws -> (DynamoDBClient, String) {
+        let db = try DynamoDBClient(configuration: backend.configuration())
+        let table = uniqueName("main")
         try db.createTable(
             table, key: .init(partitionKey: "pk", sortKey: "sk"),
             indexes: ["gsi1": .init(partitionKey: "gsi1pk", sortKey: "gsi1sk")])
+        return (db, table)
     }
 
     func key(_ pk: String, _ sk: String) -> Item { ["pk": .s(pk), "sk": .s(sk)] }
 
-    @Test func codableItemsRoundTrip() throws {
+    @Test(arguments: Backend.allCases)
+    func codableItemsRoundTrip(_ backend: Backend) throws {
+        let (db, table) = try setUp(backend)
+
         let record = JobRecord(
             pk: "USER#1", sk: "JOB#1", title: "Talk ü", chunks: 3, duration: 12.5, tags: ["a", "b"], done: false)
         try db.putItem(table: table, item: ItemCoder.encode(record))
@@ -41,7 +45,10 @@ import Testing
         #expect(projected.keys.sorted() == ["title"])
     }
 
-    @Test func conditionalPutRefusesADuplicate() throws {
+    @Test(arguments: Backend.allCases)
+    func conditionalPutRefusesADuplicate(_ backend: Backend) throws {
+        let (db, table) = try setUp(backend)
+
         let item: Item = ["pk": .s("EMAIL#ada@example.com"), "sk": .s("EMAIL"), "userId": .s("u1")]
         try db.putItem(table: table, item: item, condition: "attribute_not_exists(pk)")
         #expect { try db.putItem(table: table, item: item, condition: "attribute_not_exists(pk)") } throws: {
@@ -49,7 +56,10 @@ import Testing
         }
     }
 
-    @Test func updateExpressionsAndReturnValues() throws {
+    @Test(arguments: Backend.allCases)
+    func updateExpressionsAndReturnValues(_ backend: Backend) throws {
+        let (db, table) = try setUp(backend)
+
         try db.putItem(
             table: table, item: ["pk": .s("J"), "sk": .s("1"), "done": .n("0"), "parts": .l([.s("a")]), "tmp": .s("x")])
         let new = try #require(
@@ -82,7 +92,10 @@ import Testing
         #expect(old["status"] == .s("transcribing"))
     }
 
-    @Test func queryPaginatesInBothDirectionsAndOverAnIndex() throws {
+    @Test(arguments: Backend.allCases)
+    func queryPaginatesInBothDirectionsAndOverAnIndex(_ backend: Backend) throws {
+        let (db, table) = try setUp(backend)
+
         for index in 0..<7 {
             try db.putItem(
                 table: table,
@@ -110,7 +123,10 @@ import Testing
         #expect(byIndex.items.compactMap { $0["sk"]?.stringValue } == ["JOB#2", "JOB#3", "JOB#4"])
     }
 
-    @Test func transactionsApplyAllOrNothingWithReasons() throws {
+    @Test(arguments: Backend.allCases)
+    func transactionsApplyAllOrNothingWithReasons(_ backend: Backend) throws {
+        let (db, table) = try setUp(backend)
+
         try db.transactWriteItems([
             .put(
                 table: table, item: ["pk": .s("T"), "sk": .s("1"), "n": .n("1")], condition: "attribute_not_exists(pk)"),
@@ -130,7 +146,10 @@ import Testing
             try db.getItem(table: table, key: key("T", "2"))?["n"] == .n("2"), "the cancelled update was not applied")
     }
 
-    @Test func batchGetReturnsWhatExists() throws {
+    @Test(arguments: Backend.allCases)
+    func batchGetReturnsWhatExists(_ backend: Backend) throws {
+        let (db, table) = try setUp(backend)
+
         try db.putItem(table: table, item: ["pk": .s("B"), "sk": .s("1")])
         try db.putItem(table: table, item: ["pk": .s("B"), "sk": .s("2")])
         let result = try db.batchGetItem([table: [key("B", "1"), key("B", "2"), key("B", "3")]])

@@ -6,17 +6,15 @@ import Testing
 @testable import Cloud
 @testable import Runtime
 
-/// The S3 client against moto server: what AWS returns, errors included.
+/// The S3 client against moto server and the emulator: what AWS returns, errors included.
 @Suite struct S3ClientTests {
-    let s3: S3Client
-    let bucket = uniqueName("media")
 
-    init() throws {
-        s3 = try S3Client(configuration: motoConfiguration())
+    @Test(arguments: Backend.allCases)
+    func putGetAndHeadRoundTripBytesTypeAndMetadata(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
         try s3.createBucket(bucket)
-    }
 
-    @Test func putGetAndHeadRoundTripBytesTypeAndMetadata() throws {
         let body = Array("hello, transcript".utf8)
         let eTag = try s3.putObject(
             bucket: bucket, key: "a/b.txt", body: .bytes(body), contentType: "text/plain",
@@ -31,14 +29,24 @@ import Testing
         #expect(head.eTag == eTag)
     }
 
-    @Test func keysWithSpacesUnicodeAndReservedCharactersRoundTrip() throws {
+    @Test(arguments: Backend.allCases)
+    func keysWithSpacesUnicodeAndReservedCharactersRoundTrip(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
+        try s3.createBucket(bucket)
+
         let keys = ["uploads/u 1/My Talk (final).mp3", "uploads/ü/€ + & = ?.wav", "uploads/a%20b/c~d"]
         for key in keys { try s3.putObject(bucket: bucket, key: key, body: .bytes(Array(key.utf8))) }
         for key in keys { #expect(try s3.getObject(bucket: bucket, key: key).body == Array(key.utf8)) }
         #expect(try s3.listAllObjects(bucket: bucket, prefix: "uploads/").map(\.key).sorted() == keys.sorted())
     }
 
-    @Test func largeObjectStreamsFromAndToFiles() throws {
+    @Test(arguments: Backend.allCases)
+    func largeObjectStreamsFromAndToFiles(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
+        try s3.createBucket(bucket)
+
         let source = temporaryFile()
         let target = temporaryFile()
         defer {
@@ -58,14 +66,24 @@ import Testing
         #expect(FileManager.default.contentsEqual(atPath: source, andPath: target))
     }
 
-    @Test func rangedGetReturnsThePartAndTheWholeSize() throws {
+    @Test(arguments: Backend.allCases)
+    func rangedGetReturnsThePartAndTheWholeSize(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
+        try s3.createBucket(bucket)
+
         try s3.putObject(bucket: bucket, key: "r", body: .bytes(Array("0123456789".utf8)))
         let (info, bytes) = try s3.getObject(bucket: bucket, key: "r", range: 2...5)
         #expect(String(decoding: bytes, as: UTF8.self) == "2345")
         #expect(info.size == 10)
     }
 
-    @Test func missingObjectsAreNoSuchKey() throws {
+    @Test(arguments: Backend.allCases)
+    func missingObjectsAreNoSuchKey(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
+        try s3.createBucket(bucket)
+
         #expect { try s3.getObject(bucket: bucket, key: "nope") } throws: { ($0 as? AWSError)?.code == "NoSuchKey" }
         #expect { try s3.headObject(bucket: bucket, key: "nope") } throws: {
             ($0 as? AWSError)?.code == "NoSuchKey" && ($0 as? AWSError)?.status == 404
@@ -76,7 +94,12 @@ import Testing
         }
     }
 
-    @Test func conditionalWritesRefuseWhatTheyMust() throws {
+    @Test(arguments: Backend.allCases)
+    func conditionalWritesRefuseWhatTheyMust(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
+        try s3.createBucket(bucket)
+
         let first = try s3.putObject(bucket: bucket, key: "c", body: .bytes([1]), ifNoneMatch: true)
         #expect { try s3.putObject(bucket: bucket, key: "c", body: .bytes([2]), ifNoneMatch: true) } throws: {
             ($0 as? AWSError)?.code == "PreconditionFailed" && ($0 as? AWSError)?.status == 412
@@ -88,7 +111,12 @@ import Testing
         #expect(try s3.getObject(bucket: bucket, key: "c").body == [4])
     }
 
-    @Test func listingPaginatesAndGroupsByDelimiter() throws {
+    @Test(arguments: Backend.allCases)
+    func listingPaginatesAndGroupsByDelimiter(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
+        try s3.createBucket(bucket)
+
         for index in 0..<25 {
             try s3.putObject(bucket: bucket, key: "p/\(String(format: "%02d", index))", body: .bytes([]))
         }
@@ -107,7 +135,12 @@ import Testing
         #expect(grouped.objects.count == 25)
     }
 
-    @Test func copyAndBatchDeleteAndPrefixDelete() throws {
+    @Test(arguments: Backend.allCases)
+    func copyAndBatchDeleteAndPrefixDelete(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
+        try s3.createBucket(bucket)
+
         try s3.putObject(bucket: bucket, key: "src", body: .bytes([9, 9]))
         try s3.copyObject(from: bucket, key: "src", to: bucket, key: "dst/copy")
         #expect(try s3.getObject(bucket: bucket, key: "dst/copy").body == [9, 9])
@@ -124,7 +157,12 @@ import Testing
         #expect(try s3.objectExists(bucket: bucket, key: "src") == false)
     }
 
-    @Test func presignedURLsWorkWithoutCredentials() throws {
+    @Test(arguments: Backend.allCases)
+    func presignedURLsWorkWithoutCredentials(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
+        try s3.createBucket(bucket)
+
         try s3.putObject(bucket: bucket, key: "shared/a.txt", body: .bytes(Array("shared".utf8)))
         let http = try HTTPClient()
         let get = s3.presignedGetURL(bucket: bucket, key: "shared/a.txt", expires: 300)

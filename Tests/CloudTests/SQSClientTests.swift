@@ -3,17 +3,14 @@ import Testing
 
 @testable import Cloud
 
-/// The SQS client against moto server.
+/// The SQS client against moto server and the emulator.
 @Suite struct SQSClientTests {
-    let sqs: SQSClient
-    let queueURL: String
 
-    init() throws {
-        sqs = try SQSClient(configuration: motoConfiguration())
-        queueURL = try sqs.createQueue(name: uniqueName("fetch"), attributes: ["VisibilityTimeout": "30"])
-    }
+    @Test(arguments: Backend.allCases)
+    func sendReceiveDeleteCarriesBodyAttributesAndReceiveCount(_ backend: Backend) throws {
+        let sqs = try SQSClient(configuration: backend.configuration())
+        let queueURL = try sqs.createQueue(name: uniqueName("fetch"), attributes: ["VisibilityTimeout": "30"])
 
-    @Test func sendReceiveDeleteCarriesBodyAttributesAndReceiveCount() throws {
         let sent = try sqs.sendMessage(
             queueURL: queueURL, body: #"{"jobId":"j1"}"#, attributes: ["stage": .init(string: "fetch")])
         #expect(sent.md5OfMessageBody == "c50e6ee4a29a63d6d0b8d93f0e0ac83a" || sent.md5OfMessageBody.count == 32)
@@ -27,7 +24,11 @@ import Testing
         #expect(try sqs.receiveMessages(queueURL: queueURL, waitSeconds: 0).isEmpty)
     }
 
-    @Test func visibilityChangeRedeliversWithARisingReceiveCount() throws {
+    @Test(arguments: Backend.allCases)
+    func visibilityChangeRedeliversWithARisingReceiveCount(_ backend: Backend) throws {
+        let sqs = try SQSClient(configuration: backend.configuration())
+        let queueURL = try sqs.createQueue(name: uniqueName("fetch"), attributes: ["VisibilityTimeout": "30"])
+
         _ = try sqs.sendMessage(queueURL: queueURL, body: "again")
         let first = try #require(try sqs.receiveMessages(queueURL: queueURL).first)
         try sqs.changeMessageVisibility(queueURL: queueURL, receiptHandle: first.receiptHandle, timeout: 0)
@@ -36,7 +37,11 @@ import Testing
         #expect(second.receiveCount == 2)
     }
 
-    @Test func batchSendReportsPartialFailures() throws {
+    @Test(arguments: Backend.allCases)
+    func batchSendReportsPartialFailures(_ backend: Backend) throws {
+        let sqs = try SQSClient(configuration: backend.configuration())
+        let queueURL = try sqs.createQueue(name: uniqueName("fetch"), attributes: ["VisibilityTimeout": "30"])
+
         let result = try sqs.sendMessageBatch(
             queueURL: queueURL,
             entries: [
@@ -49,7 +54,11 @@ import Testing
         #expect(result.failed[0].senderFault)
     }
 
-    @Test func queueURLAndAttributesAndMissingQueueError() throws {
+    @Test(arguments: Backend.allCases)
+    func queueURLAndAttributesAndMissingQueueError(_ backend: Backend) throws {
+        let sqs = try SQSClient(configuration: backend.configuration())
+        let queueURL = try sqs.createQueue(name: uniqueName("fetch"), attributes: ["VisibilityTimeout": "30"])
+
         let name = String(queueURL.split(separator: "/").last!)
         #expect(try sqs.getQueueURL(name: name) == queueURL)
         let attributes = try sqs.getQueueAttributes(url: queueURL)

@@ -1,0 +1,95 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// boto3 and the AWS CLI (both on these machines; boto3 comes with moto into .venv) against the
+/// emulator's endpoint, with the local credentials: their signatures verify and AWS's shapes parse.
+@Suite(.serialized) struct ThirdPartyClientTests {
+    let emulator: EmulatorHarness
+
+    init() throws { emulator = try EmulatorHarness(template: "services.yaml") }
+
+    func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local-secret", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": emulator.aws,
+        ]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func boto3UsesS3SQSAndDynamoDB() throws {
+        let python = TestPaths.packageRoot.appendingPathComponent(".venv/bin/python").path
+        try #require(
+            FileManager.default.isExecutableFile(atPath: python), "run scripts/bootstrap.sh: boto3 comes with moto")
+        let script = """
+            import boto3, sys
+            from botocore.config import Config
+            endpoint = sys.argv[1]
+            # SigV4 presigning, as S3 requires of buckets made since 2020 (boto3's default is SigV2).
+            s3 = boto3.client("s3", endpoint_url=endpoint, config=Config(signature_version="s3v4"))
+            s3.put_object(Bucket="transcriptor-local-media", Key="boto/a b.txt", Body=b"from boto3", ContentType="text/plain")
+            body = s3.get_object(Bucket="transcriptor-local-media", Key="boto/a b.txt")["Body"].read()
+            assert body == b"from boto3", body
+            keys = [o["Key"] for o in s3.list_objects_v2(Bucket="transcriptor-local-media", Prefix="boto/")["Contents"]]
+            assert keys == ["boto/a b.txt"], keys
+            url = s3.generate_presigned_url("get_object", Params={"Bucket": "transcriptor-local-media", "Key": "boto/a b.txt"}, ExpiresIn=60)
+            import urllib.request
+            assert urllib.request.urlopen(url).read() == b"from boto3"
+            sqs = boto3.client("sqs", endpoint_url=endpoint)
+            queue = sqs.get_queue_url(QueueName="transcriptor-local-Failures")["QueueUrl"]
+            sqs.send_message(QueueUrl=queue, MessageBody="hello")
+            messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages", [])
+            assert [m["Body"] for m in messages] == ["hello"], messages
+            sqs.delete_message(QueueUrl=queue, ReceiptHandle=messages[0]["ReceiptHandle"])
+            db = boto3.client("dynamodb", endpoint_url=endpoint)
+            db.put_item(TableName="transcriptor-local-Table", Item={"pk": {"S": "a"}, "sk": {"S": "b"}, "n": {"N": "1"}})
+            item = db.get_item(TableName="transcriptor-local-Table", Key={"pk": {"S": "a"}, "sk": {"S": "b"}})["Item"]
+            assert item["n"] == {"N": "1"}, item
+            try:
+                db.put_item(TableName="transcriptor-local-Table", Item={"pk": {"S": "a"}, "sk": {"S": "b"}},
+                            ConditionExpression="attribute_not_exists(pk)")
+                raise SystemExit("the conditional put was not refused")
+            except db.exceptions.ConditionalCheckFailedException:
+                pass
+            print("boto3 ok")
+            """
+        let (status, output) = try run(python, ["-", emulator.aws], input: script)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("boto3 ok"))
+    }
+
+    @Test func awsCLICopiesAndListsObjects() throws {
+        let candidates =
+            ["\(TestPaths.packageRoot.path)/.venv/bin/aws"]
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/aws" }
+        let aws = try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "the AWS CLI is on these machines")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).txt").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "copied by the AWS CLI".write(toFile: file, atomically: true, encoding: .utf8)
+        let copy = try run(
+            aws, ["--endpoint-url", emulator.aws, "s3", "cp", file, "s3://transcriptor-local-media/cli/copy.txt"])
+        #expect(copy.0 == 0, "\(copy.1)")
+        let list = try run(aws, ["--endpoint-url", emulator.aws, "s3", "ls", "s3://transcriptor-local-media/cli/"])
+        #expect(list.0 == 0)
+        #expect(list.1.contains("copy.txt"))
+        let table = try run(
+            aws,
+            ["--endpoint-url", emulator.aws, "dynamodb", "describe-table", "--table-name", "transcriptor-local-Table"])
+        #expect(table.0 == 0, "\(table.1)")
+        #expect(table.1.contains("ACTIVE"))
+    }
+}
