@@ -17,5 +17,10 @@ let package = Package(
                 .product(name: "Cloud", package: "Transcriptor"), .product(name: "HTTP", package: "Transcriptor"),
                 .product(name: "Runtime", package: "Transcriptor"),
             ]),
+        .executableTarget(
+            name: "ServiceThroughput",
+            dependencies: [
+                .product(name: "Cloud", package: "Transcriptor"), .product(name: "Runtime", package: "Transcriptor"),
+            ]),
     ]
 )

@@ -101,6 +101,13 @@ for _ in $(seq 100); do grep -q '^READY' "$emulator_log" && break; sleep 0.1; do
 aws_endpoint=$(sed -n 's/^READY .*"aws":"\([^"]*\)".*/\1/p' "$emulator_log")
 through=$(Benchmarks/.build/release/EmulatorThroughput "$aws_endpoint" Echo "$warm_invocations")
 read -r _ emu_ips emu_p50 emu_p99 <<<"$through"
+
+echo "bench: S3, SQS and DynamoDB: the emulator beside moto"
+(cd Benchmarks && swift build -c release --product ServiceThroughput >/dev/null)
+service_ops=${BENCH_SERVICE_OPS:-500}
+services_moto=$(Benchmarks/.build/release/ServiceThroughput "http://127.0.0.1:$port" "$service_ops")
+services_emulator=$(Benchmarks/.build/release/ServiceThroughput "$aws_endpoint" "$service_ops")
+s3_emulator=$(Benchmarks/.build/release/CloudThroughput "$aws_endpoint" "$s3_mb")
 kill "$emulator" 2>/dev/null || true
 
 echo "bench: linkage"
@@ -170,6 +177,19 @@ connection, verified by the emulator, dispatched to a warm process over its own 
 | Invoke API through the emulator | $emu_ips | $emu_p50 | $emu_p99 |
 
 Added latency per invocation at p50: $((emu_p50 - bare_p50)) µs (target: under 500 µs).
+
+## AWS services: the emulator beside moto (issue 5)
+
+One client, requests back to back, $service_ops operations each (S3: one $s3_mb MB object streamed
+from and to a file). Both servers on this machine, in this run.
+
+| operation | emulator | moto |
+|---|---|---|
+$(paste <(echo "$services_emulator" | tr ' ' '\n' | tail -n +2) <(echo "$services_moto" | tr ' ' '\n' | tail -n +2) | \
+  awk 'BEGIN{split("SQS SendMessage /s|SQS ReceiveMessage+DeleteMessage /s|DynamoDB PutItem /s|DynamoDB GetItem /s|DynamoDB Query /s", n, "|")} {printf "| %s | %s | %s |\n", n[NR], $1, $2}')
+| S3 PutObject MB/s | $(echo "$s3_emulator" | awk '{print $2}') | $put |
+| S3 GetObject MB/s | $(echo "$s3_emulator" | awk '{print $3}') | $get |
+| peak RSS of the client in the S3 round trip, MB | $(echo "$s3_emulator" | awk '{printf "%.1f", $4/1024}') | $(awk -v k="$s3rss" 'BEGIN{printf "%.1f", k/1024}') |
 MD
 echo "bench: wrote BENCHMARKS.md"
 cat BENCHMARKS.md

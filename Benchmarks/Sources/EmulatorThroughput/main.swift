@@ -27,7 +27,7 @@ let body = Array(#"{"hello":"world","n":42}"#.utf8)
 let bodyHash = Digest.sha256Hex(body)
 let path = "/2015-03-31/functions/\(arguments[2])/invocations"
 
-func invoke() throws -> Double {
+@MainActor func invoke() throws -> Double {
     var request = SignableRequest(method: "POST", path: path, headers: [("Host", endpoint.hostHeader)])
     signer.sign(&request, payloadHash: bodyHash, at: .now())
     let started = now()
