@@ -54,10 +54,12 @@ let package = Package(
 
         // The local emulator (`transcriptor-local`): a development tool, so it may use Foundation and
         // server libraries. Its pure parts are libraries of their own, tested without I/O.
-        .target(name: "LocalTemplate", dependencies: [.product(name: "Yams", package: "Yams")], path: "local/Template"),
+        .target(
+            name: "LocalTemplate", dependencies: ["LocalGateway", .product(name: "Yams", package: "Yams")],
+            path: "local/Template"),
         .target(name: "LocalGateway", dependencies: ["Runtime"], path: "local/Gateway"),
         .target(name: "LocalStore", dependencies: ["CSQLite"], path: "local/Store"),
-        .target(name: "LocalS3", dependencies: ["LocalStore", "Runtime"], path: "local/S3"),
+        .target(name: "LocalS3", dependencies: ["LocalStore", "Runtime", "Cloud"], path: "local/S3"),
         .target(name: "LocalSQS", dependencies: ["LocalStore", "Runtime"], path: "local/SQS"),
         .target(name: "LocalDynamoDB", dependencies: ["LocalStore", "Runtime"], path: "local/DynamoDB"),
         .executableTarget(
@@ -78,9 +80,11 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "EchoFunction"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "TestSupport"]),
-        .testTarget(name: "LocalTemplateTests", dependencies: ["LocalTemplate", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "LocalTemplateTests", dependencies: ["LocalTemplate", "LocalGateway", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "LocalGatewayTests", dependencies: ["LocalGateway", "TestSupport"]),
-        .testTarget(name: "LocalS3Tests", dependencies: ["LocalS3", "TestSupport"]),
+        .testTarget(name: "LocalS3Tests", dependencies: ["LocalS3", "Cloud", "TestSupport"]),
         .testTarget(name: "LocalSQSTests", dependencies: ["LocalSQS", "TestSupport"]),
         .testTarget(name: "LocalDynamoDBTests", dependencies: ["LocalDynamoDB", "TestSupport"]),
         .testTarget(

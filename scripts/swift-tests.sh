@@ -3,11 +3,12 @@
 # ("summary: N passed, N failed").
 #
 # Two passes: the suites that assert on timers (the local SQS's long polling and visibility
-# timeouts) run on their own, after the rest, because the other suites' blocking waits can hold
-# both threads of Swift's cooperative pool on a 2-core machine and stall their timers.
+# timeouts) or on the process's peak memory (streaming large bodies) run on their own, after the
+# rest: the other suites' blocking waits can hold both threads of Swift's cooperative pool on a
+# 2-core machine and stall timers, and their allocations count in the same process's memory.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-timed='LocalSQSTests'
+isolated='LocalSQSTests|LargeObjectTests|HTTPClientIntegration'
 passed=0
 failed=0
 status=0
@@ -30,7 +31,7 @@ run() {
     failed=$((failed + bad))
     [ "$code" -eq 0 ] || status=$code
 }
-run --skip "$timed"
-run --filter "$timed"
+run --skip "$isolated"
+run --filter "$isolated"
 echo "summary: $passed passed, $failed failed"
 exit "$status"

@@ -1,3 +1,4 @@
+import Cloud
 import LocalStore
 import Testing
 
@@ -77,7 +78,7 @@ import Testing
             """
         let response = s3.send("POST", "/media", query: [("delete", "")], body: Array(body.utf8))
         #expect(response.status == 200)
-        guard let result = XMLNode.parse(response.bytes) else {
+        guard let result = try? XMLElement.parse(response.bytes) else {
             Issue.record("unparseable result: \(response.text)")
             return
         }

@@ -1,3 +1,4 @@
+import Cloud
 import Foundation
 import LocalStore
 import Testing
@@ -94,9 +95,9 @@ extension ServiceResponse {
 
     /// The text of every `<name>` element, in order.
     func elements(_ name: String) -> [String] {
-        guard let document = XMLNode.parse(bytes) else { return [] }
+        guard let document = try? XMLElement.parse(bytes) else { return [] }
         var out: [String] = []
-        func walk(_ node: XMLNode) {
+        func walk(_ node: XMLElement) {
             if node.name == name { out.append(node.text) }
             node.children.forEach(walk)
         }

@@ -1,3 +1,4 @@
+import LocalGateway
 import LocalTemplate
 import Testing
 

@@ -86,7 +86,7 @@ struct Serve: AsyncParsableCommand {
             })
         let gateway = Application(
             responder: GatewayResponder(
-                lambda: lambda, routes: routes, cors: template.httpAPI.cors.map(LocalGateway.CORSConfiguration.init),
+                lambda: lambda, routes: routes, cors: template.httpAPI.cors,
                 staticFiles: StaticFiles(root: webRoot),
                 operatorPages: OperatorPages(lambda: lambda, template: template, services: services, invoker: invoker)),
             configuration: .init(address: .hostname("127.0.0.1", port: gatewayPort), serverName: "transcriptor-local"),

@@ -1,3 +1,4 @@
+import Cloud
 import LocalStore
 import Runtime
 
@@ -184,7 +185,9 @@ extension S3Store {
             guard let digest = Base64.decode(header), digest.count == 16 else { throw S3Error.invalidDigest() }
             guard digest == MD5.digest(body) else { throw S3Error.badDigest() }
         }
-        guard let document = XMLNode.parse(body), document.name == "Delete" else { throw S3Error.malformedXML() }
+        guard let document = try? XMLElement.parse(body), document.name == "Delete" else {
+            throw S3Error.malformedXML()
+        }
         let objects = document.children("Object")
         guard (1...1000).contains(objects.count) else { throw S3Error.malformedXML() }
         let quiet = document.child("Quiet")?.text.trimmingCharacters(in: .whitespaces).lowercased() == "true"

@@ -1,37 +1,17 @@
+import LocalGateway
+
 /// The HTTP API the emulator's gateway serves: the template's `AWS::Serverless::HttpApi`, or the one
 /// SAM creates implicitly (`ServerlessHttpApi`) for `HttpApi` events.
 public struct HTTPAPIDefinition: Sendable, Equatable {
     /// The API's logical ID.
     public var logicalID: String
     /// `CorsConfiguration` of the API, or of `Globals.HttpApi`; `nil` when CORS is off.
+    /// The gateway serves these CORS settings (the type is the gateway's, so both agree).
     public var cors: CORSConfiguration?
 
     public init(logicalID: String = "ServerlessHttpApi", cors: CORSConfiguration? = nil) {
         self.logicalID = logicalID
         self.cors = cors
-    }
-}
-
-/// The CORS settings of an HTTP API, which the gateway answers preflight requests with.
-public struct CORSConfiguration: Sendable, Equatable {
-    public var allowOrigins: [String]
-    public var allowMethods: [String]
-    public var allowHeaders: [String]
-    public var exposeHeaders: [String]
-    /// `MaxAge`: how many seconds a browser may cache the preflight answer.
-    public var maxAge: Int?
-    public var allowCredentials: Bool
-
-    public init(
-        allowOrigins: [String] = [], allowMethods: [String] = [], allowHeaders: [String] = [],
-        exposeHeaders: [String] = [], maxAge: Int? = nil, allowCredentials: Bool = false
-    ) {
-        self.allowOrigins = allowOrigins
-        self.allowMethods = allowMethods
-        self.allowHeaders = allowHeaders
-        self.exposeHeaders = exposeHeaders
-        self.maxAge = maxAge
-        self.allowCredentials = allowCredentials
     }
 }
 
