@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Cloud", targets: ["Cloud"]),
+        .library(name: "Transcriptor", targets: ["Transcriptor"]),
         .executable(name: "echo-function", targets: ["EchoFunction"]),
         .executable(name: "http-probe-function", targets: ["HTTPProbeFunction"]),
         .executable(name: "dynamodb-probe-function", targets: ["DynamoDBProbeFunction"]),
@@ -43,6 +44,8 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["Runtime", "CCurl"]),
         // AWS SigV4 and the S3, SQS, DynamoDB and SES clients.
         .target(name: "Cloud", dependencies: ["Runtime", "HTTP", "COpenSSL"]),
+        // The domain: accounts, passwords, tokens, API keys, jobs, transcripts, URL safety.
+        .target(name: "Transcriptor", dependencies: ["Runtime", "Cloud", "COpenSSL"]),
 
         // Sample functions: the smallest handler on the runtime (benchmarks, emulator tests) and
         // one that also links the HTTP client.
@@ -80,6 +83,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "EchoFunction"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "TestSupport"]),
+        .testTarget(name: "TranscriptorTests", dependencies: ["Transcriptor", "Cloud", "TestSupport"]),
         .testTarget(
             name: "LocalTemplateTests", dependencies: ["LocalTemplate", "LocalGateway", "TestSupport"],
             exclude: ["Fixtures"]),
