@@ -78,6 +78,11 @@ import Testing
             return (0..<3).allSatisfy { index in bodies.contains(#"{"job":"\#(index)"}"#) }
         }
         try waitFor { (try? sqs.getQueueAttributes(url: work)["ApproximateNumberOfMessages"]) == "0" }
+        // Each message once; the mapping's batching window (10 s, 0.1 s at TIME_SCALE 0.01) gathers
+        // messages that arrive together, so the two pollers cannot have taken them one by one.
+        let batches = events().compactMap { $0["Records"]?.arrayValue }.filter { $0.first?["eventSource"] == "aws:sqs" }
+        #expect(batches.map(\.count).reduce(0, +) == 3)
+        #expect(batches.contains { $0.count > 1 })
         let record = try #require(
             events().flatMap { $0["Records"]?.arrayValue ?? [] }.first { $0["eventSource"] == "aws:sqs" })
         #expect(record["eventSourceARN"] == "arn:aws:sqs:us-east-1:000000000000:transcriptor-local-Work")

@@ -129,16 +129,31 @@ final class EventWiring: @unchecked Sendable {
 
     private func poll(_ mapping: SQSMapping) async {
         while !Task.isCancelled {
-            let messages: [SQSStore.Message]
+            var messages: [SQSStore.Message]
             do {
                 messages = try await sqs.receive(
                     queue: mapping.queue, max: min(10, mapping.batchSize), visibilityTimeoutSeconds: nil,
                     waitSeconds: 20)
+                // MaximumBatchingWindowInSeconds: once a message is in hand, keep gathering until the
+                // batch is full or the window closes, as Lambda's pollers do.
+                if mapping.windowSeconds > 0 && !messages.isEmpty {
+                    let closes = Date().addingTimeInterval(timeScale.scaled(Double(mapping.windowSeconds)))
+                    while messages.count < mapping.batchSize, case let left = closes.timeIntervalSinceNow, left > 0 {
+                        messages += try await sqs.receive(
+                            queue: mapping.queue, max: min(10, mapping.batchSize - messages.count),
+                            visibilityTimeoutSeconds: nil,
+                            waitSeconds: left / timeScale.factor)
+                    }
+                }
             } catch {
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
             guard !messages.isEmpty else { continue }
+            // A window longer than the queue's visibility timeout (AWS advises against it) can see a
+            // message twice; its latest receipt handle is the one that still deletes it.
+            var seen = Set<String>()
+            messages = messages.reversed().filter { seen.insert($0.messageID).inserted }.reversed()
             let records = messages.map { message in
                 SQSEvent.Message(
                     messageId: message.messageID, receiptHandle: message.receiptHandle, body: message.body,
