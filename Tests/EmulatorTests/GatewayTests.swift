@@ -133,4 +133,12 @@ import Testing
         #expect(status["recentInvocations"]?.arrayValue?.isEmpty == false)
         #expect(try emulator.request(.get, "/_local/").bodyText.contains("Transcriptor local emulator"))
     }
+
+    @Test func embeddedMetricLinesBecomePrometheusSeries() throws {
+        for _ in 0..<2 { _ = try emulator.invoke("Echo", payload: #"{"metric":"JobsCompleted"}"#) }
+        let metrics = try emulator.request(.get, "/_local/metrics").bodyText
+        #expect(metrics.contains(#"emf_JobsCompleted_total{namespace="Transcriptor",function="Echo"} 2.0"#))
+        #expect(metrics.contains(#"emf_JobsCompleted_count{namespace="Transcriptor",function="Echo"} 2"#))
+        #expect(metrics.contains(#"lambda_invocations_total{function="Echo"}"#))
+    }
 }

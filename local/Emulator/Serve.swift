@@ -47,6 +47,8 @@ struct Serve: AsyncParsableCommand {
         }
         let group = MultiThreadedEventLoopGroup.singleton
         let output = ProcessOutput(quiet: quiet)
+        let emf = EMFMetrics()
+        output.observe { function, line in emf.observe(function: function, line: line) }
         let awsPortHolder = PortHolder()
         var settings = LambdaService.Settings(
             buildDirectory: common.resolvedBuildDirectory, awsEndpoint: "http://127.0.0.1:\(awsPort)")
@@ -88,7 +90,8 @@ struct Serve: AsyncParsableCommand {
             responder: GatewayResponder(
                 lambda: lambda, routes: routes, cors: template.httpAPI.cors,
                 staticFiles: StaticFiles(root: webRoot),
-                operatorPages: OperatorPages(lambda: lambda, template: template, services: services, invoker: invoker)),
+                operatorPages: OperatorPages(
+                    lambda: lambda, template: template, services: services, invoker: invoker, emf: emf)),
             configuration: .init(address: .hostname("127.0.0.1", port: gatewayPort), serverName: "transcriptor-local"),
             onServerRunning: { channel in Ready.shared.report("gateway", port: channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group))

@@ -40,6 +40,12 @@ struct Echo: LambdaHandler {
         if let message = event["fail"]?.stringValue { throw EchoError(description: message) }
         if event["crash"]?.boolValue == true { abort() }
         if let name = event["env"]?.stringValue { return Environment.get(name).map(JSONValue.string) ?? .null }
+        if let name = event["metric"]?.stringValue {
+            var metrics = MetricsLogger(
+                namespace: "Transcriptor", dimensions: [("FunctionName", context.function.name)])
+            metrics.put(name, 1)
+            metrics.flush()
+        }
         if let count = event["bytes"]?.int64Value {
             return .object(["data": .string(String(repeating: "x", count: Int(count)))])
         }

@@ -9,6 +9,7 @@ struct OperatorPages: Sendable {
     let template: Template
     let services: LocalServices
     let invoker: AsyncInvoker
+    let emf: EMFMetrics
 
     struct QueueStatus: Codable {
         var name: String
@@ -172,6 +173,6 @@ struct OperatorPages: Sendable {
         lines.append("# HELP lambda_async_pending Asynchronous invocations waiting to run.")
         lines.append("# TYPE lambda_async_pending gauge")
         lines.append("lambda_async_pending \(status.pendingAsyncInvocations)")
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: "\n") + "\n" + emf.exposition
     }
 }
