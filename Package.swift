@@ -45,7 +45,7 @@ let package = Package(
         // AWS SigV4 and the S3, SQS, DynamoDB and SES clients.
         .target(name: "Cloud", dependencies: ["Runtime", "HTTP", "COpenSSL"]),
         // The domain: accounts, passwords, tokens, API keys, jobs, transcripts, URL safety.
-        .target(name: "Transcriptor", dependencies: ["Runtime", "Cloud", "COpenSSL"]),
+        .target(name: "Transcriptor", dependencies: ["Runtime", "HTTP", "Cloud", "COpenSSL"]),
 
         // Sample functions: the smallest handler on the runtime (benchmarks, emulator tests) and
         // one that also links the HTTP client.
