@@ -1,0 +1,108 @@
+import Runtime
+
+/// SubRip (SRT) and WebVTT from a transcript: cues built from word timings where there are words,
+/// at most two lines of at most 42 characters, at most 7 seconds each, never overlapping.
+public struct SubtitleFormatter: Sendable {
+    public var maxLineLength = 42
+    public var maxLines = 2
+    public var maxCueSeconds = 7.0
+
+    public init() {}
+
+    public struct Cue: Sendable, Equatable {
+        public var start: Double
+        public var end: Double
+        public var lines: [String]
+    }
+
+    /// The cues of a transcript, in order, without overlaps.
+    public func cues(for transcript: Transcript) -> [Cue] {
+        var cues: [Cue] = []
+        for segment in transcript.segments {
+            let words =
+                segment.words.isEmpty
+                ? Self.spreadWords(segment) : segment.words.filter { !$0.word.trimmingWhitespace().isEmpty }
+            var current: [Transcript.Word] = []
+            func flush() {
+                guard let first = current.first, let last = current.last else { return }
+                cues.append(
+                    Cue(
+                        start: first.start, end: max(last.end, first.start + 0.001),
+                        lines: wrap(current.map { $0.word.trimmingWhitespace() })))
+                current.removeAll()
+            }
+            for word in words {
+                let candidate = current + [word]
+                let fits =
+                    wrap(candidate.map { $0.word.trimmingWhitespace() }).count <= maxLines
+                    && (candidate.last!.end - candidate.first!.start) <= maxCueSeconds
+                if !fits { flush() }
+                current.append(word)
+            }
+            flush()
+        }
+        // No overlaps, and monotonic: a cue ends no later than the next begins.
+        for index in cues.indices.dropLast() where cues[index].end > cues[index + 1].start {
+            cues[index].end = max(cues[index].start + 0.001, cues[index + 1].start)
+        }
+        return cues
+    }
+
+    /// Words greedily filled into lines of `maxLineLength` (a longer word gets a line of its own).
+    func wrap(_ words: [String]) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in words {
+            if line.isEmpty {
+                line = word
+            } else if line.count + 1 + word.count <= maxLineLength {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = word
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// A segment without word timings: its words spread evenly over its time.
+    static func spreadWords(_ segment: Transcript.Segment) -> [Transcript.Word] {
+        let texts = segment.text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+        guard !texts.isEmpty else { return [] }
+        let step = max(segment.end - segment.start, 0.001) / Double(texts.count)
+        return texts.enumerated().map { index, text in
+            Transcript.Word(
+                start: segment.start + Double(index) * step, end: segment.start + Double(index + 1) * step, word: text)
+        }
+    }
+
+    public func srt(_ transcript: Transcript) -> String {
+        cues(for: transcript).enumerated().map { index, cue in
+            "\(index + 1)\n\(Self.time(cue.start, separator: ",")) --> \(Self.time(cue.end, separator: ","))\n\(cue.lines.joined(separator: "\n"))\n"
+        }.joined(separator: "\n")
+    }
+
+    public func vtt(_ transcript: Transcript) -> String {
+        "WEBVTT\n\n"
+            + cues(for: transcript).map { cue in
+                // "-->" may not appear in a cue's text; "&" and "<" are escaped as WebVTT requires.
+                let text = cue.lines.map {
+                    $0.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing("-->", with: "--&gt;")
+                }
+                return
+                    "\(Self.time(cue.start, separator: ".")) --> \(Self.time(cue.end, separator: "."))\n\(text.joined(separator: "\n"))\n"
+            }.joined(separator: "\n")
+    }
+
+    /// `HH:MM:SS,mmm` (SRT) or `HH:MM:SS.mmm` (WebVTT).
+    static func time(_ seconds: Double, separator: String) -> String {
+        let millis = Int64((max(0, seconds) * 1000).rounded())
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return
+            "\(pad(millis / 3_600_000, 2)):\(pad(millis / 60000 % 60, 2)):\(pad(millis / 1000 % 60, 2))\(separator)\(pad(millis % 1000, 3))"
+    }
+}

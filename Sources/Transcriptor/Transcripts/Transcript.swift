@@ -1,0 +1,61 @@
+import Runtime
+
+/// The transcript model every engine returns and every format is written from (DESIGN.md):
+/// times are seconds from the start of the whole file.
+public struct Transcript: Codable, Sendable, Equatable {
+    public struct Word: Codable, Sendable, Equatable {
+        public var start: Double
+        public var end: Double
+        public var word: String
+        /// 0–1 where the engine gives one.
+        public var confidence: Double?
+
+        public init(start: Double, end: Double, word: String, confidence: Double? = nil) {
+            self.start = start
+            self.end = end
+            self.word = word
+            self.confidence = confidence
+        }
+    }
+
+    public struct Segment: Codable, Sendable, Equatable {
+        public var start: Double
+        public var end: Double
+        public var text: String
+        public var words: [Word]
+
+        public init(start: Double, end: Double, text: String, words: [Word] = []) {
+            self.start = start
+            self.end = end
+            self.text = text
+            self.words = words
+        }
+    }
+
+    public var jobId: String
+    public var language: String
+    public var durationSec: Double
+    public var text: String
+    public var segments: [Segment]
+
+    public init(jobId: String, language: String, durationSec: Double, segments: [Segment]) {
+        self.jobId = jobId
+        self.language = language
+        self.durationSec = durationSec
+        self.segments = segments
+        self.text = segments.map { $0.text.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// Merges chunk transcripts in order (each already offset to the whole file), dropping any
+    /// segment that starts before the previous one ended so timings stay monotonic.
+    public static func merging(_ chunks: [Transcript], jobId: String, durationSec: Double) -> Transcript {
+        var segments: [Segment] = []
+        for chunk in chunks {
+            for segment in chunk.segments where segment.start >= (segments.last?.end ?? 0) - 0.001 {
+                segments.append(segment)
+            }
+        }
+        let language = chunks.first { !$0.language.isEmpty }?.language ?? ""
+        return Transcript(jobId: jobId, language: language, durationSec: durationSec, segments: segments)
+    }
+}
