@@ -144,17 +144,20 @@ final class RuntimeAPIServer: @unchecked Sendable {
                     keepAlive: keepAlive)
                 return
             }
-            Self.write(context, status: .accepted, body: accepted, keepAlive: keepAlive)
+            // Recorded before the 202: the process may exit the moment it has the answer.
             onReport(.response(requestID: parts[1], body: body))
-        case (.POST, 3, "invocation", "error"):
             Self.write(context, status: .accepted, body: accepted, keepAlive: keepAlive)
+        case (.POST, 3, "invocation", "error"):
+            // Recorded before the 202: the process may exit the moment it has the answer.
             onReport(
                 .error(
                     requestID: parts[1], body: body,
                     errorType: head.headers.first(name: "Lambda-Runtime-Function-Error-Type")))
-        case (.POST, 2, "init", "error"):
             Self.write(context, status: .accepted, body: accepted, keepAlive: keepAlive)
+        case (.POST, 2, "init", "error"):
+            // Recorded before the 202: the process may exit the moment it has the answer.
             onReport(.initError(body: body, errorType: head.headers.first(name: "Lambda-Runtime-Function-Error-Type")))
+            Self.write(context, status: .accepted, body: accepted, keepAlive: keepAlive)
         default:
             Self.write(
                 context, status: .notFound,
