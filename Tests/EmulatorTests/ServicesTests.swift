@@ -123,7 +123,7 @@ import Testing
         try ses.sendEmail(
             .init(
                 from: "noreply@transcriptor.test", to: ["ada@example.com"], subject: "Reset your password",
-                text: "Open http://127.0.0.1:3000/reset?token=abc"))
+                text: "Open http://127.0.0.1:3000/reset?token=abc\nThanks"))
         let mail = try JSON.decode(JSONValue.self, from: emulator.request(.get, "/_local/mail.json").body)
         #expect(mail[0]?["subject"] == "Reset your password")
         #expect(

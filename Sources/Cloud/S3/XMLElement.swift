@@ -28,7 +28,8 @@ public struct XMLElement: Sendable, Equatable {
 
     public static func parse(_ text: String) throws -> XMLElement { try parse(Array(text.utf8)) }
 
-    /// Escapes text for element content and attribute values.
+    /// Escapes text for element content and attribute values; CR, LF and tab as character
+    /// references, so they survive in attribute values and keys round-trip exactly.
     public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -40,6 +41,8 @@ public struct XMLElement: Sendable, Equatable {
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
             case "\r": out += "&#13;"
+            case "\n": out += "&#10;"
+            case "\t": out += "&#9;"
             default: out.unicodeScalars.append(character)
             }
         }

@@ -100,18 +100,11 @@ extension AWSResponder {
         case .mismatch: code = "SignatureDoesNotMatch"
         case .contentMismatch: code = "XAmzContentSHA256Mismatch"
         }
-        let message = XMLEscape.escape(failure.message)
+        let message = XMLElement.escape(failure.message)
         let xml =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message><RequestId>\(UUID().uuidString)</RequestId></Error>"
         return .bytes(
             code == "XAmzContentSHA256Mismatch" ? 400 : 403, headers: [("Content-Type", "application/xml")],
             body: Array(xml.utf8))
-    }
-}
-
-enum XMLEscape {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -1,3 +1,4 @@
+import Cloud
 import Foundation
 import Hummingbird
 import LocalTemplate
@@ -89,18 +90,15 @@ struct OperatorPages: Sendable {
     }
 
     private func page(_ status: Status) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        }
         let functionRows = status.functions.map {
-            "<tr><td>\(escape($0.name))</td><td>\($0.processes.count) (\($0.busy) busy)</td><td>\($0.concurrencyLimit)</td><td>\($0.invocations)</td><td>\($0.errors)</td><td>\($0.throttles)</td><td>\($0.timeoutSeconds) s</td><td>\($0.memoryMB) MB</td></tr>"
+            "<tr><td>\(XMLElement.escape($0.name))</td><td>\($0.processes.count) (\($0.busy) busy)</td><td>\($0.concurrencyLimit)</td><td>\($0.invocations)</td><td>\($0.errors)</td><td>\($0.throttles)</td><td>\($0.timeoutSeconds) s</td><td>\($0.memoryMB) MB</td></tr>"
         }.joined()
         let queueRows = status.queues.map {
-            "<tr><td>\(escape($0.name))</td><td>\($0.visible)</td><td>\($0.inFlight)</td><td>\($0.delayed)</td></tr>"
+            "<tr><td>\(XMLElement.escape($0.name))</td><td>\($0.visible)</td><td>\($0.inFlight)</td><td>\($0.delayed)</td></tr>"
         }.joined()
         let formatter = ISO8601DateFormatter()
         let invocationRows = status.recentInvocations.map {
-            "<tr><td>\(formatter.string(from: $0.startedAt))</td><td>\(escape($0.function))</td><td><code>\($0.requestID)</code></td><td>\(String(format: "%.1f", $0.durationMs)) ms</td><td>\($0.outcome)</td></tr>"
+            "<tr><td>\(formatter.string(from: $0.startedAt))</td><td>\(XMLElement.escape($0.function))</td><td><code>\($0.requestID)</code></td><td>\(String(format: "%.1f", $0.durationMs)) ms</td><td>\($0.outcome)</td></tr>"
         }.joined()
         return """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
@@ -119,20 +117,19 @@ struct OperatorPages: Sendable {
 
     /// The outbox as a page whose links can be clicked (a password-reset link, say).
     private func mailPage() -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
-        }
+        // Line by line: the escape turns newlines into references, which would end up in a link.
         func linkify(_ text: String) -> String {
-            escape(text).split(separator: " ", omittingEmptySubsequences: false).map { word in
-                word.hasPrefix("http://") || word.hasPrefix("https://")
-                    ? "<a href=\"\(word)\">\(word)</a>" : String(word)
-            }.joined(separator: " ")
+            text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                XMLElement.escape(String(line)).split(separator: " ", omittingEmptySubsequences: false).map { word in
+                    word.hasPrefix("http://") || word.hasPrefix("https://")
+                        ? "<a href=\"\(word)\">\(word)</a>" : String(word)
+                }.joined(separator: " ")
+            }.joined(separator: "\n")
         }
         let formatter = ISO8601DateFormatter()
         let items = services.ses.mails.map { mail in
             """
-            <article><h2>\(escape(mail.subject))</h2><p><b>From</b> \(escape(mail.from)) <b>to</b> \(escape(mail.to.joined(separator: ", "))) \
+            <article><h2>\(XMLElement.escape(mail.subject))</h2><p><b>From</b> \(XMLElement.escape(mail.from)) <b>to</b> \(XMLElement.escape(mail.to.joined(separator: ", "))) \
             <b>at</b> \(formatter.string(from: mail.sentAt))</p><pre>\(linkify(mail.text ?? ""))</pre></article>
             """
         }.joined()
