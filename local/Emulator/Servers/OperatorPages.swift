@@ -61,32 +61,32 @@ struct OperatorPages: Sendable {
     }
 
     func respond(path: String) async -> Response {
-        let status = await status()
         switch path {
         case "/_local/status.json":
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            return .bytes(
-                200, headers: [("Content-Type", "application/json")],
-                body: Array((try? encoder.encode(status)) ?? Data()))
+            return Self.json(await status())
         case "/_local/mail.json":
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            return .bytes(
-                200, headers: [("Content-Type", "application/json")],
-                body: Array((try? encoder.encode(services.ses.mails)) ?? Data()))
+            return Self.json(services.ses.mails)
         case "/_local/mail", "/_local/mail/":
             return .bytes(200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(mailPage().utf8))
         case "/_local/metrics":
             return .bytes(
-                200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(metrics(status).utf8))
+                200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(metrics(await status()).utf8)
+            )
         case "/_local", "/_local/":
-            return .bytes(200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(page(status).utf8))
+            return .bytes(
+                200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(page(await status()).utf8))
         default:
             return .json(404, #"{"message":"Not Found"}"#)
         }
+    }
+
+    /// Pretty, key-sorted JSON with ISO-8601 dates, for people reading the operator endpoints.
+    private static func json<Value: Encodable>(_ value: Value) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return .bytes(
+            200, headers: [("Content-Type", "application/json")], body: Array((try? encoder.encode(value)) ?? Data()))
     }
 
     private func page(_ status: Status) -> String {
