@@ -58,7 +58,6 @@ final class AWSTransport {
         var attempt = 0
         while true {
             attempt += 1
-            let failure: AWSError
             do {
                 let response = try sendOnce(call, host: host)
                 guard response.status >= 300 else { return response }
@@ -67,15 +66,12 @@ final class AWSTransport {
                 else {
                     return response
                 }
-                failure = error
             } catch let error as HTTPClientError {
-                failure = .transport(error)
                 let neverSent = error == .couldNotConnect || error == .couldNotResolve
                 guard attempt < configuration.maxAttempts, neverSent || (call.idempotent && error.isTransient) else {
-                    throw failure
+                    throw AWSError.transport(error)
                 }
             }
-            _ = failure
             sleep(backoff(attempt: attempt))
         }
     }
