@@ -3,6 +3,31 @@ import PackageDescription
 
 /// The deployed targets import neither Foundation nor FoundationEssentials (DESIGN.md), so every
 /// target but the tests builds with the Swift 6 language mode and nothing else.
+/// The API's functions: one executable per route (target, executable), each a few lines over
+/// `Transcriptor` (template.yaml's `ImageConfig.Command` names the executable).
+let apiFunctions: [(target: String, executable: String)] = [
+    ("AuthSignup", "auth-signup"),
+    ("AuthLogin", "auth-login"),
+    ("AuthRefresh", "auth-refresh"),
+    ("AuthLogout", "auth-logout"),
+    ("AuthVerifyEmail", "auth-verify-email"),
+    ("AuthForgotPassword", "auth-forgot-password"),
+    ("AuthResetPassword", "auth-reset-password"),
+    ("MeGet", "me-get"),
+    ("MeDelete", "me-delete"),
+    ("MeWebhookSecret", "me-webhook-secret"),
+    ("APIKeysCreate", "api-keys-create"),
+    ("APIKeysList", "api-keys-list"),
+    ("APIKeysDelete", "api-keys-delete"),
+    ("JobsCreate", "jobs-create"),
+    ("JobsList", "jobs-list"),
+    ("JobsGet", "jobs-get"),
+    ("JobsUpdate", "jobs-update"),
+    ("JobsDelete", "jobs-delete"),
+    ("JobsTranscript", "jobs-transcript"),
+    ("JobsMedia", "jobs-media"),
+]
+
 let package = Package(
     name: "Transcriptor",
     platforms: [.macOS(.v14)],
@@ -15,7 +40,7 @@ let package = Package(
         .executable(name: "echo-function", targets: ["EchoFunction"]),
         .executable(name: "http-probe-function", targets: ["HTTPProbeFunction"]),
         .executable(name: "dynamodb-probe-function", targets: ["DynamoDBProbeFunction"]),
-    ],
+    ] + apiFunctions.map { .executable(name: $0.executable, targets: [$0.target]) },
     dependencies: [
         // Only the local emulator uses these; no deployed target depends on them.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -97,3 +122,7 @@ let package = Package(
             exclude: ["Fixtures"]),
     ]
 )
+
+package.targets += apiFunctions.map {
+    .executableTarget(name: $0.target, dependencies: ["Transcriptor"], path: "Sources/Functions/\($0.executable)")
+}

@@ -20,7 +20,8 @@ struct Invoke: AsyncParsableCommand {
     var awsEndpoint = "http://127.0.0.1:4566"
 
     func run() async throws {
-        let template = try Template.load(path: common.template, parameterOverrides: common.parameterOverrides)
+        let template = try common.loadTemplate(
+            dataDirectory: ProcessInfo.processInfo.environment["DATA_DIR"] ?? ".local")
         guard template.functions[name] != nil else {
             throw ValidationError(
                 "\(name) is not a function of \(common.template): \(template.functions.keys.sorted().joined(separator: ", "))"

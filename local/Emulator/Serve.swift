@@ -41,7 +41,7 @@ struct Serve: AsyncParsableCommand {
         let started = Date()
         let template: Template
         do {
-            template = try Template.load(path: common.template, parameterOverrides: common.parameterOverrides)
+            template = try common.loadTemplate(dataDirectory: dataDirectory)
         } catch {
             throw ValidationError("\(common.template): \(error)")
         }

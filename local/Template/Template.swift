@@ -47,8 +47,11 @@ public struct Template: Sendable {
     ///
     /// - Throws: `TemplateError`, naming the resource and property at fault; the message says what
     ///   to change in the template (or, with code `unreadable`, why the file could not be read).
+    /// - Parameter secrets: gives the value of a `NoEcho` parameter that has neither an override
+    ///   nor a `Default` (the emulator keeps generated secrets in its data folder).
     public static func load(
-        path: String, context: TemplateContext = .init(), parameterOverrides: [String: String] = [:]
+        path: String, context: TemplateContext = .init(), parameterOverrides: [String: String] = [:],
+        secrets: SecretSource? = nil
     ) throws -> Template {
         let yaml: String
         do {
@@ -56,7 +59,7 @@ public struct Template: Sendable {
         } catch {
             throw TemplateError(.unreadable, message: "cannot read \(path): \(error.localizedDescription)")
         }
-        return try parse(yaml: yaml, context: context, parameterOverrides: parameterOverrides)
+        return try parse(yaml: yaml, context: context, parameterOverrides: parameterOverrides, secrets: secrets)
     }
 
     /// Reads a template from its YAML text.
@@ -64,10 +67,15 @@ public struct Template: Sendable {
     /// - Throws: `TemplateError`, naming the resource and property at fault; the message says what
     ///   to change in the template.
     public static func parse(
-        yaml: String, context: TemplateContext = .init(), parameterOverrides: [String: String] = [:]
+        yaml: String, context: TemplateContext = .init(), parameterOverrides: [String: String] = [:],
+        secrets: SecretSource? = nil
     ) throws -> Template {
         var reader = try TemplateReader(
-            root: TemplateValue.parse(yaml: yaml), context: context, parameterOverrides: parameterOverrides)
+            root: TemplateValue.parse(yaml: yaml), context: context, parameterOverrides: parameterOverrides,
+            secrets: secrets)
         return try reader.read()
     }
 }
+
+/// The value of a secret parameter, by name.
+public typealias SecretSource = (String) throws -> String

@@ -5,7 +5,9 @@ enum TemplateParameters {
     /// - Throws: `TemplateError` with code `invalidParameter` naming the parameter when it has no
     ///   value, or a value its `AllowedValues`, `AllowedPattern`, length or number limits refuse,
     ///   and when an override names no parameter of the template.
-    static func resolve(_ section: TemplateValue?, overrides: [String: String]) throws -> [String: TemplateValue] {
+    static func resolve(
+        _ section: TemplateValue?, overrides: [String: String], secrets: SecretSource? = nil
+    ) throws -> [String: TemplateValue] {
         let definitions = try PropertyReader(section, at: Location(resource: nil, path: ["Parameters"])).entries() ?? []
         let names = Set(definitions.map(\.key))
         if let unknown = overrides.keys.sorted().first(where: { !names.contains($0) }) {
@@ -14,7 +16,13 @@ enum TemplateParameters {
         }
         var values: [String: TemplateValue] = [:]
         for (name, definition) in definitions {
-            values[name] = try value(of: name, definition, override: overrides[name])
+            var override = overrides[name]
+            if override == nil, let secrets, try definition["Default"].text() == nil,
+                try definition["NoEcho"].text()?.lowercased() == "true"
+            {
+                override = try secrets(name)
+            }
+            values[name] = try value(of: name, definition, override: override)
         }
         return values
     }

@@ -7,7 +7,10 @@ struct TemplateReader {
     private let outputs: [String: TemplateValue]
     private let httpAPIGlobals: TemplateValue?
 
-    init(root: TemplateValue, context: TemplateContext, parameterOverrides: [String: String]) throws {
+    init(
+        root: TemplateValue, context: TemplateContext, parameterOverrides: [String: String],
+        secrets: SecretSource? = nil
+    ) throws {
         guard let sections = root.entries else {
             throw TemplateError(.invalidValue, message: "the template must be a map with a Resources section")
         }
@@ -42,7 +45,8 @@ struct TemplateReader {
         }
         resolver = Resolver(
             context: context,
-            parameters: try TemplateParameters.resolve(sections["Parameters"], overrides: parameterOverrides),
+            parameters: try TemplateParameters.resolve(
+                sections["Parameters"], overrides: parameterOverrides, secrets: secrets),
             mappings: try section("Mappings"), conditions: try section("Conditions"), resources: resources)
         outputs = try section("Outputs")
         httpAPIGlobals = globals["HttpApi"]

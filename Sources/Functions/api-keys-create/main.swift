@@ -1,0 +1,4 @@
+// POST /v1/api-keys
+import Transcriptor
+
+API.run(CreateAPIKeyRoute.self)

@@ -1,0 +1,4 @@
+// DELETE /v1/api-keys/{id}
+import Transcriptor
+
+API.run(RevokeAPIKeyRoute.self)

@@ -1,0 +1,4 @@
+// GET /v1/api-keys
+import Transcriptor
+
+API.run(ListAPIKeysRoute.self)

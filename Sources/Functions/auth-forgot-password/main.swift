@@ -1,0 +1,4 @@
+// POST /v1/auth/forgot-password
+import Transcriptor
+
+API.run(ForgotPasswordRoute.self)

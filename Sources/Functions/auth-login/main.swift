@@ -1,0 +1,4 @@
+// POST /v1/auth/login
+import Transcriptor
+
+API.run(LoginRoute.self)

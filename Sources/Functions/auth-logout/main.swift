@@ -1,0 +1,4 @@
+// POST /v1/auth/logout
+import Transcriptor
+
+API.run(LogoutRoute.self)

@@ -1,0 +1,4 @@
+// POST /v1/auth/refresh
+import Transcriptor
+
+API.run(RefreshRoute.self)

@@ -1,0 +1,4 @@
+// POST /v1/auth/signup
+import Transcriptor
+
+API.run(SignupRoute.self)

@@ -1,0 +1,4 @@
+// POST /v1/auth/verify-email
+import Transcriptor
+
+API.run(VerifyEmailRoute.self)

@@ -1,0 +1,4 @@
+// POST /v1/jobs
+import Transcriptor
+
+API.run(CreateJobRoute.self)

@@ -1,0 +1,4 @@
+// DELETE /v1/jobs/{id}
+import Transcriptor
+
+API.run(DeleteJobRoute.self)

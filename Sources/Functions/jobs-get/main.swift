@@ -1,0 +1,4 @@
+// GET /v1/jobs/{id}
+import Transcriptor
+
+API.run(GetJobRoute.self)

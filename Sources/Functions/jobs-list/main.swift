@@ -1,0 +1,4 @@
+// GET /v1/jobs
+import Transcriptor
+
+API.run(ListJobsRoute.self)

@@ -1,0 +1,4 @@
+// GET /v1/jobs/{id}/media
+import Transcriptor
+
+API.run(MediaRoute.self)

@@ -1,0 +1,4 @@
+// DELETE /v1/me
+import Transcriptor
+
+API.run(DeleteAccountRoute.self)

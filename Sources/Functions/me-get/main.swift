@@ -1,0 +1,4 @@
+// GET /v1/me
+import Transcriptor
+
+API.run(MeRoute.self)

@@ -1,0 +1,4 @@
+// POST /v1/me/webhook-secret
+import Transcriptor
+
+API.run(RotateWebhookSecretRoute.self)

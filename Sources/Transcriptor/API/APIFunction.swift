@@ -1,0 +1,108 @@
+import Cloud
+import Runtime
+
+/// One request to one route: the request, the Lambda context, the services, and what the log line
+/// of the request will say (its user once known; never a credential).
+public final class APICall {
+    public let request: APIRequest
+    public let context: LambdaContext
+    public let services: Services
+    public let now: Timestamp
+    /// Set by `authenticate()`; logged with the request.
+    public private(set) var userID: String?
+    public var jobID: String?
+
+    init(request: APIRequest, context: LambdaContext, services: Services, now: Timestamp) {
+        self.request = request
+        self.context = context
+        self.services = services
+        self.now = now
+    }
+
+    /// The caller and their profile; 401 when the credential is missing or not valid.
+    public func authenticate() throws -> (Caller, UserRecord) {
+        let (caller, record) = try services.accounts.authenticate(request, now: now)
+        userID = caller.userID
+        return (caller, record)
+    }
+
+    public func body<T: Decodable>(_ type: T.Type) throws(APIError) -> T { try request.json(type) }
+
+    /// The caller's address, for throttling.
+    public var sourceAddress: String { request.event.requestContext.http.sourceIp }
+}
+
+/// A route of the public API: one per handler binary.
+public protocol APIRoute {
+    init()
+    func respond(_ call: APICall) throws -> APIGatewayV2Response
+}
+
+extension APIGatewayV2Response {
+    /// JSON that must never be cached (it carries account data).
+    static func api<Value: Encodable>(
+        _ status: Int, _ value: Value, headers: [String: String] = [:]
+    ) throws
+        -> APIGatewayV2Response
+    {
+        var all = headers
+        all["cache-control"] = "no-store"
+        return try .json(status, value, headers: all)
+    }
+
+    static var noContent: APIGatewayV2Response { .empty(204, headers: ["cache-control": "no-store"]) }
+}
+
+/// Runs a route as a Lambda function: errors of the API become their responses, a storage
+/// outage a 503 the client may retry, anything else a 500 whose details go only to the log.
+/// Each request logs one line with its route, status, duration and user.
+public struct APIFunction<Route: APIRoute>: LambdaHandler {
+    let route = Route()
+    let services: Services
+
+    public init() throws {
+        services = try Services.fromEnvironment()
+    }
+
+    public func handle(_ event: APIGatewayV2Request, context: LambdaContext) throws -> APIGatewayV2Response {
+        let started = Timestamp.now()
+        let call = APICall(request: APIRequest(event), context: context, services: services, now: started)
+        var response: APIGatewayV2Response
+        var failure: String?
+        do {
+            response = try route.respond(call)
+        } catch let error as APIError {
+            response = error.response
+        } catch let error as AWSError where error.isTransient {
+            failure = error.description
+            response =
+                APIError(
+                    status: 503, code: "unavailable",
+                    message: "Storage is not answering right now; try again in a few seconds.",
+                    headers: ["retry-after": "2"]
+                ).response
+        } catch {
+            failure = "\(error)"
+            response = APIError.internalError.response
+        }
+        var fields: [(String, String)] = [
+            ("route", event.routeKey), ("status", String(response.statusCode)),
+            ("durationMs", String(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch)),
+        ]
+        if let userID = call.userID { fields.append(("userId", userID)) }
+        if let jobID = call.jobID { fields.append(("jobId", jobID)) }
+        if let failure {
+            context.logger.error("request failed: \(failure)", fields)
+        } else {
+            context.logger.info("request", fields)
+        }
+        return response
+    }
+}
+
+/// The entry point of a route's binary: `API.run(SignupRoute.self)`.
+public enum API {
+    public static func run<Route: APIRoute>(_ route: Route.Type) -> Never {
+        Lambda.run { try APIFunction<Route>() }
+    }
+}

@@ -1,0 +1,101 @@
+import Cloud
+import Runtime
+
+struct PasswordBody: Decodable {
+    var password: String
+}
+
+struct NameBody: Decodable {
+    var name: String
+}
+
+/// `GET /v1/me` → the account, plan, this month's usage, limits and webhook signing secret.
+public struct MeRoute: APIRoute {
+    public init() {}
+
+    struct Me: Encodable {
+        var user: User
+        var plan: String
+        var usage: AccountStore.Usage
+        var limits: ServiceSettings.Limits
+        var webhookSecret: String
+    }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        let services = call.services
+        let usage = try services.accounts.usage(record.user.id, month: Keys.month(call.now))
+        return try .api(
+            200,
+            Me(
+                user: record.user, plan: record.plan, usage: usage, limits: services.settings.limits,
+                webhookSecret: record.webhookSecret))
+    }
+}
+
+/// `DELETE /v1/me` `{password}` → 204; the account and all its data are gone.
+public struct DeleteAccountRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        let body = try call.body(PasswordBody.self)
+        guard call.services.passwords.verify(body.password, against: record.passwordHash).matches else {
+            throw APIError(
+                status: 403, code: "wrong_password", message: "The password is not right; the account was not deleted.")
+        }
+        try call.services.accounts.deleteAccount(record)
+        return .noContent
+    }
+}
+
+/// `POST /v1/me/webhook-secret` → a new signing secret; the old one stops signing at once.
+public struct RotateWebhookSecretRoute: APIRoute {
+    public init() {}
+
+    struct Secret: Encodable { var webhookSecret: String }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        return try .api(200, Secret(webhookSecret: try call.services.accounts.rotateWebhookSecret(caller.userID)))
+    }
+}
+
+/// `POST /v1/api-keys` `{name}` → 201 with the key, shown only here.
+public struct CreateAPIKeyRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        let name = try call.body(NameBody.self).name.trimmingWhitespace()
+        guard !name.isEmpty, name.count <= 100, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f })
+        else { throw APIError.badRequest("name must have 1 to 100 characters (no control characters).") }
+        return try .api(201, try call.services.accounts.createAPIKey(userID: caller.userID, name: name, now: call.now))
+    }
+}
+
+/// `GET /v1/api-keys` → the caller's keys, without the keys themselves.
+public struct ListAPIKeysRoute: APIRoute {
+    public init() {}
+
+    struct Keys: Encodable { var apiKeys: [APIKeyInfo] }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        return try .api(200, Keys(apiKeys: try call.services.accounts.apiKeys(userID: caller.userID)))
+    }
+}
+
+/// `DELETE /v1/api-keys/{id}` → 204; the key stops working at once.
+public struct RevokeAPIKeyRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        let keyID = call.request.pathParameter("id") ?? ""
+        guard try call.services.accounts.revokeAPIKey(userID: caller.userID, keyID: keyID) else {
+            throw APIError.notFound("API key")
+        }
+        return .noContent
+    }
+}

@@ -1,0 +1,214 @@
+import Cloud
+import Runtime
+
+extension APICall {
+    /// The `{id}` of a job route, for the log.
+    func jobIDParameter() -> String {
+        let id = request.pathParameter("id") ?? ""
+        if Identifiers.isWellFormed(id, prefix: "job") { jobID = id }
+        return id
+    }
+
+    /// The caller's job with the route's `{id}`: 404 for anything else, another user's job included.
+    func ownedJob(_ caller: Caller) throws -> Job {
+        guard let job = try services.jobs.job(userID: caller.userID, jobID: jobIDParameter()) else {
+            throw APIError.notFound("job")
+        }
+        return job
+    }
+}
+
+/// `POST /v1/jobs` → 201 `{job, upload}`: a link goes to the fetch queue; an upload gets a
+/// presigned PUT bound to the job's key, content type and size. `Idempotency-Key` makes a retry
+/// return the job the first request made.
+public struct CreateJobRoute: APIRoute {
+    public init() {}
+
+    public struct Upload: Encodable, Sendable {
+        public var url: String
+        public var method = "PUT"
+        public var headers: [String: String]
+        public var expiresAt: String
+    }
+
+    struct Created: Encodable {
+        var job: Job
+        var upload: Upload?
+
+        enum CodingKeys: String, CodingKey { case job, upload }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(job, forKey: .job)
+            if let upload { try c.encode(upload, forKey: .upload) } else { try c.encodeNil(forKey: .upload) }
+        }
+    }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        let services = call.services
+        let checked = try call.body(JobRequest.self).check(limits: services.settings.limits, guard: .fromEnvironment())
+        var key: String?
+        if let given = call.request.event.header("idempotency-key") {
+            guard !given.isEmpty, given.utf8.count <= 255, given.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else {
+                throw APIError.badRequest("The Idempotency-Key header must be 1 to 255 printable ASCII characters.")
+            }
+            key = given
+        }
+        let job: Job
+        switch try services.jobs.create(checked, user: record, idempotencyKey: key, now: call.now) {
+        case .repeated(let earlier):
+            job = earlier
+        case .new(let created):
+            job = created
+            if case .url = checked.kind { try enqueueFetch(job, services: services) }
+        }
+        call.jobID = job.id
+        var upload: Upload?
+        if case .upload(_, let contentType, let size) = checked.kind, job.status == .queued {
+            let lifetime = services.settings.uploadURLLifetime
+            let signed = services.s3.presignedPutURL(
+                bucket: services.settings.bucketName, key: StorageKeys.upload(record.user.id, job.id),
+                expires: Int(lifetime), contentType: contentType, contentLength: size, at: call.now)
+            upload = Upload(
+                url: signed.url, headers: ["Content-Type": contentType],
+                expiresAt: call.now.adding(seconds: lifetime).iso8601)
+        }
+        return try .api(201, Created(job: job, upload: upload))
+    }
+
+    private func enqueueFetch(_ job: Job, services: Services) throws {
+        struct Message: Encodable { var userId: String; var jobId: String }
+        do {
+            guard let queue = services.settings.fetchQueueURL else {
+                throw ServiceSettings.Invalid(description: "the setting FETCH_QUEUE_URL is missing")
+            }
+            _ = try services.sqs().sendMessage(
+                queueURL: queue, body: try JSON.encodeString(Message(userId: job.userID, jobId: job.id)))
+        } catch {
+            // Not started means not created: take the job back so a retry starts afresh.
+            try services.jobs.withdraw(job)
+            throw error
+        }
+    }
+}
+
+/// `GET /v1/jobs?limit=&cursor=&q=` → `{jobs, nextCursor}`, newest first.
+public struct ListJobsRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        var limit = 20
+        if let text = call.request.query("limit") {
+            guard let value = Int(text), (1...100).contains(value) else {
+                throw APIError.badRequest("limit must be a whole number from 1 to 100.")
+            }
+            limit = value
+        }
+        let search = call.request.query("q")?.trimmingWhitespace()
+        if let search, search.count > 100 { throw APIError.badRequest("q has at most 100 characters.") }
+        let cursor = call.request.query("cursor").flatMap { $0.isEmpty ? nil : $0 }
+        return try .api(
+            200, try call.services.jobs.list(userID: caller.userID, limit: limit, cursor: cursor, search: search))
+    }
+}
+
+/// `GET /v1/jobs/{id}` → the job.
+public struct GetJobRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        return try .api(200, try call.ownedJob(caller))
+    }
+}
+
+/// `PATCH /v1/jobs/{id}` `{title}` → the renamed job.
+public struct RenameJobRoute: APIRoute {
+    public init() {}
+
+    struct Body: Decodable { var title: String }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        let jobID = call.jobIDParameter()
+        let title = try call.body(Body.self).title.trimmingWhitespace()
+        guard !title.isEmpty, title.count <= JobRequest.maxTitleLength else {
+            throw APIError.badRequest("title must have 1 to \(JobRequest.maxTitleLength) characters.")
+        }
+        guard let job = try call.services.jobs.rename(userID: caller.userID, jobID: jobID, title: title, now: call.now)
+        else { throw APIError.notFound("job") }
+        return try .api(200, job)
+    }
+}
+
+/// `DELETE /v1/jobs/{id}` → 204; cancels the job and removes its media, chunks and transcripts.
+public struct DeleteJobRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        guard try call.services.jobs.delete(userID: caller.userID, jobID: call.jobIDParameter()) else {
+            throw APIError.notFound("job")
+        }
+        return .noContent
+    }
+}
+
+extension APIError {
+    static let notReady = APIError.conflict(
+        "not_ready", "The job has not finished yet; its status and progress say how far it is.")
+}
+
+/// `GET /v1/jobs/{id}/transcript?format=json|txt|srt|vtt` → the transcript; 409 until done.
+public struct TranscriptRoute: APIRoute {
+    public init() {}
+
+    static let contentTypes = [
+        "json": "application/json", "txt": "text/plain; charset=utf-8", "srt": "application/x-subrip",
+        "vtt": "text/vtt; charset=utf-8",
+    ]
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        let format = call.request.query("format") ?? "json"
+        guard let contentType = Self.contentTypes[format] else {
+            throw APIError.badRequest("format must be one of json, txt, srt or vtt, not \"\(format)\".")
+        }
+        let job = try call.ownedJob(caller)
+        guard job.status == .done else { throw APIError.notReady }
+        let services = call.services
+        let object = try services.s3.getObject(
+            bucket: services.settings.bucketName, key: StorageKeys.transcript(caller.userID, job.id, format: format))
+        let name =
+            "\(job.title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.map(String.init).joined()).\(format)"
+        return .init(
+            statusCode: 200,
+            headers: [
+                "content-type": contentType, "cache-control": "private, max-age=60",
+                "content-disposition": "inline; filename=\"\(name)\"",
+            ], body: String(decoding: object.body, as: UTF8.self))
+    }
+}
+
+/// `GET /v1/jobs/{id}/media` → `{url, expiresAt}` of the playable rendition; 409 until transcoded.
+public struct MediaRoute: APIRoute {
+    public init() {}
+
+    struct Media: Encodable { var url: String; var expiresAt: String }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        let job = try call.ownedJob(caller)
+        let services = call.services
+        let bucket = services.settings.bucketName
+        let key = StorageKeys.rendition(caller.userID, job.id)
+        guard try services.s3.objectExists(bucket: bucket, key: key) else {
+            throw APIError.conflict("not_ready", "The job's media is not ready to play yet; it is after transcoding.")
+        }
+        let lifetime = services.settings.mediaURLLifetime
+        let url = services.s3.presignedGetURL(
+            bucket: bucket, key: key, expires: Int(lifetime), responseContentType: "audio/mp4", at: call.now)
+        return try .api(200, Media(url: url, expiresAt: call.now.adding(seconds: lifetime).iso8601))
+    }
+}

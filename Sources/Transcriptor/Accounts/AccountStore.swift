@@ -1,0 +1,270 @@
+import Cloud
+import Runtime
+
+/// Accounts in the single table: users and their unique emails, sessions (refresh-token
+/// families), API keys, single-use mail tokens, and deleting all of it.
+public struct AccountStore {
+    let services: Services
+    var db: DynamoDBClient { services.dynamodb }
+    var table: String { services.settings.tableName }
+
+    /// Refresh tokens live 30 days; a session (family) as long as its newest token.
+    public static let refreshLifetime: Int64 = 30 * 24 * 3600
+
+    init(services: Services) { self.services = services }
+
+    // MARK: Users
+
+    /// Creates an account. Two signups with one address (in any case) give one account: the
+    /// email claim and the profile are written in one transaction, the claim only if it is new.
+    /// - Throws: `APIError` 409 `email_taken`.
+    public func createUser(email: EmailAddress, passwordHash: String, now: Timestamp = .now()) throws -> UserRecord {
+        let userID = Identifiers.random("usr")
+        let created = now.iso8601
+        let profile: Item = [
+            "pk": .s(Keys.user(userID)), "sk": .s(Keys.profile), "userId": .s(userID), "email": .s(email.text),
+            "emailNormalized": .s(email.normalized), "passwordHash": .s(passwordHash), "emailVerified": .bool(false),
+            "createdAt": .s(created), "webhookSecret": .s(WebhookSignature.newSecret()), "plan": .s("free"),
+            "jobsInFlight": .number(0),
+        ]
+        var claim = Keys.email(email.normalized)
+        claim["userId"] = .s(userID)
+        do {
+            try db.transactWriteItems([
+                .put(table: table, item: claim, condition: "attribute_not_exists(pk)"),
+                .put(table: table, item: profile, condition: "attribute_not_exists(pk)"),
+            ])
+        } catch let error as AWSError where error.cancelledConditions.first == true {
+            throw APIError.conflict("email_taken", "An account with \(email.text) already exists; log in instead.")
+        }
+        return UserRecord(profile)!
+    }
+
+    public func user(id userID: String) throws -> UserRecord? {
+        try db.getItem(table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true).flatMap(
+            UserRecord.init)
+    }
+
+    public func user(email: EmailAddress) throws -> UserRecord? {
+        guard let claim = try db.getItem(table: table, key: Keys.email(email.normalized), consistentRead: true),
+            let userID = claim.string("userId")
+        else { return nil }
+        return try user(id: userID)
+    }
+
+    /// Sets fields of the profile; fails (404) when the account is gone.
+    func updateProfile(_ userID: String, set assignments: [String: AttributeValue]) throws {
+        var names: [String: String] = [:]
+        var values: Item = [:]
+        var parts: [String] = []
+        for (index, (name, value)) in assignments.sorted(by: { $0.key < $1.key }).enumerated() {
+            names["#f\(index)"] = name
+            values[":v\(index)"] = value
+            parts.append("#f\(index) = :v\(index)")
+        }
+        do {
+            try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.profile), update: "SET " + parts.joined(separator: ", "),
+                condition: "attribute_exists(pk)", names: names, values: values)
+        } catch let error as AWSError where error.isConditionFailure {
+            throw APIError.unauthorized()
+        }
+    }
+
+    public func setPasswordHash(_ userID: String, _ hash: String) throws {
+        try updateProfile(userID, set: ["passwordHash": .s(hash)])
+    }
+
+    public func markEmailVerified(_ userID: String) throws {
+        try updateProfile(userID, set: ["emailVerified": .bool(true)])
+    }
+
+    public func rotateWebhookSecret(_ userID: String) throws -> String {
+        let secret = WebhookSignature.newSecret()
+        try updateProfile(userID, set: ["webhookSecret": .s(secret)])
+        return secret
+    }
+
+    // MARK: Sessions
+
+    /// A new access token and refresh token, in `familyID`'s session or a new one.
+    public func issueSession(
+        for user: User, familyID existing: String? = nil, now: Timestamp = .now()
+    ) throws
+        -> AuthResult
+    {
+        let familyID = existing ?? Identifiers.random("fam")
+        let refresh = OpaqueToken(kind: .refresh)
+        let expires = now.secondsSinceEpoch + Self.refreshLifetime
+        var tokenItem = Keys.refreshToken(refresh.hash)
+        tokenItem["userId"] = .s(user.id)
+        tokenItem["familyId"] = .s(familyID)
+        tokenItem["expiresAt"] = .number(expires)
+        var family = Keys.owned(user.id, Keys.family(familyID))
+        family["expiresAt"] = .number(expires)
+        family["createdAt"] = .s(now.iso8601)
+        if existing == nil {
+            try db.transactWriteItems([
+                .put(table: table, item: family), .put(table: table, item: tokenItem),
+            ])
+        } else {
+            // The family must still be live: a revoked one issues nothing more.
+            try db.transactWriteItems([
+                .update(
+                    table: table, key: Keys.owned(user.id, Keys.family(familyID)), update: "SET expiresAt = :e",
+                    condition: "attribute_exists(pk) AND attribute_not_exists(revokedAt)",
+                    values: [":e": .number(expires)]
+                ),
+                .put(table: table, item: tokenItem),
+            ])
+        }
+        let access = services.tokens.issue(userID: user.id, now: now)
+        return AuthResult(
+            user: user, accessToken: access.token, refreshToken: refresh.text,
+            expiresIn: services.tokens.lifetimeSeconds)
+    }
+
+    static let invalidRefresh = APIError(
+        status: 401, code: "invalid_refresh_token",
+        message: "The refresh token is unknown, expired, already used or signed out; log in again.")
+
+    /// Spends a refresh token for a new pair in the same session. A token is spent once: a second
+    /// use (a copy in someone else's hands, or a replay) revokes the whole session.
+    public func refresh(_ text: String, now: Timestamp = .now()) throws -> AuthResult {
+        guard let token = OpaqueToken(presented: text, kind: .refresh) else { throw Self.invalidRefresh }
+        let key = Keys.refreshToken(token.hash)
+        let spent: Item?
+        do {
+            spent = try db.updateItem(
+                table: table, key: key, update: "SET spentAt = :now",
+                condition: "attribute_exists(pk) AND attribute_not_exists(spentAt)",
+                values: [":now": .s(now.iso8601)], returnValues: .allNew)
+        } catch let error as AWSError where error.isConditionFailure {
+            if let item = try db.getItem(table: table, key: key, consistentRead: true),
+                let userID = item.string("userId"), let familyID = item.string("familyId")
+            {
+                try revokeFamily(userID: userID, familyID: familyID, now: now)
+            }
+            throw Self.invalidRefresh
+        }
+        guard let item = spent, let userID = item.string("userId"), let familyID = item.string("familyId"),
+            let expires = item.int("expiresAt"), expires > now.secondsSinceEpoch,
+            let record = try user(id: userID)
+        else { throw Self.invalidRefresh }
+        do {
+            return try issueSession(for: record.user, familyID: familyID, now: now)
+        } catch let error as AWSError where error.cancelledConditions.first == true {
+            throw Self.invalidRefresh
+        }
+    }
+
+    /// Ends the session the token belongs to (whether or not the token was spent).
+    public func logout(_ text: String, now: Timestamp = .now()) throws {
+        guard let token = OpaqueToken(presented: text, kind: .refresh),
+            let item = try db.getItem(table: table, key: Keys.refreshToken(token.hash), consistentRead: true),
+            let userID = item.string("userId"), let familyID = item.string("familyId")
+        else { return }
+        try revokeFamily(userID: userID, familyID: familyID, now: now)
+    }
+
+    func revokeFamily(userID: String, familyID: String, now: Timestamp) throws {
+        do {
+            try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.family(familyID)), update: "SET revokedAt = :now",
+                condition: "attribute_exists(pk)", values: [":now": .s(now.iso8601)])
+        } catch let error as AWSError where error.isConditionFailure {
+            // Already gone with its account: nothing left to revoke.
+        }
+    }
+
+    /// Signs out every session of the user (after a password reset).
+    public func revokeAllSessions(_ userID: String, now: Timestamp = .now()) throws {
+        for item in try ownedItems(userID, prefix: Keys.familyPrefix) where item["revokedAt"] == nil {
+            guard let sk = item.string("sk") else { continue }
+            try revokeFamily(userID: userID, familyID: String(sk.dropFirst(Keys.familyPrefix.count)), now: now)
+        }
+    }
+
+    // MARK: Single-use mail tokens
+
+    /// A token for a link in mail; stored hashed, expiring, spent by `consumeMailToken`.
+    public func createMailToken(
+        _ kind: OpaqueToken.Kind, userID: String, lifetime: Int64, now: Timestamp = .now()
+    )
+        throws -> OpaqueToken
+    {
+        let token = OpaqueToken(kind: kind)
+        var item = Keys.mailToken(token.hash)
+        item["userId"] = .s(userID)
+        item["kind"] = .s(kind.rawValue)
+        item["expiresAt"] = .number(now.secondsSinceEpoch + lifetime)
+        try db.putItem(table: table, item: item)
+        return token
+    }
+
+    /// The user a valid token was made for, spending it; nil for an unknown, used or expired token.
+    public func consumeMailToken(_ text: String, kind: OpaqueToken.Kind, now: Timestamp = .now()) throws -> String? {
+        guard let token = OpaqueToken(presented: text, kind: kind) else { return nil }
+        let old: Item?
+        do {
+            old = try db.deleteItem(
+                table: table, key: Keys.mailToken(token.hash), condition: "attribute_exists(pk)", returnValues: .allOld)
+        } catch let error as AWSError where error.isConditionFailure {
+            return nil
+        }
+        guard let old, old.string("kind") == kind.rawValue, let expires = old.int("expiresAt"),
+            expires > now.secondsSinceEpoch
+        else { return nil }
+        return old.string("userId")
+    }
+
+    // MARK: Items of a user
+
+    /// Every item of the user's partition whose sort key starts with `prefix`.
+    func ownedItems(_ userID: String, prefix: String) throws -> [Item] {
+        var items: [Item] = []
+        var start: Item?
+        repeat {
+            let page = try db.query(
+                table: table, keyCondition: "pk = :pk AND begins_with(sk, :prefix)",
+                values: [":pk": .s(Keys.user(userID)), ":prefix": .s(prefix)], exclusiveStartKey: start,
+                consistentRead: true)
+            items += page.items
+            start = page.lastEvaluatedKey
+        } while start != nil
+        return items
+    }
+
+    /// Deletes the account and everything it owns: the profile first (its tokens and keys stop
+    /// working at once), then the email claim, keys, sessions, jobs, usage, and every object
+    /// under the user's prefixes in the bucket.
+    public func deleteAccount(_ record: UserRecord) throws {
+        let userID = record.user.id
+        try db.deleteItem(table: table, key: Keys.owned(userID, Keys.profile))
+        if let email = try? EmailAddress(record.user.email) {
+            try db.deleteItem(
+                table: table, key: Keys.email(email.normalized), condition: "userId = :u", values: [":u": .s(userID)])
+        }
+        for item in try ownedItems(userID, prefix: "") {
+            if let hash = item.string("keyHash") { try db.deleteItem(table: table, key: Keys.apiKeyLookup(hash)) }
+            guard let pk = item["pk"], let sk = item["sk"] else { continue }
+            try db.deleteItem(table: table, key: ["pk": pk, "sk": sk])
+        }
+        for prefix in StorageKeys.userPrefixes(userID) {
+            _ = try services.s3.deletePrefix(bucket: services.settings.bucketName, prefix: prefix)
+        }
+    }
+
+    // MARK: Usage
+
+    public struct Usage: Encodable, Sendable {
+        public var month: String
+        public var audioSeconds: Double
+        public var jobs: Int
+    }
+
+    public func usage(_ userID: String, month: String) throws -> Usage {
+        let item = try db.getItem(table: table, key: Keys.owned(userID, Keys.usage(month)), consistentRead: true)
+        return Usage(month: month, audioSeconds: item?.double("audioSeconds") ?? 0, jobs: Int(item?.int("jobs") ?? 0))
+    }
+}

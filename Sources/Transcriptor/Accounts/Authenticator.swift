@@ -1,0 +1,32 @@
+import Cloud
+import Runtime
+
+extension AccountStore {
+    /// The caller of a request: `Authorization: Bearer` with an access token (valid until it
+    /// expires or its account is deleted) or an API key (until it is revoked). Every failure is the
+    /// same 401, so a caller learns nothing about why beyond "sign in again".
+    /// - Returns: the caller and their profile, read consistently.
+    public func authenticate(_ request: APIRequest, now: Timestamp = .now()) throws -> (Caller, UserRecord) {
+        guard let credential = request.bearerCredential else {
+            throw APIError.unauthorized("Send an access token or API key as Authorization: Bearer <credential>.")
+        }
+        let caller: Caller
+        if credential.hasPrefix("\(OpaqueToken.Kind.apiKey.rawValue)_") {
+            guard let found = try authenticateAPIKey(credential, now: now) else {
+                throw APIError.unauthorized("The API key is unknown or revoked.")
+            }
+            caller = found
+        } else {
+            do {
+                let claims = try services.tokens.verify(credential, now: now)
+                caller = Caller(userID: claims.sub, apiKeyID: nil)
+            } catch .expired {
+                throw APIError.unauthorized("The access token has expired; refresh it or log in again.")
+            } catch {
+                throw APIError.unauthorized()
+            }
+        }
+        guard let record = try user(id: caller.userID) else { throw APIError.unauthorized() }
+        return (caller, record)
+    }
+}

@@ -1,0 +1,247 @@
+import Cloud
+import Runtime
+
+/// Jobs in the single table, under their owner's partition (`USER#{id}`, `JOB#{id}`), so every
+/// read names the caller: another user's job id is simply not found.
+public struct JobStore {
+    let services: Services
+    var db: DynamoDBClient { services.dynamodb }
+    var table: String { services.settings.tableName }
+
+    /// Idempotency records are kept a day, as payment APIs do.
+    public static let idempotencyLifetime: Int64 = 24 * 3600
+
+    init(services: Services) { self.services = services }
+
+    public func job(userID: String, jobID: String) throws -> Job? {
+        guard Identifiers.isWellFormed(jobID, prefix: "job") else { return nil }
+        return try db.getItem(table: table, key: Keys.owned(userID, Keys.job(jobID)), consistentRead: true)
+            .flatMap(Job.init(item:))
+    }
+
+    // MARK: Creating
+
+    public enum Created {
+        case new(Job)
+        /// A repeat of an earlier request with the same `Idempotency-Key` and body.
+        case repeated(Job)
+    }
+
+    /// Records a new job (status `queued`), counting it among the user's jobs in flight.
+    /// - Throws: `APIError` 402 over the month's quota, 429 with too many jobs in flight, 422 when
+    ///   the idempotency key was used for a different request.
+    public func create(
+        _ request: JobRequest.Checked, user: UserRecord, idempotencyKey: String?, now: Timestamp = .now()
+    ) throws -> Created {
+        let userID = user.user.id
+        let limits = services.settings.limits
+        let fingerprint = Digest.sha256Hex(JobRequest.fingerprint(request))
+        let idempotencyItemKey = idempotencyKey.map { Keys.owned(userID, Keys.idempotency(Digest.sha256Hex($0))) }
+        if let idempotencyItemKey,
+            let earlier = try repeated(idempotencyItemKey, fingerprint: fingerprint, userID: userID)
+        {
+            return .repeated(earlier)
+        }
+        let usage = try services.accounts.usage(userID, month: Keys.month(now))
+        guard usage.audioSeconds < Double(limits.monthlyAudioMinutes * 60) else {
+            throw APIError(
+                status: 402, code: "quota_exceeded",
+                message:
+                    "This month's \(limits.monthlyAudioMinutes) audio minutes are used up; more become available on the 1st (UTC)."
+            )
+        }
+        let jobID = Identifiers.job(at: now)
+        let created = now.iso8601
+        var item = Keys.owned(userID, Keys.job(jobID))
+        item["jobId"] = .s(jobID)
+        item["userId"] = .s(userID)
+        item["title"] = .s(request.title)
+        item["titleSearch"] = .s(request.title.lowercased())
+        item["filename"] = .s(request.filename)
+        item["status"] = .s(Job.Status.queued.rawValue)
+        item["optionLanguage"] = .s(request.language)
+        item["chunksDone"] = .number(0)
+        item["chunksTotal"] = .number(0)
+        item["createdAt"] = .s(created)
+        item["updatedAt"] = .s(created)
+        if let webhookURL = request.webhookURL { item["webhookUrl"] = .s(webhookURL) }
+        switch request.kind {
+        case .url(let url):
+            item["sourceType"] = .s("url")
+            item["sourceUrl"] = .s(url)
+        case .upload(_, let contentType, let size):
+            item["sourceType"] = .s("upload")
+            item["uploadContentType"] = .s(contentType)
+            item["uploadSize"] = .number(size)
+            // Pending uploads are found by the sweep that fails those that never arrive.
+            let expires = now.adding(seconds: services.settings.uploadURLLifetime)
+            item["uploadExpiresAt"] = .s(expires.iso8601)
+            item["gsi1pk"] = .s("UPLOAD_PENDING")
+            item["gsi1sk"] = .s("\(expires.iso8601)#\(userID)#\(jobID)")
+        }
+        var writes: [DynamoDBClient.TransactWrite] = [
+            .put(table: table, item: item, condition: "attribute_not_exists(pk)"),
+            .update(
+                table: table, key: Keys.owned(userID, Keys.profile), update: "ADD jobsInFlight :one",
+                condition: "attribute_exists(pk) AND (attribute_not_exists(jobsInFlight) OR jobsInFlight < :max)",
+                values: [":one": .number(1), ":max": .number(limits.jobsInFlight)]),
+        ]
+        if let idempotencyItemKey {
+            var record = idempotencyItemKey
+            record["jobId"] = .s(jobID)
+            record["fingerprint"] = .s(fingerprint)
+            record["expiresAt"] = .number(now.secondsSinceEpoch + Self.idempotencyLifetime)
+            writes.append(.put(table: table, item: record, condition: "attribute_not_exists(pk)"))
+        }
+        do {
+            try db.transactWriteItems(writes)
+        } catch let error as AWSError where error.code == "TransactionCanceledException" {
+            let failed = error.cancelledConditions
+            if failed.count > 2, failed[2], let idempotencyItemKey,
+                let earlier = try repeated(idempotencyItemKey, fingerprint: fingerprint, userID: userID)
+            {
+                // The same request, sent twice at once: the other one made the job.
+                return .repeated(earlier)
+            }
+            if failed.count > 1, failed[1] {
+                throw APIError(
+                    status: 429, code: "too_many_jobs",
+                    message:
+                        "You have \(limits.jobsInFlight) jobs in progress, the most at once; submit more when some finish.",
+                    headers: ["retry-after": "60"])
+            }
+            throw error
+        }
+        return .new(Job(item: item)!)
+    }
+
+    /// The job an earlier request with this idempotency key made, when the body is the same.
+    private func repeated(_ key: Item, fingerprint: String, userID: String) throws -> Job? {
+        guard let record = try db.getItem(table: table, key: key, consistentRead: true) else { return nil }
+        guard record.string("fingerprint") == fingerprint else {
+            throw APIError(
+                status: 422, code: "idempotency_key_reused",
+                message: "This Idempotency-Key was used for a different request; use a new key for a new job.")
+        }
+        if let jobID = record.string("jobId"), let job = try job(userID: userID, jobID: jobID) { return job }
+        // The job it made was deleted since: the key is free again.
+        try db.deleteItem(table: table, key: key)
+        return nil
+    }
+
+    /// Takes back a job that could not be started (its fetch message could not be sent).
+    public func withdraw(_ job: Job) throws {
+        try db.transactWriteItems([
+            .delete(table: table, key: Keys.owned(job.userID, Keys.job(job.id))),
+            .update(
+                table: table, key: Keys.owned(job.userID, Keys.profile), update: "ADD jobsInFlight :minus",
+                condition: "attribute_exists(pk)", values: [":minus": .number(-1)]),
+        ])
+    }
+
+    // MARK: Listing
+
+    public struct Page: Encodable, Sendable {
+        public var jobs: [Job]
+        public var nextCursor: String?
+
+        enum CodingKeys: String, CodingKey { case jobs, nextCursor }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(jobs, forKey: .jobs)
+            if let nextCursor {
+                try c.encode(nextCursor, forKey: .nextCursor)
+            } else {
+                try c.encodeNil(forKey: .nextCursor)
+            }
+        }
+    }
+
+    /// The user's jobs, newest first, `limit` at a time; `search` matches titles case-insensitively.
+    /// - Parameter cursor: `nextCursor` of the previous page (a job id the caller saw; it only
+    ///   ever positions a query of the caller's own partition).
+    public func list(userID: String, limit: Int, cursor: String?, search: String?) throws -> Page {
+        var start: Item?
+        if let cursor {
+            guard let bytes = Base64.decode(cursor), let jobID = String(validating: bytes, as: UTF8.self),
+                Identifiers.isWellFormed(jobID, prefix: "job")
+            else { throw APIError.badRequest("cursor is not one this API gave out; start again without it.") }
+            start = Keys.owned(userID, Keys.job(jobID))
+        }
+        var values: Item = [":pk": .s(Keys.user(userID)), ":prefix": .s(Keys.jobPrefix)]
+        var filter: String?
+        if let search, !search.isEmpty {
+            filter = "contains(titleSearch, :q)"
+            values[":q"] = .s(search.lowercased())
+        }
+        var found: [Job] = []
+        // A filtered query may read many items per match: stop after 20 pages and let the caller go on.
+        for _ in 0..<20 {
+            let page = try db.query(
+                table: table, keyCondition: "pk = :pk AND begins_with(sk, :prefix)", filter: filter, values: values,
+                exclusiveStartKey: start, scanForward: false, limit: 100, consistentRead: true)
+            for item in page.items {
+                guard let job = Job(item: item) else { continue }
+                if found.count == limit {
+                    return Page(jobs: found, nextCursor: Self.cursor(found.last!.id))
+                }
+                found.append(job)
+            }
+            guard let next = page.lastEvaluatedKey else { return Page(jobs: found, nextCursor: nil) }
+            start = next
+        }
+        let resume = start?.string("sk").map { String($0.dropFirst(Keys.jobPrefix.count)) }
+        return Page(jobs: found, nextCursor: found.last.map { Self.cursor($0.id) } ?? resume.map(Self.cursor))
+    }
+
+    static func cursor(_ jobID: String) -> String { Base64.encode(Array(jobID.utf8), urlSafe: true) }
+
+    // MARK: Changing
+
+    /// Renames a job; nil when the user has no such job.
+    public func rename(userID: String, jobID: String, title: String, now: Timestamp = .now()) throws -> Job? {
+        guard Identifiers.isWellFormed(jobID, prefix: "job") else { return nil }
+        do {
+            let item = try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.job(jobID)),
+                update: "SET title = :t, titleSearch = :s, updatedAt = :now", condition: "attribute_exists(pk)",
+                values: [":t": .s(title), ":s": .s(title.lowercased()), ":now": .s(now.iso8601)], returnValues: .allNew)
+            return item.flatMap(Job.init(item:))
+        } catch let error as AWSError where error.isConditionFailure {
+            return nil
+        }
+    }
+
+    /// Deletes a job: its record at once (a stage still running for it finds it gone and drops
+    /// its output), its place among the jobs in flight, then every object it has in the bucket.
+    /// - Returns: false when the user has no such job.
+    public func delete(userID: String, jobID: String) throws -> Bool {
+        for _ in 0..<5 {
+            guard let job = try job(userID: userID, jobID: jobID) else { return false }
+            var writes: [DynamoDBClient.TransactWrite] = [
+                .delete(
+                    table: table, key: Keys.owned(userID, Keys.job(jobID)), condition: "#status = :status",
+                    names: ["#status": "status"], values: [":status": .s(job.status.rawValue)])
+            ]
+            if !job.status.isFinal {
+                writes.append(
+                    .update(
+                        table: table, key: Keys.owned(userID, Keys.profile), update: "ADD jobsInFlight :minus",
+                        condition: "attribute_exists(pk)", values: [":minus": .number(-1)]))
+            }
+            do {
+                try db.transactWriteItems(writes)
+            } catch let error as AWSError where error.code == "TransactionCanceledException" {
+                // The status moved on under us (a stage finished): read it again.
+                continue
+            }
+            for prefix in StorageKeys.jobPrefixes(userID, jobID) {
+                _ = try services.s3.deletePrefix(bucket: services.settings.bucketName, prefix: prefix)
+            }
+            return true
+        }
+        throw APIError(
+            status: 503, code: "unavailable", message: "The job is changing right now; try deleting it again.",
+            headers: ["retry-after": "1"])
+    }
+}

@@ -1,0 +1,97 @@
+import Runtime
+
+/// What the functions are configured with: names of the resources they use, the token secret,
+/// the web app's address for links in mail, and the per-user limits. Read once per cold start
+/// from the environment the template (or the emulator) gives them.
+public struct ServiceSettings: Sendable {
+    public var tableName: String
+    public var bucketName: String
+    /// The fetch queue's URL; only functions that enqueue need it.
+    public var fetchQueueURL: String?
+    /// The HMAC key of access tokens (at least 32 bytes).
+    public var tokenSecret: [UInt8]
+    /// The web app's origin; links in mail point at its pages.
+    public var webOrigin: String
+    /// The sender of account mail.
+    public var mailFrom: String
+    public var limits: Limits
+    /// How long a presigned upload URL is valid, in seconds.
+    public var uploadURLLifetime: Int64 = 3600
+    /// How long a presigned media URL is valid, in seconds.
+    public var mediaURLLifetime: Int64 = 900
+
+    public struct Limits: Sendable, Equatable, Codable {
+        public var monthlyAudioMinutes: Int
+        public var jobsInFlight: Int
+        public var maxUploadBytes: Int64
+        public var maxFileSeconds: Int
+
+        /// DESIGN.md's defaults: 300 audio minutes a month, 20 jobs in flight, 2 GiB uploads, 4 hours.
+        public static let defaults = Limits(
+            monthlyAudioMinutes: 300, jobsInFlight: 20, maxUploadBytes: 2 * 1024 * 1024 * 1024,
+            maxFileSeconds: 4 * 3600)
+
+        public init(monthlyAudioMinutes: Int, jobsInFlight: Int, maxUploadBytes: Int64, maxFileSeconds: Int) {
+            self.monthlyAudioMinutes = monthlyAudioMinutes
+            self.jobsInFlight = jobsInFlight
+            self.maxUploadBytes = maxUploadBytes
+            self.maxFileSeconds = maxFileSeconds
+        }
+    }
+
+    public init(
+        tableName: String, bucketName: String, fetchQueueURL: String? = nil, tokenSecret: [UInt8],
+        webOrigin: String = "http://127.0.0.1:3000", mailFrom: String = "Transcriptor <no-reply@transcriptor.local>",
+        limits: Limits = .defaults
+    ) {
+        self.tableName = tableName
+        self.bucketName = bucketName
+        self.fetchQueueURL = fetchQueueURL
+        self.tokenSecret = tokenSecret
+        self.webOrigin = webOrigin
+        self.mailFrom = mailFrom
+        self.limits = limits
+    }
+
+    /// A setting that is missing or cannot be used: the function fails its init, so the operator
+    /// sees the reason in the log instead of a half-working function.
+    public struct Invalid: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// From `TABLE_NAME`, `MEDIA_BUCKET`, `FETCH_QUEUE_URL`, `JWT_SECRET`, `WEB_ORIGIN`, `MAIL_FROM`,
+    /// `LIMIT_MONTHLY_AUDIO_MINUTES`, `LIMIT_JOBS_IN_FLIGHT`, `LIMIT_UPLOAD_BYTES`, `LIMIT_FILE_SECONDS`.
+    public static func fromEnvironment() throws(Invalid) -> ServiceSettings {
+        func required(_ name: String) throws(Invalid) -> String {
+            guard let value = Environment.get(name), !value.isEmpty else {
+                throw Invalid(description: "the setting \(name) is missing")
+            }
+            return value
+        }
+        func number<T: FixedWidthInteger>(_ name: String, _ fallback: T) throws(Invalid) -> T {
+            guard let text = Environment.get(name), !text.isEmpty else { return fallback }
+            guard let value = T(text), value > 0 else {
+                throw Invalid(description: "the setting \(name) must be a positive whole number, not \(text)")
+            }
+            return value
+        }
+        let secret = Array(try required("JWT_SECRET").utf8)
+        guard secret.count >= 32 else {
+            throw Invalid(description: "JWT_SECRET must have at least 32 characters (it signs access tokens)")
+        }
+        var settings = ServiceSettings(
+            tableName: try required("TABLE_NAME"), bucketName: try required("MEDIA_BUCKET"),
+            fetchQueueURL: Environment.get("FETCH_QUEUE_URL"), tokenSecret: secret)
+        if let origin = Environment.get("WEB_ORIGIN"), !origin.isEmpty {
+            settings.webOrigin = origin.hasSuffix("/") ? String(origin.dropLast()) : origin
+        }
+        if let from = Environment.get("MAIL_FROM"), !from.isEmpty { settings.mailFrom = from }
+        let defaults = Limits.defaults
+        settings.limits = Limits(
+            monthlyAudioMinutes: try number("LIMIT_MONTHLY_AUDIO_MINUTES", defaults.monthlyAudioMinutes),
+            jobsInFlight: try number("LIMIT_JOBS_IN_FLIGHT", defaults.jobsInFlight),
+            maxUploadBytes: try number("LIMIT_UPLOAD_BYTES", defaults.maxUploadBytes),
+            maxFileSeconds: try number("LIMIT_FILE_SECONDS", defaults.maxFileSeconds))
+        return settings
+    }
+}
