@@ -104,7 +104,7 @@ let package = Package(
             path: "local/Emulator"),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["Runtime"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Runtime", "HTTP", "Cloud"], path: "Tests/TestSupport"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "EchoFunction"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "TestSupport"]),
@@ -116,6 +116,7 @@ let package = Package(
         .testTarget(name: "LocalS3Tests", dependencies: ["LocalS3", "Cloud", "TestSupport"]),
         .testTarget(name: "LocalSQSTests", dependencies: ["LocalSQS", "TestSupport"]),
         .testTarget(name: "LocalDynamoDBTests", dependencies: ["LocalDynamoDB", "TestSupport"]),
+        .testTarget(name: "APITests", dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "Transcriptor"]),
         .testTarget(
             name: "EmulatorTests",
             dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "EchoFunction", "Emulator"],

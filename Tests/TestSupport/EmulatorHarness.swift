@@ -2,32 +2,33 @@ import Cloud
 import Foundation
 import HTTP
 import Runtime
-import TestSupport
 
 /// A `transcriptor-local` process serving a test template on free ports, stopped when the test ends.
-final class EmulatorHarness: @unchecked Sendable {
+public final class EmulatorHarness: @unchecked Sendable {
     // @unchecked Sendable: set once in `init`; the log is a `LogBuffer`.
-    let process = Process()
-    let gateway: String
-    let aws: String
-    let dataDirectory: String
+    public let process = Process()
+    public let gateway: String
+    public let aws: String
+    public let dataDirectory: String
     private let log = LogBuffer()
 
-    init(
-        template: String = "emulator.yaml", environment: [String: String] = [:], config: String? = nil,
-        reusing existingDataDirectory: String? = nil
+    /// - Parameters:
+    ///   - templatePath: the template to serve.
+    ///   - config: the lines of a `--config` file (settings every function gets).
+    ///   - existingDataDirectory: a data folder to serve again (a restart); by default a new one.
+    public init(
+        templatePath fixture: String, environment: [String: String] = [:], config: String? = nil,
+        reusing existingDataDirectory: String? = nil, arguments: [String] = []
     ) throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-            "Fixtures/\(template)"
-        ).path
         dataDirectory =
             existingDataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("emulator-\(UUID().uuidString)").path
         process.executableURL = try TestPaths.executable("transcriptor-local")
-        process.arguments = [
-            "serve", "--template", fixture, "--gateway-port", "0", "--aws-port", "0", "--data-dir", dataDirectory,
-            "--build-dir", TestPaths.products.path, "--web-root", "/nonexistent",
-        ]
+        process.arguments =
+            [
+                "serve", "--template", fixture, "--gateway-port", "0", "--aws-port", "0", "--data-dir", dataDirectory,
+                "--build-dir", TestPaths.products.path, "--web-root", "/nonexistent",
+            ] + arguments
         if let config {
             let path = dataDirectory + ".env"
             try config.write(toFile: path, atomically: true, encoding: .utf8)
@@ -61,7 +62,7 @@ final class EmulatorHarness: @unchecked Sendable {
 
     deinit { stop() }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -70,10 +71,10 @@ final class EmulatorHarness: @unchecked Sendable {
     }
 
     /// Everything the emulator printed so far.
-    var output: String { log.text }
+    public var output: String { log.text }
 
     /// A Lambda Invoke API call signed with the local credentials.
-    func invoke(
+    public func invoke(
         _ function: String, payload: String, type: String = "RequestResponse", sign: Bool = true
     ) throws -> HTTPResponse {
         let endpoint = try Endpoint(url: aws)
@@ -98,7 +99,7 @@ final class EmulatorHarness: @unchecked Sendable {
     }
 
     /// A request through the API gateway.
-    func request(
+    public func request(
         _ method: HTTPMethod, _ path: String, headers: [(name: String, value: String)] = [], body: String? = nil
     ) throws
         -> HTTPResponse
@@ -111,11 +112,13 @@ final class EmulatorHarness: @unchecked Sendable {
 }
 
 /// Text appended from one thread and read from others.
-final class LogBuffer: @unchecked Sendable {
+public final class LogBuffer: @unchecked Sendable {
     // @unchecked Sendable: `storage` is guarded by `lock`.
     private let lock = NSLock()
     private var storage = ""
 
-    func append(_ text: String) { lock.withLock { storage += text } }
-    var text: String { lock.withLock { storage } }
+    public init() {}
+
+    public func append(_ text: String) { lock.withLock { storage += text } }
+    public var text: String { lock.withLock { storage } }
 }

@@ -1,0 +1,104 @@
+import Cloud
+import Foundation
+import HTTP
+import Runtime
+import TestSupport
+import Testing
+
+/// The whole API as a user meets it: `transcriptor-local` serving the project's `template.yaml`
+/// with the route functions of this build, on free ports and a fresh data folder.
+final class APIHarness: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is set once in `init`.
+    let emulator: EmulatorHarness
+    let aws: AWSConfiguration
+    let bucket = "transcriptor-local-media-000000000000"
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// - Parameter parameters: template parameter overrides (limits, say).
+    init(parameters: [String: String] = [:], environment: [String: String] = [:]) throws {
+        emulator = try EmulatorHarness(
+            templatePath: Self.repository.appendingPathComponent("template.yaml").path,
+            environment: environment.merging(["ALLOW_LOOPBACK_URLS": "true"]) { a, _ in a },
+            arguments: parameters.sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] })
+        let endpoint = try Endpoint(url: emulator.aws)
+        aws = AWSConfiguration(
+            region: "us-east-1", credentials: AWSCredentials(accessKeyID: "local", secretAccessKey: "local-secret"),
+            endpoints: Dictionary(uniqueKeysWithValues: AWSService.allCases.map { ($0, endpoint) }))
+    }
+
+    /// An answer of the API, with its JSON body parsed when it has one.
+    struct Reply: CustomStringConvertible {
+        var status: Int
+        var response: HTTPResponse
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        }
+        var text: String { response.bodyText }
+        /// `error.code` of an error body.
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+        var errorMessage: String { (json["error"] as? [String: Any])?["message"] as? String ?? "" }
+        func header(_ name: String) -> String? { response.header(name) }
+        var description: String { "\(status) \(text)" }
+    }
+
+    /// A request through the gateway. `json` is serialized; `body` is sent as it is.
+    func call(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, body: String? = nil,
+        headers: [(name: String, value: String)] = []
+    ) throws -> Reply {
+        var all = headers
+        if let token { all.append(("Authorization", "Bearer \(token)")) }
+        var text = body
+        if let json {
+            text = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+            all.append(("Content-Type", "application/json"))
+        }
+        let response = try emulator.request(method, path, headers: all, body: text)
+        return Reply(status: response.status, response: response)
+    }
+
+    /// A signed-up user and the session signup gave them.
+    struct Session {
+        var userID: String
+        var email: String
+        var password: String
+        var accessToken: String
+        var refreshToken: String
+    }
+
+    static let password = "correct horse battery staple"
+
+    func signup(_ email: String = "user-\(UUID().uuidString.prefix(8))@example.com") throws -> Session {
+        let reply = try call(.post, "/v1/auth/signup", json: ["email": email, "password": Self.password])
+        guard reply.status == 201, let user = reply.json["user"] as? [String: Any], let id = user["id"] as? String,
+            let access = reply.json["accessToken"] as? String, let refresh = reply.json["refreshToken"] as? String
+        else { throw ServerError("signup failed: \(reply)") }
+        return Session(userID: id, email: email, password: Self.password, accessToken: access, refreshToken: refresh)
+    }
+
+    /// The mail the outbox holds for `address`, oldest first.
+    func mail(to address: String) throws -> [[String: Any]] {
+        let response = try emulator.request(.get, "/_local/mail.json")
+        let all = (try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]]) ?? []
+        // The outbox lists newest first.
+        return all.filter { (($0["to"] as? [String]) ?? []).contains(address) }.reversed()
+    }
+
+    /// The token of the last link in mail to `address` whose path is `page` (`/verify-email`, say).
+    func linkToken(to address: String, page: String) throws -> String? {
+        for message in try mail(to: address).reversed() {
+            let text = message["text"] as? String ?? ""
+            guard let range = text.range(of: "\(page)?token=") else { continue }
+            return String(text[range.upperBound...].prefix { !$0.isWhitespace })
+        }
+        return nil
+    }
+
+    /// The access-token secret the emulator generated for this data folder.
+    func tokenSecret() throws -> [UInt8] {
+        let text = try String(contentsOfFile: emulator.dataDirectory + "/secrets/JwtSecret", encoding: .utf8)
+        return Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+    }
+}
