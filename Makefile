@@ -27,9 +27,11 @@ run: bootstrap
 test: build
 	@$(PHASE) "format check" scripts/check-format.sh
 	@$(PHASE) "swift tests" scripts/swift-tests.sh
+	@$(PHASE) "API contract (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 20
 
 # Suites too long for CI's budget.
 test-long: test
+	@$(PHASE) "API contract, long (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 200
 
 bench: bootstrap
 	@$(PHASE) "benchmarks" bench/run.sh

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
     # build: the C libraries behind the system-library targets
     pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev
-    # benchmarks and tests
-    gcc procps
+    # benchmarks and tests; curl and jq for the API walkthrough in the README and the contract test
+    gcc procps curl jq
 )
 
 missing=()

@@ -56,7 +56,7 @@ extension APIGatewayV2Response {
 /// Runs a route as a Lambda function: errors of the API become their responses, a storage
 /// outage a 503 the client may retry, anything else a 500 whose details go only to the log.
 /// Each request logs one line with its route, status, duration and user.
-public struct APIFunction<Route: APIRoute>: LambdaHandler {
+public struct APIFunction<Route: APIRoute>: ByteLambdaHandler {
     let route = Route()
     let services: Services
 
@@ -64,7 +64,24 @@ public struct APIFunction<Route: APIRoute>: LambdaHandler {
         services = try Services.fromEnvironment()
     }
 
-    public func handle(_ event: APIGatewayV2Request, context: LambdaContext) throws -> APIGatewayV2Response {
+    /// An event the runtime cannot read (a query parameter whose name holds a NUL byte, which JSON
+    /// parsers refuse in object keys) is the client's malformed request: a 400, not a failed invocation.
+    public func handle(_ payload: [UInt8], context: LambdaContext) throws -> [UInt8] {
+        let response: APIGatewayV2Response
+        do {
+            let event = try JSON.decode(APIGatewayV2Request.self, from: payload)
+            response = handle(event, context: context)
+        } catch {
+            context.logger.warn("unreadable request event: \(error)")
+            response =
+                APIError.badRequest(
+                    "The request could not be read: its path, query or headers hold characters that are not allowed."
+                ).response
+        }
+        return try JSON.encode(response)
+    }
+
+    public func handle(_ event: APIGatewayV2Request, context: LambdaContext) -> APIGatewayV2Response {
         let started = Timestamp.now()
         let call = APICall(request: APIRequest(event), context: context, services: services, now: started)
         var response: APIGatewayV2Response
@@ -103,6 +120,6 @@ public struct APIFunction<Route: APIRoute>: LambdaHandler {
 /// The entry point of a route's binary: `API.run(SignupRoute.self)`.
 public enum API {
     public static func run<Route: APIRoute>(_ route: Route.Type) -> Never {
-        Lambda.run { try APIFunction<Route>() }
+        Lambda.runBytes { try APIFunction<Route>() }
     }
 }

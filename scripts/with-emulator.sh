@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs a command against a fresh local system: starts transcriptor-local from this build on free
+# ports with a throwaway data folder, exports GATEWAY_URL and AWS_ENDPOINT_URL, runs the command,
+# and stops the emulator (and its function processes) however the command ends.
+#
+#   scripts/with-emulator.sh scripts/api-contract.sh '$GATEWAY_URL' 20
+#
+# Arguments are run as given; a literal '$GATEWAY_URL' in them is replaced by the gateway's URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 1 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
+bin=$(swift build --show-bin-path)
+[ -x "$bin/transcriptor-local" ] || { echo "with-emulator: build first (make build)" >&2; exit 1; }
+data=$(mktemp -d)
+log="$data/emulator.log"
+setsid "$bin/transcriptor-local" serve --template template.yaml --gateway-port 0 --aws-port 0 \
+    --data-dir "$data/state" --web-root web/dist --quiet >"$log" 2>&1 </dev/null &
+pid=$!
+stop() {
+    local status=$?
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    if [ "$status" -ne 0 ]; then
+        echo "with-emulator: the emulator's log (last 40 lines):" >&2
+        tail -40 "$log" >&2 || true
+    fi
+    rm -rf "$data"
+    exit "$status"
+}
+trap stop EXIT
+ready=
+for _ in $(seq 300); do
+    ready=$(grep -m1 '^READY ' "$log" 2>/dev/null || true)
+    [ -n "$ready" ] && break
+    kill -0 "$pid" 2>/dev/null || { echo "with-emulator: the emulator exited" >&2; cat "$log" >&2; exit 1; }
+    sleep 0.1
+done
+[ -n "$ready" ] || { echo "with-emulator: the emulator did not start in 30 s" >&2; exit 1; }
+GATEWAY_URL=$(sed -E 's/.*"gateway":"([^"]+)".*/\1/' <<<"$ready")
+AWS_ENDPOINT_URL=$(sed -E 's/.*"aws":"([^"]+)".*/\1/' <<<"$ready")
+export GATEWAY_URL AWS_ENDPOINT_URL
+args=()
+for arg in "$@"; do args+=("${arg//\$GATEWAY_URL/$GATEWAY_URL}"); done
+"${args[@]}"
