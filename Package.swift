@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Cloud", targets: ["Cloud"]),
         .library(name: "Transcriptor", targets: ["Transcriptor"]),
+        .library(name: "Speech", targets: ["Speech"]),
         .executable(name: "echo-function", targets: ["EchoFunction"]),
         .executable(name: "http-probe-function", targets: ["HTTPProbeFunction"]),
         .executable(name: "dynamodb-probe-function", targets: ["DynamoDBProbeFunction"]),
@@ -60,6 +61,9 @@ let package = Package(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
+            name: "CPocketSphinx", path: "Sources/CPocketSphinx", pkgConfig: "pocketsphinx",
+            providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]),
+        .systemLibrary(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]),
 
@@ -71,6 +75,12 @@ let package = Package(
         .target(name: "Cloud", dependencies: ["Runtime", "HTTP", "COpenSSL"]),
         // The domain: accounts, passwords, tokens, API keys, jobs, transcripts, URL safety.
         .target(name: "Transcriptor", dependencies: ["Runtime", "HTTP", "Cloud", "COpenSSL"]),
+
+        // The speech engines (whisper worker, pocketsphinx, OpenAI-compatible servers): linked only
+        // by what transcribes.
+        .target(
+            name: "Speech", dependencies: ["Runtime", "HTTP", "Transcriptor", "CPocketSphinx"],
+            exclude: ["Whisper/worker.py"]),
 
         // Sample functions: the smallest handler on the runtime (benchmarks, emulator tests) and
         // one that also links the HTTP client.
@@ -116,6 +126,7 @@ let package = Package(
         .testTarget(name: "LocalS3Tests", dependencies: ["LocalS3", "Cloud", "TestSupport"]),
         .testTarget(name: "LocalSQSTests", dependencies: ["LocalSQS", "TestSupport"]),
         .testTarget(name: "LocalDynamoDBTests", dependencies: ["LocalDynamoDB", "TestSupport"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Transcriptor", "Runtime", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "Transcriptor"]),
         .testTarget(
             name: "EmulatorTests",
