@@ -103,8 +103,8 @@ let package = Package(
         .executableTarget(
             name: "Emulator",
             dependencies: [
-                "Runtime", "Cloud", "LocalTemplate", "LocalGateway", "LocalStore", "LocalS3", "LocalSQS",
-                "LocalDynamoDB",
+                "Runtime", "Cloud", "Transcriptor", "Speech", "LocalTemplate", "LocalGateway", "LocalStore", "LocalS3",
+                "LocalSQS", "LocalDynamoDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -118,7 +118,8 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "EchoFunction"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "TestSupport"]),
-        .testTarget(name: "TranscriptorTests", dependencies: ["Transcriptor", "Cloud", "TestSupport"]),
+        .testTarget(
+            name: "TranscriptorTests", dependencies: ["Transcriptor", "Cloud", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "LocalTemplateTests", dependencies: ["LocalTemplate", "LocalGateway", "TestSupport"],
             exclude: ["Fixtures"]),
@@ -127,7 +128,8 @@ let package = Package(
         .testTarget(name: "LocalSQSTests", dependencies: ["LocalSQS", "TestSupport"]),
         .testTarget(name: "LocalDynamoDBTests", dependencies: ["LocalDynamoDB", "TestSupport"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Transcriptor", "Runtime", "TestSupport"]),
-        .testTarget(name: "APITests", dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "Transcriptor"]),
+        .testTarget(
+            name: "APITests", dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "Transcriptor", "Speech"]),
         .testTarget(
             name: "EmulatorTests",
             dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "EchoFunction", "Emulator"],
@@ -137,4 +139,20 @@ let package = Package(
 
 package.targets += apiFunctions.map {
     .executableTarget(name: $0.target, dependencies: ["Transcriptor"], path: "Sources/Functions/\($0.executable)")
+}
+
+/// The pipeline's stages (target, executable, what it links beyond Runtime).
+let stageFunctions: [(target: String, executable: String, library: String)] = [
+    ("FetchStage", "fetch", "Transcriptor"),
+    ("TranscodeStage", "transcode", "Transcriptor"),
+    ("TranscribeStage", "transcribe", "Speech"),
+    ("PersistStage", "persist", "Transcriptor"),
+    ("FailuresStage", "failures", "Transcriptor"),
+    ("SweepStage", "sweep", "Transcriptor"),
+]
+package.products += stageFunctions.map { .executable(name: $0.executable, targets: [$0.target]) }
+package.targets += stageFunctions.map {
+    .executableTarget(
+        name: $0.target, dependencies: ["Runtime", .byName(name: $0.library)],
+        path: "Sources/Functions/\($0.executable)")
 }

@@ -18,6 +18,13 @@ let package = Package(
                 .product(name: "Runtime", package: "Transcriptor"),
             ]),
         .executableTarget(
+            name: "SpeechBench",
+            dependencies: [
+                .product(name: "Speech", package: "Transcriptor"),
+                .product(name: "Transcriptor", package: "Transcriptor"),
+                .product(name: "Runtime", package: "Transcriptor"),
+            ]),
+        .executableTarget(
             name: "ServiceThroughput",
             dependencies: [
                 .product(name: "Cloud", package: "Transcriptor"), .product(name: "Runtime", package: "Transcriptor"),

@@ -117,6 +117,35 @@ linkage=$(for name in echo-function http-probe-function dynamodb-probe-function;
     printf '| %s | %s | %s |\n' "$name" "$libs" "$foundation"
 done)
 
+echo "bench: speech engines over the recordings (WER, real-time factor), ours beside faster-whisper alone"
+(cd Benchmarks && swift build -c release --product SpeechBench >/dev/null)
+refs=../shared/testdata/audio/refs.tsv
+speech_bench() { WHISPER_MODELS_DIR=.venv/models WHISPER_PYTHON=.venv/bin/python WHISPER_WORKER=Sources/Speech/Whisper/worker.py \
+    Benchmarks/.build/release/SpeechBench "$@" 2>/dev/null | tail -1; }
+speech_row() { # label json [direct json]
+    local wer rtf ratio=""
+    wer=$(jq -r '.wer * 100 | . * 10 | round / 10' <<<"$2")
+    rtf=$(jq -r '.rtf | . * 1000 | round / 1000' <<<"$2")
+    [ -n "${3:-}" ] && ratio=$(jq -rn --argjson a "$2" --argjson b "$3" '$a.rtf / $b.rtf | . * 100 | round / 100')
+    printf '| %s | %s | %s | %s | %s |\n' "$1" "$wer" "$rtf" "$(jq -r '.audio_seconds' <<<"$2")" "$ratio"
+}
+speech_rows=$(
+    for model in tiny.en base; do
+        # Three rounds, alternating, and the median of each: single rounds of 47 s of audio vary by ±15 %.
+        directs=""
+        ourss=""
+        for _ in 1 2 3; do
+            directs+=$(.venv/bin/python bench/whisper_direct.py "$refs" --model ".venv/models/$model" --language en 2>/dev/null | tail -1)$'\n'
+            ourss+=$(speech_bench whisper "$model" "$refs")$'\n'
+        done
+        direct=$(jq -sc 'sort_by(.rtf) | .[1]' <<<"$directs")
+        ours=$(jq -sc 'sort_by(.rtf) | .[1]' <<<"$ourss")
+        speech_row "faster-whisper $model called directly (the peer)" "$direct"
+        speech_row "ours: whisper $model through the worker" "$ours" "$direct"
+    done
+    speech_row "ours: pocketsphinx en-us, in process (WAV files only)" "$(speech_bench pocketsphinx x "$refs")"
+)
+
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 read -r _ dmin dmed <<<"$dynamo_cold"
 read -r _ emin emed <<<"$echo_wrapped_cold"
@@ -190,6 +219,20 @@ $(paste <(echo "$services_emulator" | tr ' ' '\n' | tail -n +2) <(echo "$service
 | S3 PutObject MB/s | $(echo "$s3_emulator" | awk '{print $2}') | $put |
 | S3 GetObject MB/s | $(echo "$s3_emulator" | awk '{print $3}') | $get |
 | peak RSS of the client in the S3 round trip, MB | $(echo "$s3_emulator" | awk '{printf "%.1f", $4/1024}') | $(awk -v k="$s3rss" 'BEGIN{printf "%.1f", k/1024}') |
+
+## Speech engines (issue 7)
+
+Word error rate (normalised: lowercase, punctuation dropped, numbers and titles spelled out; the
+same rules in \`bench/wer.py\` and the Swift \`WordErrorRate\`) and real-time factor (processing
+seconds over audio seconds; lower is faster) over the recordings of \`../shared/testdata/audio\`,
+language English, int8, beam 5, VAD and word timestamps on, 2 threads. Each engine transcribes the
+first file once untimed (model load and warm-up), then every file timed around the engine call.
+"ratio" is our real-time factor over faster-whisper's own, measured in this run, each the median of
+three alternating rounds (target: at most 1.10).
+
+| engine | WER % | real-time factor | audio s | ratio to direct |
+|---|---|---|---|---|
+$speech_rows
 MD
 echo "bench: wrote BENCHMARKS.md"
 cat BENCHMARKS.md

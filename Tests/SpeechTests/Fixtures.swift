@@ -1,25 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 import Transcriptor
 
 /// The recorded speech in ../shared/testdata/audio and its reference transcripts.
 enum Fixtures {
-    static let directory: String = {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return repository.deletingLastPathComponent().appendingPathComponent("shared/testdata/audio").path
-    }()
-
-    static func audio(_ name: String) -> String { "\(directory)/\(name)" }
-
-    /// (file, reference text) for each fixture, from refs.tsv.
-    static func references() throws -> [(String, String)] {
-        let text = try String(contentsOfFile: "\(directory)/refs.tsv", encoding: .utf8)
-        return text.split(separator: "\n").dropFirst().compactMap { line in
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-        }
-    }
+    static func audio(_ name: String) -> String { TestAudio.path(name) }
+    static func references() throws -> [(String, String)] { try TestAudio.references() }
 
     /// Times are monotonic, inside the audio, and each word inside its segment.
     static func expectWellTimed(

@@ -1,6 +1,6 @@
 /// Word error rate, the usual way: both texts normalised (lowercase, punctuation dropped except
 /// apostrophes inside words, numbers spelled out), then substitutions + deletions + insertions of a
-/// word-level edit distance, over the reference's word count.
+/// word-level edit distance, over the reference's word count. The same rules as bench/wer.py.
 public enum WordErrorRate {
     public struct Score: Sendable, Equatable {
         /// Substitutions, deletions and insertions.
@@ -23,7 +23,11 @@ public enum WordErrorRate {
         func flush() {
             let trimmed = String(current.drop { $0 == "'" }.reversed().drop { $0 == "'" }.reversed())
             if !trimmed.isEmpty {
-                if let number = Int(trimmed) { words += spelled(number) } else { words.append(trimmed) }
+                if let number = Int(trimmed) {
+                    words += spelled(number)
+                } else {
+                    words.append(abbreviations[trimmed] ?? trimmed)
+                }
             }
             current = ""
         }
@@ -37,6 +41,10 @@ public enum WordErrorRate {
         flush()
         return words
     }
+
+    /// Titles as Whisper writes them ("Mr.") and references spell them ("mister"); bench/wer.py
+    /// spells out the same ones, so both measure alike.
+    static let abbreviations = ["mr": "mister", "mrs": "missus", "ms": "miss", "dr": "doctor"]
 
     static let ones = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",

@@ -23,6 +23,9 @@ public final class WhisperEngine: SpeechEngine {
 
     public init(settings: WhisperSettings) { self.settings = settings }
 
+    /// The running worker's process id (tests kill it to check the restart).
+    var workerPID: pid_t? { worker?.pid }
+
     deinit { stop() }
 
     /// Stops the worker (it is started again on the next chunk).

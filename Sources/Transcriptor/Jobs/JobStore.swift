@@ -73,12 +73,15 @@ public struct JobStore {
             item["sourceType"] = .s("upload")
             item["uploadContentType"] = .s(contentType)
             item["uploadSize"] = .number(size)
-            // Pending uploads are found by the sweep that fails those that never arrive.
             let expires = now.adding(seconds: services.settings.uploadURLLifetime)
             item["uploadExpiresAt"] = .s(expires.iso8601)
-            item["gsi1pk"] = .s("UPLOAD_PENDING")
-            item["gsi1sk"] = .s("\(expires.iso8601)#\(userID)#\(jobID)")
         }
+        // Every job in flight has a deadline for its current stage; the sweep fails the ones
+        // that pass it (an upload that never arrived, a stage that stopped).
+        let deadline = Self.stageDeadline(
+            for: .queued, sourceType: item.string("sourceType") ?? "url", durationSec: nil, now: now,
+            uploadLifetime: services.settings.uploadURLLifetime)
+        for (name, value) in Self.deadlineAttributes(deadline, userID: userID, jobID: jobID) { item[name] = value }
         var writes: [DynamoDBClient.TransactWrite] = [
             .put(table: table, item: item, condition: "attribute_not_exists(pk)"),
             .update(

@@ -1,0 +1,5 @@
+// The transcribe stage: audio/ chunks → segments/.
+import Runtime
+import Speech
+
+Lambda.run { try TranscribeFunction() }

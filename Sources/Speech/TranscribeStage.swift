@@ -1,0 +1,100 @@
+import Cloud
+import Runtime
+import Transcriptor
+
+/// The transcribe stage (ObjectCreated on `audio/`): one invocation per chunk, in parallel. Runs
+/// the configured engine on the chunk and writes its segments, with times offset to the chunk's
+/// place in the whole file, to `segments/…/chunk-NNNN.json` (which the persist stage counts).
+/// The engine (and its worker process) stays loaded while the function instance is warm.
+public final class TranscribeFunction: LambdaHandler {
+    let pipeline: Pipeline
+    let engine: any SpeechEngine
+
+    public init() throws {
+        pipeline = try .fromEnvironment()
+        engine = try SpeechEngines.fromEnvironment()
+    }
+
+    public func handle(_ event: S3Event, context: LambdaContext) throws -> NoOutput {
+        for record in event.records where record.eventName.hasPrefix("ObjectCreated") {
+            guard let key = Pipeline.MediaKey(record.s3.object.key), key.stage == "audio", let index = key.chunkIndex
+            else {
+                context.logger.warn("an audio event for an unexpected key was ignored")
+                continue
+            }
+            let logger = context.logger.with("userId", key.userID).with("jobId", key.jobID)
+            do {
+                try transcribe(key, index: index, context: context, logger: logger)
+            } catch let error as SpeechError where error.isPermanent {
+                pipeline.fail(
+                    userID: key.userID, jobID: key.jobID,
+                    .permanent("bad_audio", "The audio could not be transcribed: \(error)"),
+                    stage: "transcribe", logger: logger)
+            } catch {
+                try? pipeline.jobs.noteAttemptFailure(userID: key.userID, jobID: key.jobID, reason: "\(error)")
+                throw error
+            }
+        }
+        return NoOutput()
+    }
+
+    func transcribe(_ key: Pipeline.MediaKey, index: Int, context: LambdaContext, logger: Logger) throws {
+        let s3 = pipeline.services.s3
+        let chunkKey = "audio/\(key.userID)/\(key.jobID)/\(key.file)"
+        guard let item = try pipeline.jobs.item(userID: key.userID, jobID: key.jobID), let job = Job(item: item) else {
+            logger.info("the job is gone; chunk \(index) is removed")
+            try s3.deleteObject(bucket: pipeline.bucket, key: chunkKey)
+            return
+        }
+        guard job.status == .transcribing else {
+            logger.info("chunk \(index) is not needed: the job is \(job.status.rawValue)")
+            return
+        }
+        let segmentsKey = "segments/\(key.userID)/\(key.jobID)/\(Pipeline.chunkName(index, "json"))"
+        if try s3.objectExists(bucket: pipeline.bucket, key: segmentsKey) {
+            logger.info("chunk \(index) was transcribed before")
+            return
+        }
+        let starts = JobStore.chunkStarts(item)
+        guard index < starts.count else {
+            throw StageFailure.transient("unknown_chunk", "Chunk \(index) is not in the job's plan yet.")
+        }
+        let offset = starts[index]
+        let directory = try pipeline.temporaryDirectory()
+        defer { pipeline.removeTemporary(directory) }
+        let path = "\(directory)/\(key.file)"
+        try s3.getObject(bucket: pipeline.bucket, key: chunkKey, toFile: path)
+        let started = Timestamp.now()
+        // Leave time to write the result before Lambda's own deadline.
+        let deadline = context.deadline.adding(seconds: -10)
+        let chunk = try engine.transcribe(path, language: job.options.language, deadline: deadline)
+        let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000
+        let shifted = Transcript(
+            jobId: job.id, language: chunk.language, durationSec: chunk.durationSec,
+            segments: chunk.segments.map { segment in
+                Transcript.Segment(
+                    start: segment.start + offset, end: segment.end + offset, text: segment.text,
+                    words: segment.words.map {
+                        Transcript.Word(
+                            start: $0.start + offset, end: $0.end + offset, word: $0.word, confidence: $0.confidence)
+                    })
+            })
+        try s3.putObject(
+            bucket: pipeline.bucket, key: segmentsKey, body: .bytes(try JSON.encode(shifted)),
+            contentType: "application/json")
+        guard try pipeline.keepOrDiscard(userID: key.userID, jobID: key.jobID, wrote: [segmentsKey]) else {
+            logger.info("the job was deleted during transcription; chunk \(index)'s segments are removed")
+            return
+        }
+        var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Engine", engine.name)])
+        metrics.put("TranscribeDuration", seconds * 1000, unit: .milliseconds)
+        if chunk.durationSec > 0 { metrics.put("RealTimeFactor", seconds / chunk.durationSec, unit: .none) }
+        metrics.flush()
+        logger.info(
+            "chunk transcribed",
+            [
+                ("chunk", String(index)), ("audioSec", String(chunk.durationSec)), ("seconds", String(seconds)),
+                ("engine", engine.name),
+            ])
+    }
+}

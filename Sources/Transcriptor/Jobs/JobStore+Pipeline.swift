@@ -1,0 +1,213 @@
+import Cloud
+import Runtime
+
+/// The job's state machine as the pipeline drives it. Every transition is a conditional write
+/// (the job must still exist and be in the expected state), so a repeated or late event changes
+/// nothing, a deleted job stays deleted, and a job is finished (done or failed) exactly once,
+/// releasing its place among the jobs in flight and metering its usage in the same transaction.
+extension JobStore {
+    /// The GSI partition of jobs in flight, sorted by their stage's deadline.
+    static let deadlinePartition = "DEADLINE"
+
+    static func deadlineAttributes(_ deadline: Timestamp, userID: String, jobID: String) -> Item {
+        ["gsi1pk": .s(deadlinePartition), "gsi1sk": .s("\(deadline.iso8601)#\(userID)#\(jobID)")]
+    }
+
+    /// When a job in `status` should have moved on.
+    static func stageDeadline(
+        for status: Job.Status, sourceType: String, durationSec: Double?, now: Timestamp, uploadLifetime: Int64
+    ) -> Timestamp {
+        switch status {
+        case .queued where sourceType == "upload":
+            // The URL's lifetime and a grace period for an upload that started just before it expired.
+            return now.adding(seconds: uploadLifetime + 15 * 60)
+        case .queued, .fetching, .transcoding:
+            return now.adding(seconds: 2 * 3600)
+        case .transcribing:
+            return now.adding(seconds: 3600 + Int64((durationSec ?? 0) * 3))
+        case .finalizing, .done, .failed:
+            return now.adding(seconds: 3600)
+        }
+    }
+
+    /// The stored item of a job (with what the API does not show: chunk starts, chunks done).
+    public func item(userID: String, jobID: String) throws -> Item? {
+        try db.getItem(table: table, key: Keys.owned(userID, Keys.job(jobID)), consistentRead: true)
+    }
+
+    /// Moves a job from one of `from` to `to` (setting `extra` too), with `to`'s deadline.
+    /// - Returns: the job after the move; nil when it is gone or in another state.
+    public func advance(
+        userID: String, jobID: String, from: [Job.Status], to: Job.Status, set extra: Item = [:],
+        remove: [String] = [], durationSec: Double? = nil, now: Timestamp = .now()
+    ) throws -> Job? {
+        guard let current = try item(userID: userID, jobID: jobID), let job = Job(item: current) else { return nil }
+        guard from.contains(job.status) else { return nil }
+        var assignments: Item = extra
+        assignments["status"] = .s(to.rawValue)
+        assignments["updatedAt"] = .s(now.iso8601)
+        let deadline = Self.stageDeadline(
+            for: to, sourceType: job.source.type, durationSec: durationSec ?? job.durationSec, now: now,
+            uploadLifetime: services.settings.uploadURLLifetime)
+        for (name, value) in Self.deadlineAttributes(deadline, userID: userID, jobID: jobID) {
+            assignments[name] = value
+        }
+        var names: [String: String] = ["#status": "status"]
+        var values: Item = [":from0": .s(job.status.rawValue)]
+        var sets: [String] = []
+        for (index, (name, value)) in assignments.sorted(by: { $0.key < $1.key }).enumerated() {
+            names["#a\(index)"] = name
+            values[":a\(index)"] = value
+            sets.append("#a\(index) = :a\(index)")
+        }
+        var update = "SET " + sets.joined(separator: ", ")
+        if !remove.isEmpty {
+            let removals = remove.enumerated().map { index, name in
+                names["#r\(index)"] = name
+                return "#r\(index)"
+            }
+            update += " REMOVE " + removals.joined(separator: ", ")
+        }
+        do {
+            let after = try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update,
+                condition: "attribute_exists(pk) AND #status = :from0", names: names, values: values,
+                returnValues: .allNew)
+            return after.flatMap(Job.init(item:))
+        } catch let error as AWSError where error.isConditionFailure {
+            // Moved on (or deleted) between the read and the write: read again and decide.
+            return try advance(
+                userID: userID, jobID: jobID, from: from.filter { $0 != job.status }, to: to,
+                set: extra, remove: remove, durationSec: durationSec, now: now)
+        }
+    }
+
+    public enum ChunkMark: Equatable {
+        /// Counted now; the job after.
+        case counted(Job)
+        /// Counted before (a repeated event); the job as it is.
+        case repeated(Job)
+        /// The job is gone or no longer transcribing.
+        case ignored
+    }
+
+    /// Records chunk `index` as transcribed, once: the set of done chunks holds each index once.
+    public func markChunkDone(userID: String, jobID: String, index: Int, now: Timestamp = .now()) throws -> ChunkMark {
+        do {
+            let after = try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.job(jobID)),
+                update: "ADD chunksDone :one, doneChunks :index SET updatedAt = :now",
+                condition: "attribute_exists(pk) AND #status = :transcribing AND NOT contains(doneChunks, :number)",
+                names: ["#status": "status"],
+                values: [
+                    ":one": .number(1), ":index": .ns([String(index)]), ":number": .number(index),
+                    ":transcribing": .s(Job.Status.transcribing.rawValue), ":now": .s(now.iso8601),
+                ], returnValues: .allNew)
+            return after.flatMap(Job.init(item:)).map(ChunkMark.counted) ?? .ignored
+        } catch let error as AWSError where error.isConditionFailure {
+            guard let current = try item(userID: userID, jobID: jobID), let job = Job(item: current) else {
+                return .ignored
+            }
+            let done = Self.doneChunks(current)
+            return done.contains(index) ? .repeated(job) : .ignored
+        }
+    }
+
+    static func doneChunks(_ item: Item) -> Set<Int> {
+        guard case .ns(let numbers) = item["doneChunks"] else { return [] }
+        return Set(numbers.compactMap { Int($0) })
+    }
+
+    /// The chunk start times the transcode stage recorded.
+    public static func chunkStarts(_ item: Item) -> [Double] {
+        guard case .l(let list) = item["chunkStarts"] else { return [] }
+        return list.compactMap { $0.numberValue.flatMap(Double.init) }
+    }
+
+    /// Finishes a finalizing job as done: releases its place in flight and meters its audio for
+    /// the month, all in one transaction that holds only while it is still finalizing.
+    /// - Returns: false when it was finished already (or deleted).
+    public func complete(
+        userID: String, jobID: String, language: String, audioSeconds: Double, now: Timestamp = .now()
+    )
+        throws -> Bool
+    {
+        do {
+            try db.transactWriteItems([
+                .update(
+                    table: table, key: Keys.owned(userID, Keys.job(jobID)),
+                    update: "SET #status = :done, updatedAt = :now, #language = :language REMOVE gsi1pk, gsi1sk",
+                    condition: "attribute_exists(pk) AND #status = :finalizing",
+                    names: ["#status": "status", "#language": "language"],
+                    values: [
+                        ":done": .s(Job.Status.done.rawValue), ":finalizing": .s(Job.Status.finalizing.rawValue),
+                        ":now": .s(now.iso8601), ":language": .s(language),
+                    ]),
+                .update(
+                    table: table, key: Keys.owned(userID, Keys.profile), update: "ADD jobsInFlight :minus",
+                    condition: "attribute_exists(pk)", values: [":minus": .number(-1)]),
+                .update(
+                    table: table, key: Keys.owned(userID, Keys.usage(Keys.month(now))),
+                    update: "ADD audioSeconds :seconds, jobs :one",
+                    values: [":seconds": .n(String((audioSeconds * 1000).rounded() / 1000)), ":one": .number(1)]),
+            ])
+            return true
+        } catch let error as AWSError where error.code == "TransactionCanceledException" {
+            return false
+        }
+    }
+
+    /// Fails a job that is not finished yet, with a reason a person can read.
+    /// - Returns: the failed job; nil when it was finished already or is gone.
+    @discardableResult
+    public func fail(
+        userID: String, jobID: String, code: String, message: String, now: Timestamp = .now()
+    ) throws
+        -> Job?
+    {
+        for _ in 0..<3 {
+            guard let current = try item(userID: userID, jobID: jobID), let job = Job(item: current),
+                !job.status.isFinal
+            else { return nil }
+            do {
+                try db.transactWriteItems([
+                    .update(
+                        table: table, key: Keys.owned(userID, Keys.job(jobID)),
+                        update:
+                            "SET #status = :failed, updatedAt = :now, errorCode = :code, errorMessage = :message REMOVE gsi1pk, gsi1sk",
+                        condition: "attribute_exists(pk) AND #status = :was", names: ["#status": "status"],
+                        values: [
+                            ":failed": .s(Job.Status.failed.rawValue), ":was": .s(job.status.rawValue),
+                            ":now": .s(now.iso8601), ":code": .s(code), ":message": .s(message),
+                        ]),
+                    .update(
+                        table: table, key: Keys.owned(userID, Keys.profile), update: "ADD jobsInFlight :minus",
+                        condition: "attribute_exists(pk)", values: [":minus": .number(-1)]),
+                ])
+                return try self.job(userID: userID, jobID: jobID)
+            } catch let error as AWSError where error.code == "TransactionCanceledException" {
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// Jobs whose stage deadline passed before `now` (user id, job id).
+    public func overdue(now: Timestamp = .now(), limit: Int = 100) throws -> [(userID: String, jobID: String)] {
+        let page = try db.query(
+            table: table, index: "gsi1", keyCondition: "gsi1pk = :p AND gsi1sk < :now",
+            values: [":p": .s(Self.deadlinePartition), ":now": .s(now.iso8601)], limit: limit)
+        return page.items.compactMap { item in
+            guard let userID = item.string("userId"), let jobID = item.string("jobId") else { return nil }
+            return (userID, jobID)
+        }
+    }
+
+    /// Whether the job's stored deadline has passed (the index may lag behind the table).
+    public static func isOverdue(_ item: Item, now: Timestamp) -> Bool {
+        guard let key = item.string("gsi1sk"), let end = key.firstIndex(of: "#"),
+            let deadline = Timestamp(iso8601: String(key[..<end]))
+        else { return false }
+        return deadline < now
+    }
+}

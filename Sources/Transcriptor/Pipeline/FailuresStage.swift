@@ -1,0 +1,92 @@
+import Runtime
+
+/// The failures stage (the failures queue): what the pipeline could not do after its retries
+/// lands here, either a fetch message the fetch queue gave up on (its dead letters) or a
+/// Lambda destination record of an S3-triggered stage whose retries ran out. Either way the job
+/// fails with the stage and the last reason, so no job stays in a middle state.
+public struct FailuresFunction: LambdaHandler {
+    let pipeline: Pipeline
+
+    public init() throws { pipeline = try .fromEnvironment() }
+
+    public func handle(_ event: SQSEvent, context: LambdaContext) throws -> NoOutput {
+        for record in event.records {
+            guard let body = try? JSON.decode(JSONValue.self, from: Array(record.body.utf8)),
+                let (userID, jobID, stage, reason) = Self.describe(body)
+            else {
+                context.logger.error(
+                    "a failure record that names no job was dropped", [("messageId", record.messageId)])
+                continue
+            }
+            let logger = context.logger.job(userID, jobID)
+            let last = (try? pipeline.jobs.item(userID: userID, jobID: jobID))??.string("lastAttemptError")
+            let detail = last ?? reason
+            pipeline.fail(
+                userID: userID, jobID: jobID,
+                .permanent("\(stage)_failed", Self.message(stage: stage, detail: detail)), stage: stage, logger: logger)
+        }
+        return NoOutput()
+    }
+
+    static func message(stage: String, detail: String?) -> String {
+        let what =
+            switch stage {
+            case "fetch": "The link could not be downloaded"
+            case "transcode": "The file could not be converted"
+            case "transcribe": "The audio could not be transcribed"
+            default: "The transcript could not be put together"
+            }
+        guard let detail, !detail.isEmpty else { return "\(what) after several attempts; try again later." }
+        return "\(what) after several attempts (\(detail.prefix(300))); try again later."
+    }
+
+    /// The job, stage and reason of a failure record.
+    static func describe(_ body: JSONValue) -> (String, String, String, String?)? {
+        if let userID = body["userId"]?.stringValue, let jobID = body["jobId"]?.stringValue {
+            return (userID, jobID, "fetch", nil)
+        }
+        guard let arn = body["requestContext"]?["functionArn"]?.stringValue,
+            let rawKey = body["requestPayload"]?["Records"]?[0]?["s3"]?["object"]?["key"]?.stringValue,
+            let key = Pipeline.MediaKey(PercentEncoding.decode(rawKey, plusAsSpace: true))
+        else { return nil }
+        let stage: String =
+            switch key.stage {
+            case "uploads": "transcode"
+            case "audio": "transcribe"
+            case "segments": "persist"
+            default: arn.split(separator: ":").dropLast().last.map(String.init) ?? "pipeline"
+            }
+        let reason = body["responsePayload"]?["errorMessage"]?.stringValue
+        return (key.userID, key.jobID, stage, reason)
+    }
+}
+
+/// The sweep (a schedule): fails jobs whose stage deadline passed. Upload jobs whose file never
+/// arrived fail with `upload_expired`; anything else found here stalled in a middle state (a
+/// safety net that should find nothing).
+public struct SweepFunction: LambdaHandler {
+    let pipeline: Pipeline
+
+    public init() throws { pipeline = try .fromEnvironment() }
+
+    public func handle(_ event: JSONValue, context: LambdaContext) throws -> JSONValue {
+        let now = Timestamp.now()
+        var failed = 0
+        for (userID, jobID) in try pipeline.jobs.overdue(now: now, limit: 200) {
+            guard let item = try pipeline.jobs.item(userID: userID, jobID: jobID), let job = Job(item: item),
+                !job.status.isFinal, JobStore.isOverdue(item, now: now)
+            else { continue }
+            let logger = context.logger.job(userID, jobID)
+            let failure: StageFailure =
+                job.status == .queued && job.source.type == "upload"
+                ? .permanent(
+                    "upload_expired", "The file was not uploaded before its upload link expired; create the job again.")
+                : .permanent(
+                    "stalled",
+                    "The job stopped making progress while \(job.status.rawValue) and was stopped; try again.")
+            pipeline.fail(userID: userID, jobID: jobID, failure, stage: "sweep", logger: logger)
+            failed += 1
+        }
+        return .object(["failed": .integer(Int64(failed))])
+    }
+}

@@ -1,0 +1,114 @@
+import Cloud
+import Runtime
+
+/// The persist stage (ObjectCreated on `segments/`): counts the chunk as done, once. The
+/// invocation whose chunk completes the set merges every chunk's segments in order into the
+/// transcript (`json`, `txt`, `srt`, `vtt` under `transcripts/`), marks the job done while
+/// metering its audio for the month (one transaction, so usage is counted once), and sends the
+/// webhook. A repeated event finds its chunk counted and changes nothing; if the job was left
+/// finalizing by a crash, it finishes it.
+public struct PersistFunction: LambdaHandler {
+    let pipeline: Pipeline
+
+    public init() throws { pipeline = try .fromEnvironment() }
+
+    public func handle(_ event: S3Event, context: LambdaContext) throws -> NoOutput {
+        for record in event.records where record.eventName.hasPrefix("ObjectCreated") {
+            guard let key = Pipeline.MediaKey(record.s3.object.key), key.stage == "segments", let index = key.chunkIndex
+            else {
+                context.logger.warn("a segments event for an unexpected key was ignored")
+                continue
+            }
+            let logger = context.logger.job(key.userID, key.jobID)
+            do {
+                try persist(key, index: index, logger: logger)
+            } catch let failure as StageFailure where failure.isPermanent {
+                pipeline.fail(userID: key.userID, jobID: key.jobID, failure, stage: "persist", logger: logger)
+            } catch {
+                try? pipeline.jobs.noteAttemptFailure(userID: key.userID, jobID: key.jobID, reason: "\(error)")
+                throw error
+            }
+        }
+        return NoOutput()
+    }
+
+    func persist(_ key: Pipeline.MediaKey, index: Int, logger: Logger) throws {
+        let jobs = pipeline.jobs
+        let job: Job
+        switch try jobs.markChunkDone(userID: key.userID, jobID: key.jobID, index: index) {
+        case .counted(let after):
+            job = after
+        case .repeated(let current):
+            job = current
+            logger.info("chunk \(index) was counted before")
+        case .ignored:
+            if try jobs.job(userID: key.userID, jobID: key.jobID) == nil {
+                logger.info("the job is gone; chunk \(index)'s segments are removed")
+                try pipeline.services.s3.deleteObject(
+                    bucket: pipeline.bucket, key: "segments/\(key.userID)/\(key.jobID)/\(key.file)")
+            }
+            return
+        }
+        let total = job.progress.chunksTotal
+        guard total > 0, job.progress.chunksDone >= total, job.status == .transcribing || job.status == .finalizing
+        else {
+            return
+        }
+        guard
+            let claimed = try jobs.advance(
+                userID: key.userID, jobID: key.jobID, from: [.transcribing, .finalizing], to: .finalizing)
+        else { return }
+        try finalize(claimed, logger: logger)
+    }
+
+    /// Merges the chunks into the transcript and finishes the job.
+    func finalize(_ job: Job, logger: Logger) throws {
+        let s3 = pipeline.services.s3
+        var chunks: [Transcript] = []
+        for index in 0..<job.progress.chunksTotal {
+            let object = try s3.getObject(
+                bucket: pipeline.bucket, key: "segments/\(job.userID)/\(job.id)/\(Pipeline.chunkName(index, "json"))")
+            chunks.append(try JSON.decode(Transcript.self, from: object.body))
+        }
+        let duration = job.durationSec ?? chunks.map(\.durationSec).reduce(0, +)
+        let transcript = Transcript.merging(chunks, jobId: job.id, durationSec: duration)
+        let formatter = SubtitleFormatter()
+        let outputs: [(String, String, [UInt8])] = [
+            ("json", "application/json", try JSON.encode(transcript)),
+            ("txt", "text/plain; charset=utf-8", Array((transcript.text + "\n").utf8)),
+            ("srt", "application/x-subrip", Array(formatter.srt(transcript).utf8)),
+            ("vtt", "text/vtt; charset=utf-8", Array(formatter.vtt(transcript).utf8)),
+        ]
+        var written: [String] = []
+        for (format, type, bytes) in outputs {
+            let key = StorageKeys.transcript(job.userID, job.id, format: format)
+            try s3.putObject(bucket: pipeline.bucket, key: key, body: .bytes(bytes), contentType: type)
+            written.append(key)
+        }
+        guard try pipeline.keepOrDiscard(userID: job.userID, jobID: job.id, wrote: written) else {
+            logger.info("the job was deleted while it was finalized; the transcript is removed")
+            return
+        }
+        let language =
+            transcript.language.isEmpty
+            ? (job.options.language == "auto" ? "" : job.options.language) : transcript.language
+        guard try pipeline.jobs.complete(userID: job.userID, jobID: job.id, language: language, audioSeconds: duration)
+        else {
+            logger.info("the job was finished by another invocation")
+            return
+        }
+        var metrics = MetricsLogger(namespace: "Transcriptor")
+        metrics.put("JobsCompleted", 1)
+        metrics.put("AudioSecondsTranscribed", duration, unit: .seconds)
+        if let created = Timestamp(iso8601: job.createdAt) {
+            metrics.put(
+                "TimeToTranscript", Double(Timestamp.now().millisecondsSinceEpoch - created.millisecondsSinceEpoch),
+                unit: .milliseconds)
+        }
+        metrics.flush()
+        logger.info("job done", [("durationSec", String(duration)), ("segments", String(transcript.segments.count))])
+        if let done = try pipeline.jobs.job(userID: job.userID, jobID: job.id) {
+            pipeline.notify(done, type: "job.completed", logger: logger)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Cloud
+import Runtime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What every pipeline stage shares: the services, the media keys' parsing, temporary files,
+/// failing a job with a notification, and the stage's metrics.
+public final class Pipeline {
+    public let services: Services
+    public let urlGuard: URLGuard
+
+    public init(services: Services) {
+        self.services = services
+        urlGuard = .fromEnvironment()
+    }
+
+    public static func fromEnvironment() throws -> Pipeline { try Pipeline(services: .fromEnvironment()) }
+
+    public var bucket: String { services.settings.bucketName }
+    public var jobs: JobStore { services.jobs }
+
+    /// A media key: `{stage}/{userId}/{jobId}/{file}`.
+    public struct MediaKey: Equatable, Sendable {
+        public var stage: String
+        public var userID: String
+        public var jobID: String
+        public var file: String
+
+        public init?(_ key: String) {
+            let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4, StorageKeys.stagePrefixes.contains(parts[0]),
+                Identifiers.isWellFormed(parts[1], prefix: "usr"), Identifiers.isWellFormed(parts[2], prefix: "job"),
+                !parts[3].isEmpty
+            else { return nil }
+            (stage, userID, jobID, file) = (parts[0], parts[1], parts[2], parts[3])
+        }
+
+        /// The chunk number of `chunk-NNNN.wav` / `chunk-NNNN.json`.
+        public var chunkIndex: Int? {
+            guard file.hasPrefix("chunk-"), let dot = file.firstIndex(of: ".") else { return nil }
+            return Int(file[file.index(file.startIndex, offsetBy: 6)..<dot])
+        }
+    }
+
+    public static func chunkName(_ index: Int, _ ext: String) -> String {
+        let digits = String(index)
+        return "chunk-\(String(repeating: "0", count: max(0, 4 - digits.count)))\(digits).\(ext)"
+    }
+
+    /// A fresh temporary folder for one piece of work, removed by `removeTemporary`.
+    public func temporaryDirectory() throws -> String {
+        let base = Environment.get("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/transcriptor-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw StageFailure.transient(
+                "no_scratch_space", "No temporary space for the work: \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+
+    public func removeTemporary(_ directory: String) {
+        guard directory.contains("/transcriptor-") else { return }
+        _ = try? ChildProcess.run("rm", ["-rf", "--", directory], timeoutSeconds: 60)
+    }
+
+    /// Fails the job (once) and tells the user's webhook.
+    public func fail(userID: String, jobID: String, _ failure: StageFailure, stage: String, logger: Logger) {
+        do {
+            guard let job = try jobs.fail(userID: userID, jobID: jobID, code: failure.code, message: failure.message)
+            else { return }
+            logger.warn("job failed", [("stage", stage), ("code", failure.code), ("reason", failure.message)])
+            var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", stage)])
+            metrics.put("JobsFailed", 1)
+            metrics.flush()
+            notify(job, type: "job.failed", logger: logger)
+        } catch {
+            logger.error("could not record the job's failure: \(error)", [("stage", stage)])
+        }
+    }
+
+    /// Sends the job's webhook, if it has one; a receiver's trouble is logged and counted, never thrown.
+    public func notify(_ job: Job, type: String, logger: Logger) {
+        guard job.webhook != nil else { return }
+        guard let user = try? services.accounts.user(id: job.userID) else { return }
+        let outcome = WebhookSender(urlGuard: urlGuard).deliver(type: type, job: job, secret: user.webhookSecret)
+        if case .failed(let reason, let attempts) = outcome {
+            logger.warn("webhook not delivered", [("event", type), ("attempts", String(attempts)), ("reason", reason)])
+            var metrics = MetricsLogger(namespace: "Transcriptor")
+            metrics.put("WebhookFailures", 1)
+            metrics.flush()
+        }
+    }
+
+    /// Whether the job still exists; when it does not (deleted while this stage ran), removes `keys`.
+    public func keepOrDiscard(userID: String, jobID: String, wrote keys: [String]) throws -> Bool {
+        if try jobs.job(userID: userID, jobID: jobID) != nil { return true }
+        for key in keys { try services.s3.deleteObject(bucket: bucket, key: key) }
+        return false
+    }
+}
+
+extension Logger {
+    func job(_ userID: String, _ jobID: String) -> Logger { with("userId", userID).with("jobId", jobID) }
+}

@@ -1,0 +1,157 @@
+import Cloud
+import Runtime
+
+/// The transcode stage (ObjectCreated on `uploads/`): probes the upload (not media, or no audio,
+/// fails the job with that reason), converts it to 16 kHz mono speech audio and a browser-playable
+/// rendition, splits long audio at silences into chunks, records the duration and chunk plan on
+/// the job, then writes the chunks under `audio/`, which starts one transcription per chunk.
+///
+/// A repeated event is harmless: a job past transcoding is left alone, except that when some of
+/// its chunks never got written (a crash half-way), the missing ones are written again.
+public struct TranscodeFunction: LambdaHandler {
+    let pipeline: Pipeline
+    /// Audio longer than this is split (`CHUNK_SECONDS`, default 5 minutes).
+    let chunkSeconds: Double
+    let toolTimeout: Int64 = 1800
+    let tools = MediaTools.fromEnvironment()
+
+    public init() throws {
+        pipeline = try .fromEnvironment()
+        chunkSeconds = Environment.get("CHUNK_SECONDS").flatMap(Double.init).flatMap { $0 >= 5 ? $0 : nil } ?? 300
+    }
+
+    public func handle(_ event: S3Event, context: LambdaContext) throws -> NoOutput {
+        for record in event.records where record.eventName.hasPrefix("ObjectCreated") {
+            guard let key = Pipeline.MediaKey(record.s3.object.key), key.stage == "uploads", key.file == "source" else {
+                context.logger.warn("an upload event for a key outside uploads/{user}/{job}/source was ignored")
+                continue
+            }
+            let logger = context.logger.job(key.userID, key.jobID)
+            do {
+                try transcode(key, logger: logger)
+            } catch let failure as StageFailure where failure.isPermanent {
+                pipeline.fail(userID: key.userID, jobID: key.jobID, failure, stage: "transcode", logger: logger)
+            } catch let error as MediaError where error.isPermanent {
+                pipeline.fail(
+                    userID: key.userID, jobID: key.jobID, .permanent(error.code, error.description), stage: "transcode",
+                    logger: logger)
+            } catch {
+                // Lambda retries the event, then hands it to the failures stage.
+                try? pipeline.jobs.noteAttemptFailure(userID: key.userID, jobID: key.jobID, reason: "\(error)")
+                throw error
+            }
+        }
+        return NoOutput()
+    }
+
+    func transcode(_ key: Pipeline.MediaKey, logger: Logger) throws {
+        let jobs = pipeline.jobs
+        let s3 = pipeline.services.s3
+        let source = StorageKeys.upload(key.userID, key.jobID)
+        guard let item = try jobs.item(userID: key.userID, jobID: key.jobID), let job = Job(item: item) else {
+            logger.info("the job is gone; its upload is removed")
+            try s3.deleteObject(bucket: pipeline.bucket, key: source)
+            return
+        }
+        var missing: Set<Int>?
+        switch job.status {
+        case .queued, .fetching, .transcoding:
+            guard
+                try jobs.advance(
+                    userID: key.userID, jobID: key.jobID, from: [.queued, .fetching, .transcoding], to: .transcoding)
+                    != nil
+            else { return }
+        case .transcribing:
+            let total = job.progress.chunksTotal
+            let present = try Set(
+                s3.listAllObjects(bucket: pipeline.bucket, prefix: "audio/\(key.userID)/\(key.jobID)/").compactMap {
+                    Pipeline.MediaKey($0.key)?.chunkIndex
+                })
+            let absent = Set(0..<total).subtracting(present).subtracting(JobStore.doneChunks(item))
+            guard !absent.isEmpty else {
+                logger.info("a repeated upload event: the job is transcoded already")
+                return
+            }
+            logger.warn("chunks \(absent.sorted()) were never written; writing them again")
+            missing = absent
+        case .finalizing, .done, .failed:
+            logger.info("a repeated upload event: the job is past transcoding")
+            return
+        }
+
+        let started = Timestamp.now()
+        let directory = try pipeline.temporaryDirectory()
+        defer { pipeline.removeTemporary(directory) }
+        let input = "\(directory)/source"
+        try s3.getObject(bucket: pipeline.bucket, key: source, toFile: input)
+        let info = try tools.probe(input, timeoutSeconds: 120)
+        let limit = pipeline.services.settings.limits.maxFileSeconds
+        guard info.durationSeconds <= Double(limit) + 1 else {
+            throw StageFailure.permanent(
+                "too_long",
+                "The recording is \(Self.clock(info.durationSeconds)) long; the longest accepted is \(Self.clock(Double(limit)))."
+            )
+        }
+        let wav = "\(directory)/audio.wav"
+        try tools.convertToSpeechWAV(input: input, output: wav, timeoutSeconds: toolTimeout)
+        let duration = try MediaTools.wavDuration(wav)
+        guard duration >= 0.1 else {
+            throw StageFailure.permanent("no_audio", "The file has no audio to transcribe (it is silent or empty).")
+        }
+        var written: [String] = []
+        if missing == nil {
+            let rendition = "\(directory)/audio.m4a"
+            try tools.makeRendition(input: input, output: rendition, timeoutSeconds: toolTimeout)
+            let renditionKey = StorageKeys.rendition(key.userID, key.jobID)
+            try s3.putObject(
+                bucket: pipeline.bucket, key: renditionKey, body: .file(path: rendition), contentType: "audio/mp4")
+            written.append(renditionKey)
+        }
+        var starts: [Double] = [0]
+        if duration > chunkSeconds {
+            let silences = try tools.silences(inWAV: wav, timeoutSeconds: toolTimeout)
+            starts = ChunkPlanner.plan(duration: duration, silences: silences, target: chunkSeconds)
+        }
+        let chunks = try WAVSplitter.split(wav, at: starts, into: directory)
+        if missing == nil {
+            // The plan goes on the job before any chunk exists: transcription reads its offset there.
+            guard
+                try pipeline.jobs.advance(
+                    userID: key.userID, jobID: key.jobID, from: [.transcoding], to: .transcribing,
+                    set: [
+                        "chunksTotal": .number(chunks.count), "chunksDone": .number(0),
+                        "durationSec": .n(String(duration)),
+                        "chunkStarts": .l(chunks.map { AttributeValue.n(String($0.startSeconds)) }),
+                    ], remove: ["doneChunks", "lastAttemptError"], durationSec: duration) != nil
+            else {
+                _ = try pipeline.keepOrDiscard(userID: key.userID, jobID: key.jobID, wrote: written)
+                logger.info("the job moved on during transcoding; its output is dropped")
+                return
+            }
+        }
+        for chunk in chunks where missing?.contains(chunk.index) ?? true {
+            let chunkKey = "audio/\(key.userID)/\(key.jobID)/\(Pipeline.chunkName(chunk.index, "wav"))"
+            try s3.putObject(
+                bucket: pipeline.bucket, key: chunkKey, body: .file(path: chunk.path), contentType: "audio/wav")
+            written.append(chunkKey)
+        }
+        guard try pipeline.keepOrDiscard(userID: key.userID, jobID: key.jobID, wrote: written) else {
+            logger.info("the job was deleted during transcoding; its output is removed")
+            return
+        }
+        var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", "transcode")])
+        metrics.put(
+            "StageDuration", Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch),
+            unit: .milliseconds)
+        metrics.put("AudioSeconds", duration, unit: .seconds)
+        metrics.put("Chunks", Double(chunks.count))
+        metrics.flush()
+        logger.info("transcoded", [("durationSec", String(duration)), ("chunks", String(chunks.count))])
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        let (h, m, s) = (total / 3600, total / 60 % 60, total % 60)
+        return h > 0 ? "\(h) h \(m) min" : m > 0 ? "\(m) min \(s) s" : "\(s) s"
+    }
+}
