@@ -13,8 +13,11 @@ bin=$(swift build --show-bin-path)
 [ -x "$bin/transcriptor-local" ] || { echo "with-emulator: build first (make build)" >&2; exit 1; }
 data=$(mktemp -d)
 log="$data/emulator.log"
+# Links and webhooks may reach this machine only: nothing a test submits makes the functions send
+# a packet elsewhere, not even a DNS query.
+printf 'ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=127.0.0.1,localhost\n' >"$data/config.env"
 setsid "$bin/transcriptor-local" serve --template template.yaml --gateway-port 0 --aws-port 0 \
-    --data-dir "$data/state" --web-root web/dist --quiet >"$log" 2>&1 </dev/null &
+    --data-dir "$data/state" --web-root web/dist --config "$data/config.env" --quiet >"$log" 2>&1 </dev/null &
 pid=$!
 stop() {
     local status=$?

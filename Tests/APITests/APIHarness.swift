@@ -16,11 +16,15 @@ final class APIHarness: @unchecked Sendable {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    static let allowedHosts = "127.0.0.1,localhost"
+
     /// - Parameter parameters: template parameter overrides (limits, say).
     init(parameters: [String: String] = [:], environment: [String: String] = [:]) throws {
+        // Links and webhooks may reach this machine only: no test sends a packet elsewhere, not
+        // even a DNS query for a name in a test's URL.
         emulator = try EmulatorHarness(
-            templatePath: Self.repository.appendingPathComponent("template.yaml").path,
-            environment: environment.merging(["ALLOW_LOOPBACK_URLS": "true"]) { a, _ in a },
+            templatePath: Self.repository.appendingPathComponent("template.yaml").path, environment: environment,
+            config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(Self.allowedHosts)\n",
             arguments: parameters.sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] })
         let endpoint = try Endpoint(url: emulator.aws)
         aws = AWSConfiguration(

@@ -75,7 +75,7 @@ import Testing
         #expect(!listed.text.contains(key))
         // The key works wherever a token does, and its use is recorded.
         #expect(try api.call(.get, "/v1/me", token: key).status == 200)
-        let job = try api.call(.post, "/v1/jobs", token: key, json: ["source": ["url": "https://example.com/a.mp3"]])
+        let job = try api.call(.post, "/v1/jobs", token: key, json: ["source": ["url": "http://127.0.0.1:9/a.mp3"]])
         #expect(job.status == 201, "\(job)")
         let used = try api.call(.get, "/v1/api-keys", token: session.accessToken)
         #expect(((used.json["apiKeys"] as? [[String: Any]])?.first?["lastUsedAt"] as? String) != nil)

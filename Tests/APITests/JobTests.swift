@@ -2,6 +2,7 @@ import Cloud
 import Foundation
 import HTTP
 import Runtime
+import TestSupport
 import Testing
 
 /// Creating, listing, renaming and deleting jobs; uploads through presigned URLs; idempotency,
@@ -21,11 +22,15 @@ import Testing
             headers: key.map { [("Idempotency-Key", $0)] } ?? [])
     }
 
-    @Test func aLinkJobIsQueuedAndSentToTheFetchQueue() throws {
-        let reply = try create([
-            "source": ["url": "https://media.example.com/shows/Episode%2012.mp3?x=1"], "options": ["language": "de"],
-            "webhook": ["url": "https://hooks.example.com/t"],
-        ])
+    @Test func aLinkJobIsQueuedAndFetchedThroughTheQueue() throws {
+        let seen = PipelineMedia.Inbox()
+        let server = try LoopbackHTTPServer { request in
+            seen.add(request)
+            return .text(404, "gone")
+        }
+        let link = "\(server.baseURL)/shows/Episode%2012.mp3?x=1"
+        let hook = "\(server.baseURL)/hooks"
+        let reply = try create(["source": ["url": link], "options": ["language": "de"], "webhook": ["url": hook]])
         #expect(reply.status == 201, "\(reply)")
         let job = try #require(reply.json["job"] as? [String: Any])
         #expect(reply.json["upload"] is NSNull)
@@ -34,21 +39,35 @@ import Testing
         #expect(job["filename"] as? String == "Episode 12.mp3")
         #expect(job["title"] as? String == "Episode 12.mp3")
         #expect((job["source"] as? [String: Any])?["type"] as? String == "url")
+        #expect((job["source"] as? [String: Any])?["url"] as? String == link)
         #expect((job["options"] as? [String: Any])?["language"] as? String == "de")
-        #expect((job["webhook"] as? [String: Any])?["url"] as? String == "https://hooks.example.com/t")
+        #expect((job["webhook"] as? [String: Any])?["url"] as? String == hook)
         #expect(job["durationSec"] is NSNull && job["language"] is NSNull && job["error"] == nil)
         let progress = try #require(job["progress"] as? [String: Any])
         #expect(progress["chunksDone"] as? Int == 0 && progress["chunksTotal"] as? Int == 0)
 
-        let sqs = try SQSClient(configuration: api.aws)
-        let queue = try sqs.getQueueURL(name: "transcriptor-local-FetchQueue")
-        let messages = try sqs.receiveMessages(queueURL: queue, maxMessages: 10, waitSeconds: 1)
-        let bodies = messages.compactMap { try? JSON.decode(JSONValue.self, from: Array($0.body.utf8)) }
-        #expect(bodies.contains { $0["jobId"]?.stringValue == id && $0["userId"]?.stringValue == session.userID })
+        // The fetch queue carries it to the fetch stage, which asks the link and reports the 404.
+        var fetched: [String: Any] = [:]
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            fetched = try api.call(.get, "/v1/jobs/\(id)", token: session.accessToken).json
+            if fetched["status"] as? String == "failed" { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(fetched["status"] as? String == "failed", "\(fetched)")
+        #expect((fetched["error"] as? [String: Any])?["code"] as? String == "source_refused")
+        #expect(seen.all.contains { $0.method == "GET" && $0.target == "/shows/Episode%2012.mp3?x=1" })
+        while Date() < deadline && !seen.all.contains(where: { $0.path == "/hooks" }) {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(seen.all.contains { $0.method == "POST" && $0.path == "/hooks" }, "the job.failed webhook")
+    }
 
-        let fetched = try api.call(.get, "/v1/jobs/\(id)", token: session.accessToken)
-        #expect(fetched.status == 200)
-        #expect(fetched.json["id"] as? String == id)
+    @Test func linksOutsideTheAllowedHostsAreRefusedBeforeAnyLookUp() throws {
+        let reply = try create(["source": ["url": "https://media.example.com/a.mp3"]])
+        #expect(reply.status == 400)
+        #expect(reply.errorCode == "invalid_url")
+        #expect(reply.errorMessage.contains("only fetches from"))
     }
 
     @Test func anUploadJobGetsAPresignedPutBoundToItsTypeAndSize() throws {
@@ -88,7 +107,7 @@ import Testing
             (
                 [
                     "source": [
-                        "url": "https://a.example/x",
+                        "url": "http://127.0.0.1:9/x",
                         "upload": ["filename": "a", "contentType": "audio/wav", "size": 1],
                     ]
                 ], "invalid_request", "exactly one"
@@ -113,17 +132,17 @@ import Testing
                 ["source": ["upload": ["filename": "a.wav", "contentType": "audio/wav", "size": "10"]]],
                 "invalid_request", "size"
             ),
-            (["source": ["url": "https://a.example/x"], "title": ""], "invalid_request", "title"),
+            (["source": ["url": "http://127.0.0.1:9/x"], "title": ""], "invalid_request", "title"),
             (
-                ["source": ["url": "https://a.example/x"], "title": String(repeating: "t", count: 201)],
+                ["source": ["url": "http://127.0.0.1:9/x"], "title": String(repeating: "t", count: 201)],
                 "invalid_request", "title"
             ),
             (
-                ["source": ["url": "https://a.example/x"], "options": ["language": "klingon"]], "invalid_request",
+                ["source": ["url": "http://127.0.0.1:9/x"], "options": ["language": "klingon"]], "invalid_request",
                 "options.language"
             ),
             (
-                ["source": ["url": "https://a.example/x"], "webhook": ["url": "file:///etc/passwd"]], "invalid_url",
+                ["source": ["url": "http://127.0.0.1:9/x"], "webhook": ["url": "file:///etc/passwd"]], "invalid_url",
                 "webhook.url"
             ),
             (["title": "no source"], "invalid_request", "source"),
@@ -136,18 +155,18 @@ import Testing
         }
         #expect(try api.call(.post, "/v1/jobs", token: session.accessToken, body: "{").status == 400)
         #expect(
-            try create(["source": ["url": "https://a.example/x"]], key: String(repeating: "k", count: 300)).status
+            try create(["source": ["url": "http://127.0.0.1:9/x"]], key: String(repeating: "k", count: 300)).status
                 == 400)
     }
 
     @Test func theSameIdempotencyKeyAndBodyGiveTheSameJob() throws {
-        let body: [String: Any] = ["source": ["url": "https://a.example/one.mp3"], "title": "One"]
+        let body: [String: Any] = ["source": ["url": "http://127.0.0.1:9/one.mp3"], "title": "One"]
         let first = try create(body, key: "retry-1")
         let second = try create(body, key: "retry-1")
         #expect(first.status == 201 && second.status == 201)
         let id = (first.json["job"] as? [String: Any])?["id"] as? String
         #expect(id != nil && id == (second.json["job"] as? [String: Any])?["id"] as? String)
-        let different = try create(["source": ["url": "https://a.example/two.mp3"]], key: "retry-1")
+        let different = try create(["source": ["url": "http://127.0.0.1:9/two.mp3"]], key: "retry-1")
         #expect(different.status == 422)
         #expect(different.errorCode == "idempotency_key_reused")
         let list = try api.call(.get, "/v1/jobs", token: session.accessToken)
@@ -163,7 +182,7 @@ import Testing
         var ids: [String] = []
         for index in 0..<5 {
             let reply = try create([
-                "source": ["url": "https://a.example/\(index).mp3"],
+                "source": ["url": "http://127.0.0.1:9/\(index).mp3"],
                 "title": index % 2 == 0 ? "Team Meeting \(index)" : "Podcast \(index)",
             ])
             ids.append(try #require((reply.json["job"] as? [String: Any])?["id"] as? String))
@@ -218,7 +237,7 @@ import Testing
     }
 
     @Test func transcriptAndMediaWaitForTheJob() throws {
-        let created = try create(["source": ["url": "https://a.example/x.mp3"]])
+        let created = try create(["source": ["url": "http://127.0.0.1:9/x.mp3"]])
         let id = try #require((created.json["job"] as? [String: Any])?["id"] as? String)
         for format in ["json", "txt", "srt", "vtt"] {
             let reply = try api.call(.get, "/v1/jobs/\(id)/transcript?format=\(format)", token: session.accessToken)
@@ -234,16 +253,16 @@ import Testing
     @Test func jobsInFlightAreLimitedAndDeletingOneFreesAPlace() throws {
         var ids: [String] = []
         for index in 0..<6 {
-            let reply = try create(["source": ["url": "https://a.example/\(index).mp3"]])
+            let reply = try create(["source": ["url": "http://127.0.0.1:9/\(index).mp3"]])
             #expect(reply.status == 201, "\(reply)")
             if let id = (reply.json["job"] as? [String: Any])?["id"] as? String { ids.append(id) }
         }
-        let over = try create(["source": ["url": "https://a.example/7.mp3"]])
+        let over = try create(["source": ["url": "http://127.0.0.1:9/7.mp3"]])
         #expect(over.status == 429, "\(over)")
         #expect(over.errorCode == "too_many_jobs")
         #expect(over.header("retry-after") != nil)
         #expect(try api.call(.delete, "/v1/jobs/\(ids[0])", token: session.accessToken).status == 204)
-        #expect(try create(["source": ["url": "https://a.example/8.mp3"]]).status == 201)
+        #expect(try create(["source": ["url": "http://127.0.0.1:9/8.mp3"]]).status == 201)
     }
 
     @Test func overTheMonthlyQuotaGets402() throws {
@@ -257,7 +276,7 @@ import Testing
                 "pk": .s("USER#\(session.userID)"), "sk": .s("USAGE#\(month)"), "audioSeconds": .number(300 * 60),
                 "jobs": .number(3),
             ])
-        let reply = try create(["source": ["url": "https://a.example/x.mp3"]])
+        let reply = try create(["source": ["url": "http://127.0.0.1:9/x.mp3"]])
         #expect(reply.status == 402, "\(reply)")
         #expect(reply.errorCode == "quota_exceeded")
         let me = try api.call(.get, "/v1/me", token: session.accessToken)

@@ -16,7 +16,7 @@ import Testing
         let intruder = try api.signup()
         let job = try api.call(
             .post, "/v1/jobs", token: owner.accessToken,
-            json: ["source": ["url": "https://a.example/secret.mp3"], "title": "Secret plans"])
+            json: ["source": ["url": "http://127.0.0.1:9/secret.mp3"], "title": "Secret plans"])
         let jobID = try #require((job.json["job"] as? [String: Any])?["id"] as? String)
         let keyID = try #require(
             try api.call(.post, "/v1/api-keys", token: owner.accessToken, json: ["name": "owner"]).json["id"] as? String

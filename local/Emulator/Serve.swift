@@ -158,22 +158,35 @@ final class Ready: @unchecked Sendable {
 }
 
 /// A free port chosen before the server that will use it binds it.
+/// A free port for the AWS endpoint, chosen before the server binds it (the functions' environment
+/// names it first). It is picked below the kernel's ephemeral range (32768 and up), so the
+/// outbound connections of this and other processes, which take their local ports from that
+/// range, cannot take it in the moment between the choice and the bind.
 final class PortHolder: @unchecked Sendable {
     private(set) var port = 0
 
     func reserve() {
+        for _ in 0..<200 {
+            let candidate = Int.random(in: 20000..<32768)
+            if Self.isFree(candidate) {
+                port = candidate
+                return
+            }
+        }
+    }
+
+    static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        close(fd)
     }
 
     func release() -> Int { port }

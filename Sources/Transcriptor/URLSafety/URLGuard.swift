@@ -14,14 +14,23 @@ public struct URLGuard: Sendable {
     /// Local development's opt-in (`ALLOW_LOOPBACK_URLS=true`): loopback only; the other ranges
     /// stay forbidden.
     public var allowLoopback: Bool
+    /// When not empty, the only hosts fetched (each entry, or a name under it), checked before
+    /// any name is looked up: a deployment that fetches from known sources only, and the test
+    /// suites, which must never send a packet off this machine (not even a DNS query).
+    public var allowedHosts: [String]
 
-    public init(allowLoopback: Bool = false) {
+    public init(allowLoopback: Bool = false, allowedHosts: [String] = []) {
         self.allowLoopback = allowLoopback
+        self.allowedHosts = allowedHosts.map { $0.lowercased() }
     }
 
-    /// `ALLOW_LOOPBACK_URLS` from the environment.
+    /// `ALLOW_LOOPBACK_URLS` and `URL_ALLOWED_HOSTS` (comma-separated) from the environment.
     public static func fromEnvironment() -> URLGuard {
-        URLGuard(allowLoopback: Environment.get("ALLOW_LOOPBACK_URLS")?.lowercased() == "true")
+        URLGuard(
+            allowLoopback: Environment.get("ALLOW_LOOPBACK_URLS")?.lowercased() == "true",
+            allowedHosts: (Environment.get("URL_ALLOWED_HOSTS") ?? "").split(separator: ",").map {
+                $0.trimmingWhitespace()
+            }.filter { !$0.isEmpty })
     }
 
     /// A URL that passed the checks.
@@ -77,6 +86,10 @@ public struct URLGuard: Sendable {
         if let literal, case .refuse(let reason) = decide(literal) { throw .init(reason) }
         if literal == nil && (host == "localhost" || host.hasSuffix(".localhost")) && !allowLoopback {
             throw .init("URLs that point at this service's own machine (\(host)) are not fetched.")
+        }
+        if !allowedHosts.isEmpty, !allowedHosts.contains(where: { host == $0 || host.hasSuffix(".\($0)") }) {
+            throw .init(
+                "This service only fetches from \(allowedHosts.joined(separator: ", ")); \(host) is not one of them.")
         }
         return CheckedURL(scheme: scheme, host: host, port: port, literalAddress: literal)
     }
