@@ -31,6 +31,7 @@ test: build
 
 # Suites too long for CI's budget.
 test-long: test
+	@$(PHASE) "pipeline, 10-minute recording" env TRANSCRIPTOR_LONG_TESTS=1 swift test --skip-build --filter PipelineLongTests
 	@$(PHASE) "API contract, long (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 200
 
 bench: bootstrap

@@ -325,3 +325,50 @@ import Transcriptor
         #expect(body["data"]?["job"]?["status"]?.stringValue == "done")
     }
 }
+
+/// A 10-minute recording through the whole pipeline (`make test-long`: set TRANSCRIPTOR_LONG_TESTS=1).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["TRANSCRIPTOR_LONG_TESTS"] == "1"))
+struct PipelineLongTests {
+    @Test func aTenMinuteRecordingIsTranscribedInChunksInOrder() throws {
+        let api = try APIHarness(parameters: ["ChunkSeconds": "60"], environment: ["TIME_SCALE": "0.01"])
+        let session = try api.signup()
+        let folder = try PipelineMedia.folder()
+        let once = try PipelineMedia.concatenatedFixtures(in: folder)
+        let long = "\(folder)/ten-minutes.mp3"
+        // The 42 s of recordings fifteen times over: 10.5 minutes, as mp3.
+        try PipelineMedia.ffmpeg(["-stream_loop", "14", "-i", once, "-c:a", "libmp3lame", "-b:a", "64k", long])
+        let size = try FileManager.default.attributesOfItem(atPath: long)[.size] as! Int
+        let created = try api.call(
+            .post, "/v1/jobs", token: session.accessToken,
+            json: ["source": ["upload": ["filename": "ten-minutes.mp3", "contentType": "audio/mpeg", "size": size]]])
+        let url = try #require((created.json["upload"] as? [String: Any])?["url"] as? String)
+        let id = try #require((created.json["job"] as? [String: Any])?["id"] as? String)
+        _ = try HTTPClient().execute(
+            HTTPRequest(.put, url: url, headers: [("Content-Type", "audio/mpeg")], body: .file(path: long)))
+        let started = Date()
+        var job: [String: Any] = [:]
+        while Date().timeIntervalSince(started) < 900 {
+            job = try api.call(.get, "/v1/jobs/\(id)", token: session.accessToken).json
+            if let status = job["status"] as? String, status == "done" || status == "failed" { break }
+            Thread.sleep(forTimeInterval: 1)
+        }
+        #expect(job["status"] as? String == "done", "\(job)")
+        let progress = try #require(job["progress"] as? [String: Any])
+        #expect((progress["chunksTotal"] as? Int ?? 0) >= 9)
+        let transcript = try api.call(.get, "/v1/jobs/\(id)/transcript", token: session.accessToken).json
+        let segments = (transcript["segments"] as? [[String: Any]]) ?? []
+        var previous = 0.0
+        for segment in segments {
+            let start = segment["start"] as? Double ?? -1
+            #expect(start >= previous - 0.001)
+            previous = segment["end"] as? Double ?? start
+        }
+        #expect(previous > 600 && previous <= (job["durationSec"] as? Double ?? 0) + 0.5)
+        let reference = try Array(
+            repeating: TestAudio.references().filter { $0.0.hasSuffix(".wav") }.map(\.1).joined(separator: " "),
+            count: 15
+        ).joined(separator: " ")
+        let score = WordErrorRate.measure(reference: reference, hypothesis: transcript["text"] as? String ?? "")
+        #expect(score.rate < 0.12, "WER \(score.rate)")
+    }
+}

@@ -68,11 +68,14 @@ public struct TranscodeFunction: LambdaHandler {
                     Pipeline.MediaKey($0.key)?.chunkIndex
                 })
             let absent = Set(0..<total).subtracting(present).subtracting(JobStore.doneChunks(item))
-            guard !absent.isEmpty else {
+            let rendered = try s3.objectExists(
+                bucket: pipeline.bucket, key: StorageKeys.rendition(key.userID, key.jobID))
+            guard !absent.isEmpty || !rendered else {
                 logger.info("a repeated upload event: the job is transcoded already")
                 return
             }
-            logger.warn("chunks \(absent.sorted()) were never written; writing them again")
+            logger.warn(
+                "an earlier attempt stopped half-way; writing chunks \(absent.sorted()) and the rendition again")
             missing = absent
         case .finalizing, .done, .failed:
             logger.info("a repeated upload event: the job is past transcoding")
@@ -99,14 +102,6 @@ public struct TranscodeFunction: LambdaHandler {
             throw StageFailure.permanent("no_audio", "The file has no audio to transcribe (it is silent or empty).")
         }
         var written: [String] = []
-        if missing == nil {
-            let rendition = "\(directory)/audio.m4a"
-            try tools.makeRendition(input: input, output: rendition, timeoutSeconds: toolTimeout)
-            let renditionKey = StorageKeys.rendition(key.userID, key.jobID)
-            try s3.putObject(
-                bucket: pipeline.bucket, key: renditionKey, body: .file(path: rendition), contentType: "audio/mp4")
-            written.append(renditionKey)
-        }
         var starts: [Double] = [0]
         if duration > chunkSeconds {
             let silences = try tools.silences(inWAV: wav, timeoutSeconds: toolTimeout)
@@ -134,6 +129,17 @@ public struct TranscodeFunction: LambdaHandler {
             try s3.putObject(
                 bucket: pipeline.bucket, key: chunkKey, body: .file(path: chunk.path), contentType: "audio/wav")
             written.append(chunkKey)
+        }
+        // The playable rendition comes after the chunks, so transcription starts without waiting
+        // for it (the player asks for it only later; until then the media route answers 409).
+        let renditionKey = StorageKeys.rendition(key.userID, key.jobID)
+        let needsRendition = try missing == nil || !s3.objectExists(bucket: pipeline.bucket, key: renditionKey)
+        if needsRendition {
+            let rendition = "\(directory)/audio.m4a"
+            try tools.makeRendition(input: input, output: rendition, timeoutSeconds: toolTimeout)
+            try s3.putObject(
+                bucket: pipeline.bucket, key: renditionKey, body: .file(path: rendition), contentType: "audio/mp4")
+            written.append(renditionKey)
         }
         guard try pipeline.keepOrDiscard(userID: key.userID, jobID: key.jobID, wrote: written) else {
             logger.info("the job was deleted during transcoding; its output is removed")
