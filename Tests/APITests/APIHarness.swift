@@ -19,12 +19,19 @@ final class APIHarness: @unchecked Sendable {
     static let allowedHosts = "127.0.0.1,localhost"
 
     /// - Parameter parameters: template parameter overrides (limits, say).
-    init(parameters: [String: String] = [:], environment: [String: String] = [:]) throws {
+    /// - Parameters:
+    ///   - config: more settings for every function (KEY=VALUE lines).
+    ///   - dataDirectory: serve this data folder again (after a crash).
+    init(
+        parameters: [String: String] = [:], environment: [String: String] = [:], config: String = "",
+        reusing dataDirectory: String? = nil
+    ) throws {
         // Links and webhooks may reach this machine only: no test sends a packet elsewhere, not
         // even a DNS query for a name in a test's URL.
         emulator = try EmulatorHarness(
             templatePath: Self.repository.appendingPathComponent("template.yaml").path, environment: environment,
-            config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(Self.allowedHosts)\n",
+            config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(Self.allowedHosts)\n\(config)",
+            reusing: dataDirectory,
             arguments: parameters.sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] })
         let endpoint = try Endpoint(url: emulator.aws)
         aws = AWSConfiguration(

@@ -11,6 +11,8 @@ public final class EmulatorHarness: @unchecked Sendable {
     public let aws: String
     public let dataDirectory: String
     private let log = LogBuffer()
+    /// Set by `crash()`: the data folder outlives this emulator, for the next one to serve.
+    private var keepsData = false
 
     /// - Parameters:
     ///   - templatePath: the template to serve.
@@ -62,12 +64,21 @@ public final class EmulatorHarness: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// Kills the emulator at once (SIGKILL), as a crash would, keeping its data folder for a restart.
+    public func crash() {
+        keepsData = true
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
     public func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
         }
-        try? FileManager.default.removeItem(atPath: dataDirectory)
+        if !keepsData { try? FileManager.default.removeItem(atPath: dataDirectory) }
     }
 
     /// Everything the emulator printed so far.

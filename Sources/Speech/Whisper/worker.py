@@ -42,10 +42,14 @@ WHISPER_WORKER_TEST_HOOKS=1 (otherwise such requests are a bad_request):
     {"id":"x","sleep":SECONDS} the worker sleeps SECONDS, then answers
                                {"id":"x","ok":true,"language":null,"language_probability":0.0,
                                 "duration":0.0,"segments":[]}.
+Fault injection for the reliability tests, also only with WHISPER_WORKER_TEST_HOOKS=1:
+    WHISPER_WORKER_CRASH_RATE=0.05   that share of transcription requests crash the worker (exit 3)
+                                     half-way through, answering nothing.
 """
 
 import argparse
 import json
+import random
 import logging
 import math
 import os
@@ -129,6 +133,10 @@ class Worker:
     def __init__(self, args):
         self.args = args
         self.test_hooks = os.environ.get("WHISPER_WORKER_TEST_HOOKS") == "1"
+        try:
+            self.crash_rate = float(os.environ.get("WHISPER_WORKER_CRASH_RATE", "0")) if self.test_hooks else 0.0
+        except ValueError:
+            self.crash_rate = 0.0
 
     def load(self):
         model_dir = self.args.model
@@ -189,6 +197,9 @@ class Worker:
     def handle(self, request_id, request):
         if "crash" in request or "sleep" in request:
             return self.test_hook(request_id, request)
+        if self.crash_rate > 0 and random.random() < self.crash_rate:
+            log("fault injection: crashing mid-request", id=request_id)
+            os._exit(3)
 
         audio_path = request.get("audio")
         if not isinstance(audio_path, str) or not audio_path:

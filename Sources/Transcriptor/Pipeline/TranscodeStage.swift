@@ -96,7 +96,9 @@ public struct TranscodeFunction: LambdaHandler {
             )
         }
         let wav = "\(directory)/audio.wav"
-        try tools.convertToSpeechWAV(input: input, output: wav, timeoutSeconds: toolTimeout)
+        try afterProbe { () throws(MediaError) in
+            try tools.convertToSpeechWAV(input: input, output: wav, timeoutSeconds: toolTimeout)
+        }
         let duration = try MediaTools.wavDuration(wav)
         guard duration >= 0.1 else {
             throw StageFailure.permanent("no_audio", "The file has no audio to transcribe (it is silent or empty).")
@@ -136,7 +138,10 @@ public struct TranscodeFunction: LambdaHandler {
         let needsRendition = try missing == nil || !s3.objectExists(bucket: pipeline.bucket, key: renditionKey)
         if needsRendition {
             let rendition = "\(directory)/audio.m4a"
-            try tools.makeRendition(input: input, output: rendition, timeoutSeconds: toolTimeout)
+            try afterProbe { () throws(MediaError) in
+                try tools.makeRendition(
+                    input: input, output: rendition, sourceChannels: info.channels, timeoutSeconds: toolTimeout)
+            }
             try s3.putObject(
                 bucket: pipeline.bucket, key: renditionKey, body: .file(path: rendition), contentType: "audio/mp4")
             written.append(renditionKey)
@@ -153,6 +158,18 @@ public struct TranscodeFunction: LambdaHandler {
         metrics.put("Chunks", Double(chunks.count))
         metrics.flush()
         logger.info("transcoded", [("durationSec", String(duration)), ("chunks", String(chunks.count))])
+    }
+
+    /// Runs an ffmpeg step on a file ffprobe has already read. ffmpeg's exit status does not say
+    /// whether the input or the tool failed, and the probe vouched for the input, so a failure here
+    /// is retried (a crashed or killed ffmpeg, a full disk); a file that fails every attempt ends in
+    /// the failures stage with ffmpeg's reason.
+    func afterProbe(_ step: () throws(MediaError) -> Void) throws {
+        do {
+            try step()
+        } catch .notMedia(let reason) {
+            throw StageFailure.transient("media_tool_failed", "The file could not be converted (\(reason)).")
+        }
     }
 
     static func clock(_ seconds: Double) -> String {

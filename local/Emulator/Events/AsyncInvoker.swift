@@ -36,12 +36,13 @@ final class AsyncInvoker: @unchecked Sendable {
     /// Accepts an event (committed before this returns).
     @discardableResult
     func enqueue(
-        function: String, payload: [UInt8], requestID: String = UUID().uuidString.lowercased()
+        function: String, payload: [UInt8], requestID: String = UUID().uuidString.lowercased(),
+        delay: TimeInterval = 0
     ) throws -> String {
         let now = Date().timeIntervalSince1970
         try database.query(
             "INSERT INTO async_invocations (function, payload, request_id, due, created) VALUES (?, ?, ?, ?, ?)",
-            [.text(function), .blob(payload), .text(requestID), .real(now), .real(now)])
+            [.text(function), .blob(payload), .text(requestID), .real(now + delay), .real(now)])
         signal()
         return requestID
     }

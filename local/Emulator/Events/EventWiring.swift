@@ -66,6 +66,12 @@ final class EventWiring: @unchecked Sendable {
                     for (function, payload) in targets(of: notification) {
                         do {
                             try invoker.enqueue(function: function, payload: payload)
+                            if FaultInjection.current.duplicatesAnEvent() {
+                                Console.write(
+                                    "[S3] fault injection: \(notification.key)'s event goes to \(function) twice")
+                                try invoker.enqueue(
+                                    function: function, payload: payload, delay: Double.random(in: 0...2))
+                            }
                         } catch {
                             Console.write(
                                 "[S3] could not queue the event of \(notification.key) for \(function): \(error)")

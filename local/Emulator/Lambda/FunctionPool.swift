@@ -111,6 +111,14 @@ actor FunctionPool {
             requestID: requestID, payload: payload, deadlineMs: Int64((started.timeIntervalSince1970 + timeout) * 1000),
             functionARN: "arn:aws:lambda:us-east-1:000000000000:function:\(name)", traceID: traceID,
             clientContext: clientContext)
+        if FaultInjection.current.killsAnInvocation(of: name) {
+            let delay = Double.random(in: 0.05...max(0.05, min(2, timeout / 2)))
+            Console.write("[\(name)] fault injection: SIGKILL of the handler process in \(Int(delay * 1000)) ms")
+            Task {
+                try? await Task.sleep(for: .seconds(delay))
+                worker.kill()
+            }
+        }
         let outcome = await worker.invoke(invocation, timeout: timeout)
         let duration = Date().timeIntervalSince(started) * 1000
         active -= 1

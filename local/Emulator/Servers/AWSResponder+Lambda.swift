@@ -100,11 +100,13 @@ extension AWSResponder {
         case .mismatch: code = "SignatureDoesNotMatch"
         case .contentMismatch: code = "XAmzContentSHA256Mismatch"
         }
-        let message = XMLElement.escape(failure.message)
+        return s3Error(code == "XAmzContentSHA256Mismatch" ? 400 : 403, code, failure.message)
+    }
+
+    /// An S3 error document.
+    static func s3Error(_ status: Int, _ code: String, _ message: String) -> Response {
         let xml =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message><RequestId>\(UUID().uuidString)</RequestId></Error>"
-        return .bytes(
-            code == "XAmzContentSHA256Mismatch" ? 400 : 403, headers: [("Content-Type", "application/xml")],
-            body: Array(xml.utf8))
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(XMLElement.escape(message))</Message><RequestId>\(UUID().uuidString)</RequestId></Error>"
+        return .bytes(status, headers: [("Content-Type", "application/xml")], body: Array(xml.utf8))
     }
 }

@@ -67,7 +67,11 @@ struct AWSResponder: HTTPResponder {
         defer { if case .file(let path, _) = body { unlink(path) } }
         switch verified.service {
         case "lambda": return await invoke(request, path: rawPath, body: (try? serviceRequest.bodyBytes()) ?? [])
-        case "s3": return try await Self.response(s3.handle(serviceRequest))
+        case "s3":
+            if FaultInjection.current.failsAnS3Request() {
+                return Self.s3Error(503, "SlowDown", "Please reduce your request rate. (fault injection)")
+            }
+            return try await Self.response(s3.handle(serviceRequest))
         case "sqs": return try await Self.response(sqs.handle(serviceRequest))
         case "dynamodb": return try await Self.response(dynamodb.handle(serviceRequest))
         case "ses", "email": return try await Self.response(ses.handle(serviceRequest))
