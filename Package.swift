@@ -38,6 +38,8 @@ let package = Package(
         .library(name: "Cloud", targets: ["Cloud"]),
         .library(name: "Transcriptor", targets: ["Transcriptor"]),
         .library(name: "Speech", targets: ["Speech"]),
+        // What the fuzz targets (the Fuzz package, `make fuzz`) and their regression tests run.
+        .library(name: "FuzzEntries", targets: ["FuzzEntries"]),
         .executable(name: "echo-function", targets: ["EchoFunction"]),
         .executable(name: "http-probe-function", targets: ["HTTPProbeFunction"]),
         .executable(name: "dynamodb-probe-function", targets: ["DynamoDBProbeFunction"]),
@@ -113,6 +115,10 @@ let package = Package(
             ],
             path: "local/Emulator"),
 
+        .target(
+            name: "FuzzEntries", dependencies: ["Runtime", "Cloud", "Transcriptor", "LocalDynamoDB"],
+            path: "Fuzz/Entries"),
+
         // Tests
         .target(name: "TestSupport", dependencies: ["Runtime", "HTTP", "Cloud"], path: "Tests/TestSupport"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "EchoFunction"]),
@@ -127,6 +133,7 @@ let package = Package(
         .testTarget(name: "LocalS3Tests", dependencies: ["LocalS3", "Cloud", "TestSupport"]),
         .testTarget(name: "LocalSQSTests", dependencies: ["LocalSQS", "TestSupport"]),
         .testTarget(name: "LocalDynamoDBTests", dependencies: ["LocalDynamoDB", "TestSupport"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzEntries", "TestSupport"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Transcriptor", "Runtime", "TestSupport"]),
         .testTarget(
             name: "APITests", dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "Transcriptor", "Speech"]),

@@ -26,8 +26,27 @@ struct ExpressionParser {
         if text.allSatisfy(\.isWhitespace) {
             throw DynamoDBError.validation("Invalid \(kind): The expression can not be empty;")
         }
+        // DynamoDB's own limit on an expression's length; and a bound on nesting, so a parse can
+        // never exhaust the stack (10,000 "(" did, found by fuzzing).
+        guard text.utf8.count <= Self.maxLength else {
+            throw DynamoDBError.validation(
+                "Invalid \(kind): Expression size has exceeded the maximum allowed size; limit: \(Self.maxLength)")
+        }
         self.tokens = try ExpressionTokenizer.tokens(of: text, expressionKind: kind)
+        var depth = 0
+        for token in tokens {
+            if case .symbol(let symbol) = token.kind {
+                if symbol == "(" || symbol == "[" { depth += 1 } else if symbol == ")" || symbol == "]" { depth -= 1 }
+                guard depth <= Self.maxNesting else {
+                    throw DynamoDBError.validation(
+                        "Invalid \(kind): The expression nests parentheses more than \(Self.maxNesting) deep")
+                }
+            }
+        }
     }
+
+    static let maxLength = 4096
+    static let maxNesting = 64
 
     // MARK: Entry points
 

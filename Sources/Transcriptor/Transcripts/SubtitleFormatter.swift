@@ -21,20 +21,20 @@ public struct SubtitleFormatter: Sendable {
         for segment in transcript.segments {
             let words =
                 segment.words.isEmpty
-                ? Self.spreadWords(segment) : segment.words.filter { !$0.word.trimmingWhitespace().isEmpty }
+                ? Self.spreadWords(segment) : segment.words.filter { !Self.cueText($0.word).isEmpty }
             var current: [Transcript.Word] = []
             func flush() {
                 guard let first = current.first, let last = current.last else { return }
                 cues.append(
                     Cue(
                         start: first.start, end: max(last.end, first.start + 0.001),
-                        lines: wrap(current.map { $0.word.trimmingWhitespace() })))
+                        lines: wrap(current.map { Self.cueText($0.word) })))
                 current.removeAll()
             }
             for word in words {
                 let candidate = current + [word]
                 let fits =
-                    wrap(candidate.map { $0.word.trimmingWhitespace() }).count <= maxLines
+                    wrap(candidate.map { Self.cueText($0.word) }).count <= maxLines
                     && (candidate.last!.end - candidate.first!.start) <= maxCueSeconds
                 if !fits { flush() }
                 current.append(word)
@@ -45,7 +45,22 @@ public struct SubtitleFormatter: Sendable {
         for index in cues.indices.dropLast() where cues[index].end > cues[index + 1].start {
             cues[index].end = max(cues[index].start + 0.001, cues[index + 1].start)
         }
+        // Cues that start together (words of no length, found by fuzzing) cannot all end before the
+        // next begins: those move forward by the millisecond a cue lasts at least.
+        var previousEnd = 0.0
+        for index in cues.indices {
+            if cues[index].start < previousEnd { cues[index].start = previousEnd }
+            if cues[index].end < cues[index].start + 0.001 { cues[index].end = cues[index].start + 0.001 }
+            previousEnd = cues[index].end
+        }
         return cues
+    }
+
+    /// A word as a cue shows it: line breaks, tabs and runs of spaces inside it become one space (a
+    /// blank line would end the cue in both formats; found by fuzzing), and control characters go.
+    static func cueText(_ word: String) -> String {
+        word.unicodeScalars.split(whereSeparator: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f })
+            .map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
     }
 
     /// Words greedily filled into lines of `maxLineLength` (a longer word gets a line of its own).

@@ -1,0 +1,130 @@
+import Cloud
+import LocalDynamoDB
+import Runtime
+import Transcriptor
+
+/// What each fuzz target does with an input, shared by the libFuzzer executables (`make fuzz`,
+/// the Fuzz package) and the regression tests that replay the corpora and every crash found in
+/// `make test`. An input may be refused with an error; it must never crash, and where the code
+/// promises something (a round trip, a refusal), a broken promise stops the process.
+public enum FuzzEntries {
+    public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
+        "json": json, "events": events, "sigv4": sigv4, "expressions": expressions, "subtitles": subtitles,
+        "urlguard": urlGuard,
+    ]
+
+    /// The JSON decoder: whatever parses re-encodes to JSON that parses back to the same value.
+    public static func json(_ bytes: [UInt8]) {
+        guard let value = try? JSON.decode(JSONValue.self, from: bytes) else { return }
+        guard let encoded = try? JSON.encode(value) else { preconditionFailure("a decoded value did not encode") }
+        let again = try? JSON.decode(JSONValue.self, from: encoded)
+        precondition(again == value, "JSON round trip changed the value")
+    }
+
+    /// The event decoders Lambda feeds our handlers.
+    public static func events(_ bytes: [UInt8]) {
+        _ = try? JSON.decode(APIGatewayV2Request.self, from: bytes)
+        _ = try? JSON.decode(S3Event.self, from: bytes)
+        _ = try? JSON.decode(SQSEvent.self, from: bytes)
+        _ = try? JSON.decode(ScheduledEvent.self, from: bytes)
+        if let event = try? JSON.decode(APIGatewayV2Request.self, from: bytes) {
+            _ = try? APIRequest(event).json(JSONValue.self)
+            _ = APIRequest(event).bearerCredential
+        }
+    }
+
+    /// The SigV4 canonicaliser: method, target and header lines from the input; the canonical
+    /// request is deterministic and its query is sorted.
+    public static func sigv4(_ bytes: [UInt8]) {
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 2 else { return }
+        let headers = lines.dropFirst(2).compactMap { line -> (name: String, value: String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), String(line[line.index(after: colon)...]))
+        }
+        let request = SignableRequest(method: String(lines[0]), target: String(lines[1]), headers: headers)
+        let signer = SigV4(
+            credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret"), region: "us-east-1",
+            service: "s3")
+        let names = Set(headers.map { $0.name.lowercased() })
+        let first = signer.canonicalRequest(request, signedHeaderNames: names, payloadHash: "UNSIGNED-PAYLOAD")
+        let second = signer.canonicalRequest(request, signedHeaderNames: names, payloadHash: "UNSIGNED-PAYLOAD")
+        precondition(first.canonical == second.canonical, "the canonical request is not deterministic")
+        // Sorted by encoded name, then by value (SigV4's rule), comparing bytes.
+        let query = SigV4.canonicalQuery(request.queryParameters)
+        let pairs = query.isEmpty ? [] : query.split(separator: "&").map { pair -> ([UInt8], [UInt8]) in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (Array(parts[0].utf8), parts.count > 1 ? Array(parts[1].utf8) : [])
+        }
+        for (a, b) in zip(pairs, pairs.dropFirst()) {
+            precondition(
+                a.0.lexicographicallyPrecedes(b.0) || (a.0 == b.0 && !b.1.lexicographicallyPrecedes(a.1)),
+                "the canonical query is not sorted: \(query)")
+        }
+    }
+
+    /// The DynamoDB expression parser, on every expression kind.
+    public static func expressions(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        for kind in ExpressionSyntax.Kind.allCases { try? ExpressionSyntax.parse(text, as: kind) }
+    }
+
+    /// The SRT and WebVTT writers on a transcript made from the input: cues are numbered from
+    /// 1, each starts before it ends, and none overlaps the next.
+    public static func subtitles(_ bytes: [UInt8]) {
+        var segments: [Transcript.Segment] = []
+        var time = 0.0
+        var index = 0
+        while index + 3 <= bytes.count {
+            let start = time + Double(bytes[index]) / 10
+            let end = start + Double(bytes[index + 1]) / 10
+            let count = Int(bytes[index + 2] % 8)
+            let words = (0..<count).map { number in
+                Transcript.Word(
+                    start: start + Double(number) * (end - start) / Double(max(count, 1)),
+                    end: start + Double(number + 1) * (end - start) / Double(max(count, 1)),
+                    word: String(decoding: bytes[index..<min(bytes.count, index + 3 + number)], as: UTF8.self))
+            }
+            let text = words.map(\.word).joined(separator: " ")
+            segments.append(Transcript.Segment(start: start, end: end, text: text, words: words))
+            time = end
+            index += 3 + count
+        }
+        let transcript = Transcript(jobId: "fuzz", language: "en", durationSec: time, segments: segments)
+        let formatter = SubtitleFormatter()
+        let cues = formatter.cues(for: transcript)
+        var previousEnd = 0.0
+        for cue in cues {
+            precondition(cue.start <= cue.end, "a cue ends before it starts")
+            precondition(cue.start >= previousEnd - 0.0005, "cues overlap")
+            previousEnd = cue.end
+        }
+        let srt = formatter.srt(transcript)
+        var expected = 1
+        var startsCue = true
+        for line in srt.split(separator: "\n", omittingEmptySubsequences: false) {
+            if startsCue && !line.isEmpty {
+                precondition(line == String(expected), "SRT cue \(expected) is numbered \(line)")
+                expected += 1
+            }
+            startsCue = line.isEmpty
+        }
+        precondition(expected == cues.count + 1, "SRT has \(expected - 1) numbered cues, not \(cues.count)")
+        let vtt = formatter.vtt(transcript)
+        precondition(vtt.hasPrefix("WEBVTT\n\n"), "a WebVTT file starts with its signature")
+        for line in vtt.split(separator: "\n") where line.contains("-->") && !line.contains(" --> ") {
+            preconditionFailure("a cue's text holds -->: \(line)")
+        }
+    }
+
+    /// The URL guard: a URL it lets through never names a forbidden address literally.
+    public static func urlGuard(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let strict = URLGuard(allowLoopback: false)
+        guard let checked = try? strict.check(text) else { return }
+        precondition(checked.scheme == "http" || checked.scheme == "https", "a non-http scheme passed")
+        if let address = checked.literalAddress, case .refuse = strict.decide(address) {
+            preconditionFailure("\(text) passed with the forbidden address \(address)")
+        }
+    }
+}

@@ -1,0 +1,307 @@
+import { ApiError, errorFromResponse } from "./errors";
+import { type Session, type SessionStore, sessionFromAuth } from "./session";
+import type {
+  ApiKey,
+  AuthResult,
+  CreateJobRequest,
+  CreatedApiKey,
+  CreatedJob,
+  Job,
+  JobList,
+  Me,
+  MediaLink,
+  Transcript,
+  TranscriptFormat,
+} from "./types";
+
+/** Runs `task` while holding the named lock (across tabs where the browser has Web Locks). */
+export type LockRunner = <T>(name: string, task: () => Promise<T>) => Promise<T>;
+
+/** The browser's Web Locks, which every tab of the origin shares; without them, no lock at all. */
+export function browserLock(): LockRunner {
+  const locks = typeof navigator === "undefined" ? undefined : (navigator as Navigator & { locks?: LockManager }).locks;
+  if (locks && typeof locks.request === "function") {
+    return <T,>(name: string, task: () => Promise<T>) => locks.request(name, () => task()) as Promise<T>;
+  }
+  return <T,>(_name: string, task: () => Promise<T>) => task();
+}
+
+export interface ClientOptions {
+  store: SessionStore;
+  /** Prefix of every path; empty for the same origin as the page. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  lock?: LockRunner;
+  now?: () => number;
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  /** Send the session's bearer token (and renew it when it has expired). Default true. */
+  auth?: boolean;
+  headers?: Record<string, string>;
+  /** How to read a successful answer. Default `json`; 204 gives `undefined` whatever is asked. */
+  as?: "json" | "text" | "blob";
+  signal?: AbortSignal;
+}
+
+/** How long before its expiry an access token is renewed rather than sent. */
+const EXPIRY_MARGIN_MS = 30_000;
+const REFRESH_LOCK = "transcriptor.refresh";
+
+/**
+ * The v1 API over `fetch`. It sends the session's access token and renews it with the refresh
+ * token when it is about to expire or is refused: one renewal at a time, in this tab (callers
+ * share the one in flight) and across tabs (a Web Lock, with the newest refresh token re-read from
+ * the shared store inside it), because a refresh token spent twice ends the session.
+ */
+export class ApiClient {
+  readonly store: SessionStore;
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly lock: LockRunner;
+  private readonly now: () => number;
+  private refreshing: Promise<string> | null = null;
+
+  constructor(options: ClientOptions) {
+    this.store = options.store;
+    this.baseUrl = options.baseUrl ?? "";
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.lock = options.lock ?? browserLock();
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  // MARK: - Requests
+
+  async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    const auth = options.auth ?? true;
+    let token = auth ? await this.accessToken() : null;
+    let response = await this.send(path, options, token);
+    if (auth && response.status === 401) {
+      // Expired on the way, or another tab's refresh got there first: renew once and retry.
+      token = await this.refresh(token);
+      response = await this.send(path, options, token);
+      if (response.status === 401) {
+        this.endSession();
+      }
+    }
+    return this.read<T>(response, options.as ?? "json");
+  }
+
+  private async send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(options.body);
+    }
+    try {
+      return await this.fetchImpl(this.baseUrl + path, {
+        method: options.method ?? (body === undefined ? "GET" : "POST"),
+        headers,
+        body,
+        signal: options.signal,
+        credentials: "omit",
+      });
+    } catch {
+      if (options.signal?.aborted) throw ApiError.aborted();
+      throw ApiError.network();
+    }
+  }
+
+  private async read<T>(response: Response, as: "json" | "text" | "blob"): Promise<T> {
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      throw errorFromResponse(response.status, text, response.headers.get("Retry-After"));
+    }
+    if (response.status === 204) return undefined as T;
+    if (as === "blob") return (await response.blob()) as T;
+    const text = await response.text();
+    if (as === "text") return text as T;
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(response.status, "invalid_response", "The service sent an answer that could not be read. Try again.");
+    }
+  }
+
+  // MARK: - The session
+
+  /** A usable access token: the stored one while it is fresh, else a renewed one. */
+  async accessToken(): Promise<string> {
+    const session = this.store.read();
+    if (!session) throw ApiError.signedOut();
+    if (this.isFresh(session)) return session.accessToken;
+    return this.refresh(session.accessToken);
+  }
+
+  /**
+   * Renews the access token that `stale` was. Callers in this tab share one renewal; across tabs
+   * the lock makes them take turns, and a turn that finds a fresh token another tab stored uses
+   * it instead of spending the refresh token again.
+   */
+  refresh(stale: string | null): Promise<string> {
+    if (!this.refreshing) {
+      this.refreshing = this.lock(REFRESH_LOCK, () => this.refreshHoldingLock(stale)).finally(() => {
+        this.refreshing = null;
+      });
+    }
+    return this.refreshing;
+  }
+
+  private async refreshHoldingLock(stale: string | null): Promise<string> {
+    const session = this.store.read();
+    if (!session) throw ApiError.signedOut();
+    if (session.accessToken !== stale && this.isFresh(session)) return session.accessToken;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.baseUrl + "/v1/auth/refresh", {
+        method: "POST",
+        headers: { Accept: "application/json", "Content-Type": "application/json" },
+        body: JSON.stringify({ refreshToken: session.refreshToken }),
+        credentials: "omit",
+      });
+    } catch {
+      throw ApiError.network();
+    }
+    if (!response.ok) {
+      const error = errorFromResponse(response.status, await response.text().catch(() => ""));
+      if (response.status === 400 || response.status === 401) {
+        // Spent, expired, signed out elsewhere or the account is gone: this session is over.
+        if (this.store.read()?.refreshToken === session.refreshToken) this.store.clear();
+        throw ApiError.signedOut();
+      }
+      throw error;
+    }
+    const result = (await response.json()) as AuthResult;
+    const renewed = sessionFromAuth(result, this.now());
+    this.store.write(renewed);
+    return renewed.accessToken;
+  }
+
+  private isFresh(session: Session): boolean {
+    return session.accessExpiresAt - this.now() > EXPIRY_MARGIN_MS;
+  }
+
+  private endSession(): never {
+    this.store.clear();
+    throw ApiError.signedOut();
+  }
+
+  private startSession(result: AuthResult): AuthResult {
+    this.store.write(sessionFromAuth(result, this.now()));
+    return result;
+  }
+
+  // MARK: - Auth
+
+  async signup(email: string, password: string): Promise<AuthResult> {
+    return this.startSession(await this.request<AuthResult>("/v1/auth/signup", { body: { email, password }, auth: false }));
+  }
+
+  async login(email: string, password: string): Promise<AuthResult> {
+    return this.startSession(await this.request<AuthResult>("/v1/auth/login", { body: { email, password }, auth: false }));
+  }
+
+  /** Ends the session here and on the service (taking the refresh lock, so no renewal races it). */
+  async logout(): Promise<void> {
+    await this.lock(REFRESH_LOCK, async () => {
+      const session = this.store.read();
+      this.store.clear();
+      if (!session) return;
+      await this.request<void>("/v1/auth/logout", { body: { refreshToken: session.refreshToken }, auth: false }).catch(
+        () => undefined, // Signed out here regardless; the service forgets the session when it expires.
+      );
+    });
+  }
+
+  verifyEmail(token: string): Promise<void> {
+    return this.request("/v1/auth/verify-email", { body: { token }, auth: false });
+  }
+
+  forgotPassword(email: string): Promise<void> {
+    return this.request("/v1/auth/forgot-password", { body: { email }, auth: false });
+  }
+
+  resetPassword(token: string, password: string): Promise<void> {
+    return this.request("/v1/auth/reset-password", { body: { token, password }, auth: false });
+  }
+
+  // MARK: - Account
+
+  async me(): Promise<Me> {
+    const me = await this.request<Me>("/v1/me");
+    const session = this.store.read();
+    if (session && session.user.emailVerified !== me.user.emailVerified) {
+      this.store.write({ ...session, user: me.user });
+    }
+    return me;
+  }
+
+  async deleteAccount(password: string): Promise<void> {
+    await this.request<void>("/v1/me", { method: "DELETE", body: { password } });
+    this.store.clear();
+  }
+
+  rotateWebhookSecret(): Promise<{ webhookSecret: string }> {
+    return this.request("/v1/me/webhook-secret", { method: "POST" });
+  }
+
+  async listApiKeys(): Promise<ApiKey[]> {
+    return (await this.request<{ apiKeys: ApiKey[] }>("/v1/api-keys")).apiKeys;
+  }
+
+  createApiKey(name: string): Promise<CreatedApiKey> {
+    return this.request("/v1/api-keys", { body: { name } });
+  }
+
+  revokeApiKey(id: string): Promise<void> {
+    return this.request(`/v1/api-keys/${encodeURIComponent(id)}`, { method: "DELETE" });
+  }
+
+  // MARK: - Jobs
+
+  listJobs(query: { limit?: number; cursor?: string | null; q?: string } = {}, signal?: AbortSignal): Promise<JobList> {
+    const params = new URLSearchParams();
+    if (query.limit) params.set("limit", String(query.limit));
+    if (query.cursor) params.set("cursor", query.cursor);
+    if (query.q?.trim()) params.set("q", query.q.trim());
+    const search = params.toString();
+    return this.request(`/v1/jobs${search ? `?${search}` : ""}`, { signal });
+  }
+
+  createJob(body: CreateJobRequest, idempotencyKey?: string): Promise<CreatedJob> {
+    return this.request("/v1/jobs", { body, headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {} });
+  }
+
+  getJob(id: string, signal?: AbortSignal): Promise<Job> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}`, { signal });
+  }
+
+  renameJob(id: string, title: string): Promise<Job> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}`, { method: "PATCH", body: { title } });
+  }
+
+  deleteJob(id: string): Promise<void> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}`, { method: "DELETE" });
+  }
+
+  transcript(id: string): Promise<Transcript> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}/transcript?format=json`);
+  }
+
+  /** The transcript in one format, as a file's contents. */
+  transcriptFile(id: string, format: TranscriptFormat): Promise<Blob> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}/transcript?format=${format}`, {
+      as: "blob",
+      headers: { Accept: "*/*" },
+    });
+  }
+
+  media(id: string): Promise<MediaLink> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}/media`);
+  }
+}

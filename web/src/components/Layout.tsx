@@ -1,0 +1,143 @@
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useAuth } from "../auth";
+import { Link, NavLink, useLocation, useNavigate } from "../router";
+import { Icon, Logo } from "./Icon";
+
+/**
+ * Moves focus to the page's heading after an in-app navigation, as a page load would reset it,
+ * so screen readers announce where the user arrived (not on the first load).
+ */
+export function useFocusOnNavigate(): void {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>("main h1");
+    heading?.focus({ preventScroll: true });
+  }, [pathname]);
+}
+
+/** The page's heading (focusable by script, for the focus move above), its lede and actions. */
+export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <div className="page-header-text">
+        <h1 tabIndex={-1}>{title}</h1>
+        {description && <p className="page-lede">{description}</p>}
+      </div>
+      {actions && <div className="page-actions">{actions}</div>}
+    </div>
+  );
+}
+
+function SkipLink() {
+  return (
+    <a className="skip-link" href="#main">
+      Skip to content
+    </a>
+  );
+}
+
+/** The reminder an unverified account sees (verification never blocks using the product). */
+function VerifyReminder({ email }: { email: string }) {
+  const [dismissed, setDismissed] = useState(() => sessionStorage.getItem("transcriptor.verify-dismissed") === email);
+  if (dismissed) return null;
+  return (
+    <div className="banner" role="status">
+      <Icon name="mail" />
+      <p>
+        Confirm your email address: we sent a link to <strong>{email}</strong>. You can keep working meanwhile.
+      </p>
+      <button
+        type="button"
+        className="button button-ghost button-small"
+        onClick={() => {
+          sessionStorage.setItem("transcriptor.verify-dismissed", email);
+          setDismissed(true);
+        }}
+      >
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+/** The signed-in app: header with navigation, the page, a footer. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const { api, session } = useAuth();
+  const navigate = useNavigate();
+  useFocusOnNavigate();
+  const signOut = async () => {
+    await api.logout();
+    navigate("/login?signedOut=1", { replace: true });
+  };
+  return (
+    <div className="app">
+      <SkipLink />
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link to="/" className="brand" aria-label="Transcriptor, your transcripts">
+            <Logo />
+          </Link>
+          <nav className="mainnav" aria-label="Main">
+            <NavLink to="/" exact className="nav-link">
+              <Icon name="list" />
+              <span>Transcripts</span>
+            </NavLink>
+            <NavLink to="/api-keys" className="nav-link">
+              <Icon name="key" />
+              <span>API keys</span>
+            </NavLink>
+            <NavLink to="/account" className="nav-link">
+              <Icon name="user" />
+              <span>Account</span>
+            </NavLink>
+          </nav>
+          <div className="topbar-actions">
+            <Link to="/new" className="button button-primary button-new" aria-label="New transcript">
+              <Icon name="plus" />
+              <span>New transcript</span>
+            </Link>
+            <button type="button" className="button button-ghost signout" onClick={signOut} aria-label="Sign out" title={session ? `Signed in as ${session.user.email}` : undefined}>
+              <Icon name="logout" />
+              <span className="signout-label">Sign out</span>
+            </button>
+          </div>
+        </div>
+      </header>
+      {session && !session.user.emailVerified && <VerifyReminder email={session.user.email} />}
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="footer">
+        <span>Transcriptor</span>
+        {session && (
+          <>
+            <span aria-hidden="true">·</span>
+            <span>Signed in as {session.user.email}</span>
+          </>
+        )}
+      </footer>
+    </div>
+  );
+}
+
+/** The signed-out pages: a centred card under the logo. */
+export function AuthLayout({ children }: { children: ReactNode }) {
+  useFocusOnNavigate();
+  return (
+    <div className="auth">
+      <SkipLink />
+      <main id="main" className="auth-main" tabIndex={-1}>
+        <Link to="/" className="auth-brand" aria-label="Transcriptor home">
+          <Logo />
+        </Link>
+        <div className="auth-card">{children}</div>
+        <p className="auth-footnote">Timed transcripts of your audio and video, as text, SRT, WebVTT and JSON.</p>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,238 @@
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import type { Segment, Transcript } from "../api/types";
+import { useDebounced } from "../hooks/useDebounced";
+import { formatTimestamp } from "../lib/format";
+import { buildTimeIndex, displayWord, findMatches, wordAt, wordsOf, type Match } from "../lib/transcript";
+import { Icon } from "./Icon";
+
+const NO_MATCHES: readonly (readonly [number, number, boolean])[] = [];
+
+/** Words the engine was less sure of than this are marked (dotted underline). */
+const LOW_CONFIDENCE = 0.5;
+
+interface SegmentViewProps {
+  segment: Segment;
+  index: number;
+  /** The word being spoken, a position in this segment; -1 when none is. */
+  activeWord: number;
+  /** Search matches in this segment: [first word, last word, is the current match]. */
+  matches: readonly (readonly [number, number, boolean])[];
+  onSeek: (seconds: number) => void;
+}
+
+/** One segment: its start (a button that plays from there) and its words (click one to play from it). */
+const SegmentView = memo(function SegmentView({ segment, index, activeWord, matches, onSeek }: SegmentViewProps) {
+  const words = wordsOf(segment);
+  const onClick = (event: MouseEvent<HTMLParagraphElement>) => {
+    const target = (event.target as HTMLElement).closest<HTMLElement>("[data-w]");
+    if (!target) return;
+    const word = words[Number(target.dataset.w)];
+    if (word) onSeek(word.start);
+  };
+  const markOf = (w: number): string => {
+    let mark = "";
+    for (const [first, last, current] of matches) {
+      if (w >= first && w <= last) mark = current ? " is-current-match" : mark || " is-match";
+    }
+    return mark;
+  };
+  return (
+    <div className={`segment${activeWord >= 0 ? " is-active" : ""}`} data-segment={index}>
+      <button type="button" className="segment-time" onClick={() => onSeek(segment.start)} aria-label={`Play from ${formatTimestamp(segment.start)}`}>
+        {formatTimestamp(segment.start)}
+      </button>
+      <p className="segment-text" onClick={onClick}>
+        {words.map((word, w) => {
+          const low = typeof word.confidence === "number" && word.confidence < LOW_CONFIDENCE;
+          return (
+            <span key={w}>
+              {w > 0 && " "}
+              <span
+                className={`word${w === activeWord ? " is-active" : ""}${low ? " is-unsure" : ""}${markOf(w)}`}
+                data-w={w}
+                data-start={word.start}
+                aria-current={w === activeWord ? "true" : undefined}
+              >
+                {displayWord(word)}
+              </span>
+            </span>
+          );
+        })}
+      </p>
+    </div>
+  );
+});
+
+interface TranscriptViewProps {
+  transcript: Transcript;
+  /** The player the transcript follows and seeks. */
+  audio: HTMLAudioElement | null;
+}
+
+/**
+ * The transcript beside the player: the word being spoken highlighted as it plays (looked up on
+ * every frame while playing, re-rendering only the segments whose highlight moves), click to
+ * seek, and search with next/previous.
+ */
+export function TranscriptView({ transcript, audio }: TranscriptViewProps) {
+  const segments = transcript.segments;
+  const index = useMemo(() => buildTimeIndex(segments), [segments]);
+  const [active, setActive] = useState(-1);
+  const [follow, setFollow] = useState(true);
+  const [query, setQuery] = useState("");
+  const search = useDebounced(query, 150);
+  const matches = useMemo(() => findMatches(segments, search), [segments, search]);
+  const [current, setCurrent] = useState(0);
+  const container = useRef<HTMLDivElement>(null);
+  const activeRef = useRef(-1);
+
+  // Follow the player: on every animation frame while playing, and on seeks while paused.
+  useEffect(() => {
+    if (!audio) return undefined;
+    let frame = 0;
+    const update = () => {
+      const next = wordAt(index, audio.currentTime);
+      if (next !== activeRef.current) {
+        activeRef.current = next;
+        setActive(next);
+      }
+    };
+    const loop = () => {
+      update();
+      frame = requestAnimationFrame(loop);
+    };
+    const onPlay = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(loop);
+    };
+    const onPause = () => {
+      cancelAnimationFrame(frame);
+      update();
+    };
+    audio.addEventListener("play", onPlay);
+    audio.addEventListener("pause", onPause);
+    audio.addEventListener("ended", onPause);
+    audio.addEventListener("seeked", update);
+    audio.addEventListener("timeupdate", update);
+    update();
+    if (!audio.paused) onPlay();
+    return () => {
+      cancelAnimationFrame(frame);
+      audio.removeEventListener("play", onPlay);
+      audio.removeEventListener("pause", onPause);
+      audio.removeEventListener("ended", onPause);
+      audio.removeEventListener("seeked", update);
+      audio.removeEventListener("timeupdate", update);
+    };
+  }, [audio, index]);
+
+  const spoken = active >= 0 ? index.words[active] : undefined;
+  const activeSegment = spoken?.segment ?? -1;
+
+  // Keep the spoken segment in view while following a playing recording.
+  useEffect(() => {
+    if (!follow || activeSegment < 0 || !audio || audio.paused) return;
+    const element = container.current?.querySelector<HTMLElement>(`[data-segment="${activeSegment}"]`);
+    element?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [activeSegment, follow, audio]);
+
+  // A new search starts at its first match; the current match is scrolled to.
+  useEffect(() => setCurrent(0), [search]);
+  useEffect(() => {
+    const match = matches[current];
+    if (!match) return;
+    const element = container.current?.querySelector<HTMLElement>(`[data-segment="${match.segment}"]`);
+    element?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [matches, current]);
+
+  const seek = useCallback(
+    (seconds: number) => {
+      if (!audio) return;
+      audio.currentTime = seconds;
+      if (audio.paused) void audio.play().catch(() => undefined);
+    },
+    [audio],
+  );
+
+  const bySegment = useMemo(() => {
+    const map = new Map<number, (readonly [number, number, boolean])[]>();
+    matches.forEach((match: Match, i) => {
+      const list = map.get(match.segment) ?? [];
+      list.push([match.first, match.last, i === current] as const);
+      map.set(match.segment, list);
+    });
+    return map;
+  }, [matches, current]);
+
+  const step = (delta: number) => {
+    if (matches.length === 0) return;
+    setCurrent((value) => (value + delta + matches.length) % matches.length);
+  };
+  const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      step(event.shiftKey ? -1 : 1);
+    } else if (event.key === "Escape" && query) {
+      event.preventDefault();
+      setQuery("");
+    }
+  };
+
+  const counter = !search.trim() ? "" : matches.length === 0 ? "No matches" : `${current + 1} of ${matches.length}`;
+
+  return (
+    <section className="card transcript" aria-labelledby="transcript-heading">
+      <div className="transcript-toolbar">
+        <h2 id="transcript-heading" className="card-title">
+          Transcript
+        </h2>
+        <div className="transcript-search" role="search">
+          <Icon name="search" className="search-icon" />
+          <label htmlFor="transcript-search" className="visually-hidden">
+            Search in the transcript
+          </label>
+          <input
+            id="transcript-search"
+            className="input input-small search-input"
+            type="search"
+            placeholder="Search in the transcript"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            onKeyDown={onSearchKey}
+            aria-describedby="transcript-search-count"
+            autoComplete="off"
+          />
+          <span id="transcript-search-count" className="search-count" aria-live="polite">
+            {counter}
+          </span>
+          <button type="button" className="icon-button" onClick={() => step(-1)} disabled={matches.length === 0} aria-label="Previous match">
+            <Icon name="chevronUp" />
+          </button>
+          <button type="button" className="icon-button" onClick={() => step(1)} disabled={matches.length === 0} aria-label="Next match">
+            <Icon name="chevronDown" />
+          </button>
+        </div>
+        <label className="toggle">
+          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />
+          <span>Follow playback</span>
+        </label>
+      </div>
+      {segments.length === 0 ? (
+        <p className="transcript-empty">No speech was found in this recording.</p>
+      ) : (
+        <div className="transcript-body" ref={container} lang={transcript.language && transcript.language !== "auto" ? transcript.language : undefined}>
+          {segments.map((segment, s) => (
+            <SegmentView
+              key={s}
+              segment={segment}
+              index={s}
+              activeWord={s === activeSegment && spoken ? spoken.word : -1}
+              matches={bySegment.get(s) ?? NO_MATCHES}
+              onSeek={seek}
+            />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

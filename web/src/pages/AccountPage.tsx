@@ -1,0 +1,277 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { messageOf } from "../api/errors";
+import type { Me } from "../api/types";
+import { useApi } from "../auth";
+import { Alert } from "../components/Alert";
+import { CopyButton } from "../components/CopyButton";
+import { ConfirmDialog, Dialog } from "../components/Dialog";
+import { PasswordField } from "../components/Field";
+import { Icon } from "../components/Icon";
+import { PageHeader } from "../components/Layout";
+import { Loading, Spinner } from "../components/Spinner";
+import { useToast } from "../components/Toasts";
+import { useDocumentTitle } from "../hooks/useDocumentTitle";
+import { formatBytes, formatDate, formatDuration } from "../lib/format";
+import { useNavigate } from "../router";
+
+/** "March 2026" for `2026-03`. */
+export function monthName(month: string): string {
+  const [year, number] = month.split("-").map(Number);
+  if (!year || !number) return month;
+  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString("en", { month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+function UsageMeter({ usedMinutes, limitMinutes }: { usedMinutes: number; limitMinutes: number }) {
+  const percent = limitMinutes > 0 ? Math.min(100, (usedMinutes / limitMinutes) * 100) : 0;
+  const shown = Math.round(usedMinutes * 10) / 10;
+  return (
+    <div className="usage">
+      <div className="usage-numbers">
+        <span className="usage-value">{shown}</span>
+        <span className="usage-of"> of {limitMinutes} audio minutes</span>
+      </div>
+      <div
+        className={`progress progress-md${percent >= 90 ? " progress-warn" : ""}`}
+        role="meter"
+        aria-label="Audio minutes used this month"
+        aria-valuemin={0}
+        aria-valuemax={limitMinutes}
+        aria-valuenow={shown}
+        aria-valuetext={`${shown} of ${limitMinutes} minutes`}
+      >
+        <div className="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <p className="muted">{Math.max(0, Math.round((limitMinutes - usedMinutes) * 10) / 10)} minutes left this month.</p>
+    </div>
+  );
+}
+
+function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
+  const api = useApi();
+  const navigate = useNavigate();
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const field = useRef<HTMLInputElement>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!password) {
+      setError("Enter your password to confirm.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api.deleteAccount(password);
+      navigate("/login?deleted=1", { replace: true });
+    } catch (caught) {
+      setError(messageOf(caught));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Delete your account?" onClose={busy ? () => undefined : onClose} initialFocus={field}>
+      <form className="form" onSubmit={submit} noValidate>
+        <p>Your account, every transcript and recording, your API keys and usage are deleted at once. This cannot be undone.</p>
+        <PasswordField
+          label="Your password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          error={error}
+          disabled={busy}
+          inputRef={field}
+        />
+        <div className="dialog-footer">
+          <button type="button" className="button button-secondary" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-danger" disabled={busy}>
+            {busy && <Spinner />}
+            Delete my account
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function AccountPage() {
+  useDocumentTitle("Account");
+  const api = useApi();
+  const notify = useToast();
+  const [me, setMe] = useState<Me | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [showSecret, setShowSecret] = useState(false);
+  const [rotating, setRotating] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [resetSent, setResetSent] = useState(false);
+  const [resetBusy, setResetBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setMe(await api.me());
+      setError(null);
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const rotate = async () => {
+    const { webhookSecret } = await api.rotateWebhookSecret();
+    setMe((current) => current && { ...current, webhookSecret });
+    setShowSecret(true);
+    notify("The webhook secret is rotated. Update your receiver.");
+  };
+
+  const sendReset = async () => {
+    if (!me) return;
+    setResetBusy(true);
+    try {
+      await api.forgotPassword(me.user.email);
+      setResetSent(true);
+    } catch (caught) {
+      notify(messageOf(caught), "error");
+    } finally {
+      setResetBusy(false);
+    }
+  };
+
+  return (
+    <div className="page page-narrow">
+      <PageHeader title="Account" description="Your plan and usage, the secret that signs your webhooks, and your account." />
+      {error && (
+        <Alert
+          action={
+            <button type="button" className="button button-secondary button-small" onClick={load}>
+              Try again
+            </button>
+          }
+        >
+          {error}
+        </Alert>
+      )}
+      {!me && !error && <Loading label="Loading your account…" />}
+      {me && (
+        <>
+          <section className="card" aria-labelledby="profile-heading">
+            <h2 id="profile-heading" className="card-title">
+              Profile
+            </h2>
+            <dl className="facts">
+              <div>
+                <dt>Email</dt>
+                <dd>
+                  {me.user.email}{" "}
+                  {me.user.emailVerified ? (
+                    <span className="pill pill-success">Confirmed</span>
+                  ) : (
+                    <span className="pill pill-warning">Not confirmed yet</span>
+                  )}
+                </dd>
+              </div>
+              <div>
+                <dt>Plan</dt>
+                <dd className="capitalize">{me.plan}</dd>
+              </div>
+              <div>
+                <dt>Member since</dt>
+                <dd>{formatDate(me.user.createdAt)}</dd>
+              </div>
+            </dl>
+          </section>
+
+          <section className="card" aria-labelledby="usage-heading">
+            <h2 id="usage-heading" className="card-title">
+              Usage in {monthName(me.usage.month)}
+            </h2>
+            <UsageMeter usedMinutes={me.usage.audioSeconds / 60} limitMinutes={me.limits.monthlyAudioMinutes} />
+            <dl className="facts facts-grid">
+              <div>
+                <dt>Jobs this month</dt>
+                <dd>{me.usage.jobs}</dd>
+              </div>
+              <div>
+                <dt>Jobs running at once</dt>
+                <dd>up to {me.limits.jobsInFlight}</dd>
+              </div>
+              <div>
+                <dt>Largest upload</dt>
+                <dd>{formatBytes(me.limits.maxUploadBytes)}</dd>
+              </div>
+              <div>
+                <dt>Longest recording</dt>
+                <dd>{formatDuration(me.limits.maxFileSeconds)}</dd>
+              </div>
+            </dl>
+          </section>
+
+          <section className="card" aria-labelledby="webhook-heading">
+            <h2 id="webhook-heading" className="card-title">
+              Webhook signing secret
+            </h2>
+            <p className="muted">
+              Each webhook carries a <code>Transcriptor-Signature</code> header: an HMAC-SHA256 of its timestamp and body under this
+              secret. Check it before trusting a delivery.
+            </p>
+            <div className="secret-row">
+              <code className="secret" data-testid="webhook-secret" aria-label={showSecret ? "Webhook secret" : "Webhook secret, hidden"}>
+                {showSecret ? me.webhookSecret : "•".repeat(Math.min(32, me.webhookSecret.length))}
+              </code>
+              <button type="button" className="button button-secondary" onClick={() => setShowSecret((value) => !value)} aria-pressed={showSecret}>
+                <Icon name={showSecret ? "eyeOff" : "eye"} />
+                {showSecret ? "Hide" : "Show"}
+              </button>
+              <CopyButton text={me.webhookSecret} copiedMessage="The webhook secret is copied." />
+              <button type="button" className="button button-secondary" onClick={() => setRotating(true)}>
+                <Icon name="refresh" />
+                Rotate
+              </button>
+            </div>
+          </section>
+
+          <section className="card" aria-labelledby="password-heading">
+            <h2 id="password-heading" className="card-title">
+              Password
+            </h2>
+            {resetSent ? (
+              <Alert tone="success">We mailed a link to choose a new password to {me.user.email}. It works for one hour.</Alert>
+            ) : (
+              <div className="card-row">
+                <p className="muted">To change your password, we mail you a link. Changing it signs you out everywhere.</p>
+                <button type="button" className="button button-secondary" onClick={sendReset} disabled={resetBusy}>
+                  {resetBusy ? <Spinner /> : <Icon name="mail" />}
+                  Mail me a link
+                </button>
+              </div>
+            )}
+          </section>
+
+          <section className="card card-danger" aria-labelledby="danger-heading">
+            <h2 id="danger-heading" className="card-title">
+              Delete account
+            </h2>
+            <div className="card-row">
+              <p className="muted">Deletes your account and all its data (transcripts, recordings, API keys) at once.</p>
+              <button type="button" className="button button-danger" onClick={() => setDeleting(true)}>
+                <Icon name="trash" />
+                Delete account…
+              </button>
+            </div>
+          </section>
+        </>
+      )}
+
+      {rotating && (
+        <ConfirmDialog title="Rotate the webhook secret?" confirmLabel="Rotate secret" onConfirm={rotate} onClose={() => setRotating(false)}>
+          <p>Webhooks are signed with a new secret from now on; signatures made with the current one stop matching. Update your receiver right after.</p>
+        </ConfirmDialog>
+      )}
+      {deleting && <DeleteAccountDialog onClose={() => setDeleting(false)} />}
+    </div>
+  );
+}

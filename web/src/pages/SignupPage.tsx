@@ -1,0 +1,67 @@
+import { useState, type FormEvent } from "react";
+import { messageOf } from "../api/errors";
+import { useApi } from "../auth";
+import { Alert } from "../components/Alert";
+import { PasswordField, TextField } from "../components/Field";
+import { Spinner } from "../components/Spinner";
+import { useDocumentTitle } from "../hooks/useDocumentTitle";
+import { Link, useNavigate, useSearchParam } from "../router";
+import { safeNext } from "./LoginPage";
+
+export const PASSWORD_RULE = "At least 10 characters. A passphrase of a few words is easy to remember and hard to guess.";
+
+export function SignupPage() {
+  useDocumentTitle("Create your account");
+  const api = useApi();
+  const navigate = useNavigate();
+  const next = safeNext(useSearchParam("next"));
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.signup(email.trim(), password);
+      navigate(next, { replace: true });
+    } catch (caught) {
+      setError(messageOf(caught));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Create your account</h1>
+      <p className="auth-lede">Upload a recording or paste a link, and get a timed transcript in minutes.</p>
+      {error && <Alert>{error}</Alert>}
+      <form className="form" onSubmit={submit} noValidate>
+        <TextField label="Email" type="email" name="email" autoComplete="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
+        <PasswordField
+          label="Password"
+          name="new-password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          maxLength={128}
+          hint={PASSWORD_RULE}
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+        <button type="submit" className="button button-primary button-block" disabled={busy}>
+          {busy && <Spinner />}
+          {busy ? "Creating your account…" : "Create account"}
+        </button>
+      </form>
+      <p className="auth-switch">
+        Already have an account?{" "}
+        <Link to="/login" className="text-link">
+          Sign in
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,211 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ApiClient, type LockRunner } from "../src/api/client";
+import { ApiError } from "../src/api/errors";
+import { MemorySessionStore, type Session } from "../src/api/session";
+import { fakeFetch, json, type Call } from "./support/fetch";
+
+const NOW = Date.parse("2026-03-12T12:00:00Z");
+const USER = { id: "usr_1", email: "ada@example.com", emailVerified: false, createdAt: "2026-03-01T00:00:00Z" };
+
+function session(fields: Partial<Session> = {}): Session {
+  return { user: USER, accessToken: "at_1", accessExpiresAt: NOW + 600_000, refreshToken: "rt_1", ...fields };
+}
+
+/** The service's refresh rotation: each refresh token works once; a spent one ends the family. */
+function rotatingService() {
+  let generation = 1;
+  const spent = new Set<string>();
+  let revoked = false;
+  const refresh = async (call: Call) => {
+    await new Promise((resolve) => setTimeout(resolve, 5)); // Answers take a moment: callers overlap.
+    const token = (call.body as { refreshToken: string }).refreshToken;
+    if (revoked || spent.has(token) || token !== `rt_${generation}`) {
+      revoked = true; // Reuse detection.
+      return json(401, { error: { code: "invalid_refresh_token", message: "Sign in again." } });
+    }
+    spent.add(token);
+    generation += 1;
+    return json(200, { user: USER, accessToken: `at_${generation}`, refreshToken: `rt_${generation}`, expiresIn: 900 });
+  };
+  const jobs = (call: Call) =>
+    call.headers.authorization === `Bearer at_${generation}`
+      ? json(200, { jobs: [], nextCursor: null })
+      : json(401, { error: { code: "unauthorized", message: "The access token has expired." } });
+  return { refresh, jobs, revoked: () => revoked, generation: () => generation };
+}
+
+/** One lock shared by several clients, as Web Locks are by the tabs of an origin. */
+function sharedLock(): LockRunner {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T,>(_name: string, task: () => Promise<T>) => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+test("requests carry the access token while it is fresh", async () => {
+  const { fetch, calls } = fakeFetch({ "GET /v1/jobs": () => json(200, { jobs: [], nextCursor: null }) });
+  const api = new ApiClient({ store: new MemorySessionStore(session()), fetch, now: () => NOW });
+  await api.listJobs({ limit: 20, cursor: "c2", q: " talk " });
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].headers.authorization, "Bearer at_1");
+  assert.equal(calls[0].url, "/v1/jobs?limit=20&cursor=c2&q=talk");
+});
+
+test("an expired access token is renewed before the request", async () => {
+  const service = rotatingService();
+  const { fetch, calls } = fakeFetch({ "POST /v1/auth/refresh": service.refresh, "GET /v1/jobs": service.jobs });
+  const store = new MemorySessionStore(session({ accessExpiresAt: NOW - 1 }));
+  const api = new ApiClient({ store, fetch, now: () => NOW });
+  await api.listJobs();
+  assert.deepEqual(
+    calls.map((call) => `${call.method} ${call.path}`),
+    ["POST /v1/auth/refresh", "GET /v1/jobs"],
+  );
+  assert.equal(store.read()?.refreshToken, "rt_2");
+  assert.equal(store.read()?.accessExpiresAt, NOW + 900_000);
+});
+
+test("many requests at once with an expired token share one refresh", async () => {
+  const service = rotatingService();
+  const { fetch, calls } = fakeFetch({ "POST /v1/auth/refresh": service.refresh, "GET /v1/jobs": service.jobs });
+  const api = new ApiClient({ store: new MemorySessionStore(session({ accessExpiresAt: NOW - 1 })), fetch, now: () => NOW });
+  await Promise.all([api.listJobs(), api.listJobs(), api.listJobs(), api.listJobs()]);
+  assert.equal(calls.filter((call) => call.path === "/v1/auth/refresh").length, 1);
+  assert.equal(service.revoked(), false);
+});
+
+test("a 401 renews the token once and retries the request", async () => {
+  const service = rotatingService();
+  const { fetch, calls } = fakeFetch({ "POST /v1/auth/refresh": service.refresh, "GET /v1/jobs": service.jobs });
+  // The clock says fresh, the service says expired (a clock skew): the 401 drives the renewal.
+  const api = new ApiClient({ store: new MemorySessionStore(session({ accessToken: "at_old" })), fetch, now: () => NOW });
+  const result = await api.listJobs();
+  assert.deepEqual(result, { jobs: [], nextCursor: null });
+  assert.deepEqual(
+    calls.map((call) => `${call.method} ${call.path} ${call.headers.authorization ?? ""}`.trim()),
+    ["GET /v1/jobs Bearer at_old", "POST /v1/auth/refresh", "GET /v1/jobs Bearer at_2"],
+  );
+});
+
+test("tabs sharing the session never spend a refresh token twice", async () => {
+  const service = rotatingService();
+  const { fetch, calls } = fakeFetch({ "POST /v1/auth/refresh": service.refresh, "GET /v1/jobs": service.jobs });
+  const store = new MemorySessionStore(session({ accessExpiresAt: NOW - 1 }));
+  const lock = sharedLock();
+  const tabs = [1, 2, 3].map(() => new ApiClient({ store, fetch, lock, now: () => NOW }));
+  await Promise.all(tabs.flatMap((tab) => [tab.listJobs(), tab.listJobs()]));
+  assert.equal(calls.filter((call) => call.path === "/v1/auth/refresh").length, 1, "the later tabs used the token the first one stored");
+  assert.equal(service.revoked(), false);
+  assert.equal(store.read()?.refreshToken, "rt_2");
+});
+
+test("a tab whose token was refused renews with the newest refresh token in the store", async () => {
+  const service = rotatingService();
+  const { fetch, calls } = fakeFetch({ "POST /v1/auth/refresh": service.refresh, "GET /v1/jobs": service.jobs });
+  const store = new MemorySessionStore(session({ accessExpiresAt: NOW - 1 }));
+  const lock = sharedLock();
+  const first = new ApiClient({ store, fetch, lock, now: () => NOW });
+  const second = new ApiClient({ store, fetch, lock, now: () => NOW });
+  await first.listJobs(); // rt_1 → rt_2
+  store.write({ ...store.read()!, accessExpiresAt: NOW - 1 }); // Time passes: at_2 expires.
+  await second.listJobs(); // rt_2 → rt_3, never rt_1 again
+  await first.listJobs(); // at_3 is fresh: no refresh
+  assert.deepEqual(
+    calls.filter((call) => call.path === "/v1/auth/refresh").map((call) => (call.body as { refreshToken: string }).refreshToken),
+    ["rt_1", "rt_2"],
+  );
+  assert.equal(service.revoked(), false);
+});
+
+test("a refused refresh ends the session", async () => {
+  const { fetch } = fakeFetch({
+    "POST /v1/auth/refresh": () => json(401, { error: { code: "invalid_refresh_token", message: "Sign in again." } }),
+  });
+  const store = new MemorySessionStore(session({ accessExpiresAt: NOW - 1 }));
+  const signedOut: (Session | null)[] = [];
+  store.subscribe((value) => signedOut.push(value));
+  const api = new ApiClient({ store, fetch, now: () => NOW });
+  await assert.rejects(api.listJobs(), (error: unknown) => error instanceof ApiError && error.code === "signed_out" && error.status === 401);
+  assert.equal(store.read(), null);
+  assert.deepEqual(signedOut, [null]);
+});
+
+test("a refresh that cannot reach the service keeps the session", async () => {
+  const store = new MemorySessionStore(session({ accessExpiresAt: NOW - 1 }));
+  const api = new ApiClient({
+    store,
+    fetch: async () => {
+      throw new TypeError("Failed to fetch");
+    },
+    now: () => NOW,
+  });
+  await assert.rejects(api.listJobs(), (error: unknown) => error instanceof ApiError && error.code === "network");
+  assert.equal(store.read()?.refreshToken, "rt_1");
+});
+
+test("signed out, authenticated calls fail without a request", async () => {
+  const { fetch, calls } = fakeFetch({});
+  const api = new ApiClient({ store: new MemorySessionStore(null), fetch, now: () => NOW });
+  await assert.rejects(api.me(), (error: unknown) => error instanceof ApiError && error.code === "signed_out");
+  assert.equal(calls.length, 0);
+});
+
+test("errors carry the service's message", async () => {
+  const { fetch } = fakeFetch({
+    "POST /v1/auth/login": () => json(401, { error: { code: "invalid_credentials", message: "The email address or the password is not right." } }),
+    "POST /v1/jobs": () => json(402, { error: { code: "quota_exceeded", message: "This month's 300 audio minutes are used up." } }),
+  });
+  const store = new MemorySessionStore(session());
+  const api = new ApiClient({ store, fetch, now: () => NOW });
+  await assert.rejects(api.login("ada@example.com", "nope"), { message: "The email address or the password is not right.", code: "invalid_credentials" });
+  await assert.rejects(api.createJob({ source: { url: "https://example.com/a.mp3" } }, "key-1"), { status: 402, code: "quota_exceeded" });
+  assert.equal(store.read()?.refreshToken, "rt_1", "a failed login leaves the session alone");
+});
+
+test("login and signup start a session; logout ends it here and on the service", async () => {
+  const { fetch, calls } = fakeFetch({
+    "POST /v1/auth/login": () => json(200, { user: USER, accessToken: "at_9", refreshToken: "rt_9", expiresIn: 900 }),
+    "POST /v1/auth/logout": () => new Response(null, { status: 204 }),
+  });
+  const store = new MemorySessionStore(null);
+  const api = new ApiClient({ store, fetch, now: () => NOW });
+  await api.login("ada@example.com", "a long passphrase");
+  assert.equal(store.read()?.accessToken, "at_9");
+  assert.equal(calls[0].headers.authorization, undefined);
+  await api.logout();
+  assert.equal(store.read(), null);
+  assert.deepEqual(calls[1].body, { refreshToken: "rt_9" });
+});
+
+test("the account's verified flag follows /v1/me", async () => {
+  const { fetch } = fakeFetch({
+    "GET /v1/me": () =>
+      json(200, {
+        user: { ...USER, emailVerified: true },
+        plan: "free",
+        usage: { month: "2026-03", audioSeconds: 0, jobs: 0 },
+        limits: { monthlyAudioMinutes: 300, jobsInFlight: 20, maxUploadBytes: 2147483648, maxFileSeconds: 14400 },
+        webhookSecret: "whsec_1",
+      }),
+  });
+  const store = new MemorySessionStore(session());
+  await new ApiClient({ store, fetch, now: () => NOW }).me();
+  assert.equal(store.read()?.user.emailVerified, true);
+});
+
+test("job creation sends the idempotency key; transcripts download as blobs", async () => {
+  const { fetch, calls } = fakeFetch({
+    "POST /v1/jobs": () => json(201, { job: { id: "job_1" }, upload: null }),
+    "GET /v1/jobs/job_1/transcript": () => new Response("1\n00:00:00,000 --> 00:00:01,000\nHi\n", { status: 200, headers: { "Content-Type": "application/x-subrip" } }),
+  });
+  const api = new ApiClient({ store: new MemorySessionStore(session()), fetch, now: () => NOW });
+  await api.createJob({ source: { url: "https://example.com/a.mp3" }, options: { language: "auto" } }, "idem-1");
+  assert.equal(calls[0].headers["idempotency-key"], "idem-1");
+  assert.equal(calls[0].headers["content-type"], "application/json");
+  const blob = await api.transcriptFile("job_1", "srt");
+  assert.match(await blob.text(), /-->/);
+  assert.equal(calls[1].url, "/v1/jobs/job_1/transcript?format=srt");
+});
