@@ -238,26 +238,25 @@ class Worker:
 
         started = time.monotonic()
         try:
-            segments, info = self.model.transcribe(
-                audio,
-                language=language,
-                beam_size=beam_size,
-                vad_filter=vad,
-                word_timestamps=word_timestamps,
-                initial_prompt=initial_prompt,
-            )
-            out = []
-            for segment in segments:
-                text = segment.text.strip()
-                words = []
-                for word in segment.words or []:
-                    w = word.word.strip()
-                    if w:
-                        words.append({"start": ms(word.start), "end": ms(word.end), "word": w,
-                                      "probability": prob(word.probability)})
-                if not text and not words:
-                    continue
-                out.append({"start": ms(segment.start), "end": ms(segment.end), "text": text, "words": words})
+            out, info = self.run(audio, language, beam_size, vad, word_timestamps, initial_prompt)
+        except IndexError as error:
+            if not word_timestamps:
+                LOG.exception("transcription of %s failed", audio_path)
+                raise RequestError("engine_error", f"transcription failed: {type(error).__name__}: {error}")
+            # faster-whisper's word alignment fails when CTranslate2 returns an empty alignment for
+            # a segment (a hallucinated segment past the clip's end; faster-whisper PR #1460, open).
+            # The words are still right: transcribe again without word alignment and spread each
+            # segment's words over its time, without confidences.
+            log("word alignment failed; words spread over their segments", id=request_id, error=str(error))
+            try:
+                out, info = self.run(audio, language, beam_size, vad, False, initial_prompt)
+            except Exception as again:
+                LOG.exception("transcription of %s failed", audio_path)
+                raise RequestError("engine_error", f"transcription failed: {type(again).__name__}: {again}")
+            for segment in out:
+                segment["words"] = spread_words(segment)
+        except RequestError:
+            raise
         except Exception as error:
             LOG.exception("transcription of %s failed", audio_path)
             raise RequestError("engine_error", f"transcription failed: {type(error).__name__}: {error}")
@@ -266,6 +265,30 @@ class Worker:
         return {"id": request_id, "ok": True, "language": info.language,
                 "language_probability": prob(info.language_probability), "duration": ms(duration),
                 "segments": out}
+
+    def run(self, audio, language, beam_size, vad, word_timestamps, initial_prompt):
+        """The segments (as answered) and faster-whisper's info for one transcription."""
+        segments, info = self.model.transcribe(
+            audio,
+            language=language,
+            beam_size=beam_size,
+            vad_filter=vad,
+            word_timestamps=word_timestamps,
+            initial_prompt=initial_prompt,
+        )
+        out = []
+        for segment in segments:
+            text = segment.text.strip()
+            words = []
+            for word in segment.words or []:
+                w = word.word.strip()
+                if w:
+                    words.append({"start": ms(word.start), "end": ms(word.end), "word": w,
+                                  "probability": prob(word.probability)})
+            if not text and not words:
+                continue
+            out.append({"start": ms(segment.start), "end": ms(segment.end), "text": text, "words": words})
+        return out, info
 
     def load_audio(self, path):
         if not os.path.exists(path):
@@ -304,6 +327,16 @@ class Worker:
             if not line:
                 continue
             send(self.handle_line(line))
+
+
+def spread_words(segment):
+    """A segment's words spread evenly over its time (when the aligner could not place them)."""
+    texts = segment["text"].split()
+    if not texts:
+        return []
+    step = max(segment["end"] - segment["start"], 0.001) / len(texts)
+    return [{"start": ms(segment["start"] + index * step), "end": ms(segment["start"] + (index + 1) * step),
+             "word": text, "probability": None} for index, text in enumerate(texts)]
 
 
 def main(argv=None):

@@ -9,7 +9,10 @@ public struct FailuresFunction: LambdaHandler {
 
     public init() throws { pipeline = try .fromEnvironment() }
 
-    public func handle(_ event: SQSEvent, context: LambdaContext) throws -> NoOutput {
+    /// A failure that cannot be recorded now (storage trouble) stays on the queue for another try,
+    /// so its reason is not lost to the sweep's generic one.
+    public func handle(_ event: SQSEvent, context: LambdaContext) throws -> SQSBatchResponse {
+        var unrecorded: [SQSBatchResponse.ItemFailure] = []
         for record in event.records {
             guard let body = try? JSON.decode(JSONValue.self, from: Array(record.body.utf8)),
                 let (userID, jobID, stage, reason) = Self.describe(body)
@@ -21,11 +24,17 @@ public struct FailuresFunction: LambdaHandler {
             let logger = context.logger.job(userID, jobID)
             let last = (try? pipeline.jobs.item(userID: userID, jobID: jobID))??.string("lastAttemptError")
             let detail = last ?? reason
-            pipeline.fail(
-                userID: userID, jobID: jobID,
-                .permanent("\(stage)_failed", Self.message(stage: stage, detail: detail)), stage: stage, logger: logger)
+            do {
+                try pipeline.recordFailure(
+                    userID: userID, jobID: jobID,
+                    .permanent("\(stage)_failed", Self.message(stage: stage, detail: detail)), stage: stage,
+                    logger: logger)
+            } catch {
+                logger.error("the failure could not be recorded; it stays on the queue: \(error)")
+                unrecorded.append(.init(itemIdentifier: record.messageId))
+            }
         }
-        return NoOutput()
+        return SQSBatchResponse(batchItemFailures: unrecorded)
     }
 
     static func message(stage: String, detail: String?) -> String {

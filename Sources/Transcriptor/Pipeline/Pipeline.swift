@@ -65,19 +65,30 @@ public final class Pipeline {
         _ = try? ChildProcess.run("rm", ["-rf", "--", directory], timeoutSeconds: 60)
     }
 
-    /// Fails the job (once) and tells the user's webhook.
+    /// Fails the job (once) and tells the user's webhook; a storage error is logged (the stage's
+    /// own retry or the sweep comes back to the job).
     public func fail(userID: String, jobID: String, _ failure: StageFailure, stage: String, logger: Logger) {
         do {
-            guard let job = try jobs.fail(userID: userID, jobID: jobID, code: failure.code, message: failure.message)
-            else { return }
-            logger.warn("job failed", [("stage", stage), ("code", failure.code), ("reason", failure.message)])
-            var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", stage)])
-            metrics.put("JobsFailed", 1)
-            metrics.flush()
-            notify(job, type: "job.failed", logger: logger)
+            try recordFailure(userID: userID, jobID: jobID, failure, stage: stage, logger: logger)
         } catch {
             logger.error("could not record the job's failure: \(error)", [("stage", stage)])
         }
+    }
+
+    /// Fails the job (once) and tells the user's webhook.
+    /// - Throws: when the failure could not be recorded, so the caller can keep its message.
+    public func recordFailure(
+        userID: String, jobID: String, _ failure: StageFailure, stage: String, logger: Logger
+    )
+        throws
+    {
+        guard let job = try jobs.fail(userID: userID, jobID: jobID, code: failure.code, message: failure.message)
+        else { return }
+        logger.warn("job failed", [("stage", stage), ("code", failure.code), ("reason", failure.message)])
+        var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", stage)])
+        metrics.put("JobsFailed", 1)
+        metrics.flush()
+        notify(job, type: "job.failed", logger: logger)
     }
 
     /// Sends the job's webhook, if it has one; a receiver's trouble is logged and counted, never thrown.
