@@ -46,6 +46,7 @@ test: build
 # Suites too long for CI's budget.
 test-long: test
 	@$(PHASE) "pipeline, 10-minute recording" env TRANSCRIPTOR_LONG_TESTS=1 swift test --skip-build --filter PipelineLongTests
+	@$(PHASE) "load: 200 jobs from 20 users" .venv/bin/python bench/pipeline_bench.py "$$(swift build --show-bin-path)" --load 200,20 --load-only
 	@$(PHASE) "API contract, long (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 200
 
 # libFuzzer over the decoders, the SigV4 canonicaliser, the expression parser, the subtitle

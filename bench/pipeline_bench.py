@@ -228,7 +228,14 @@ def main():
     parser.add_argument("--chunk-seconds", type=int, default=60)
     parser.add_argument("--hour", action="store_true", help="also a 1-hour recording (peak memory per stage)")
     parser.add_argument("--load", default="", help="JOBS,USERS: a concurrent load of short jobs")
+    parser.add_argument("--load-only", action="store_true",
+                        help="only the load run; exits non-zero unless every job is done (make test-long)")
     args = parser.parse_args()
+    if args.load_only:
+        jobs, users = (int(x) for x in (args.load or "200,20").split(","))
+        result = load(os.path.abspath(args.bin_dir), jobs, users, 2)
+        print(json.dumps(result))
+        sys.exit(0 if result["done"] == jobs else 1)
     bin_dir = os.path.abspath(args.bin_dir)
     folder = tempfile.mkdtemp(prefix="pipeline-audio-")
     results = []
