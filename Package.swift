@@ -16,6 +16,8 @@ let apiFunctions: [(target: String, executable: String)] = [
     ("MeGet", "me-get"),
     ("MeDelete", "me-delete"),
     ("MeWebhookSecret", "me-webhook-secret"),
+    ("MePassword", "me-password"),
+    ("MeVerificationEmail", "me-verification-email"),
     ("APIKeysCreate", "api-keys-create"),
     ("APIKeysList", "api-keys-list"),
     ("APIKeysDelete", "api-keys-delete"),

@@ -150,4 +150,48 @@ import Testing
         // The address is free again.
         #expect(try api.signup(session.email).email == session.email)
     }
+
+    @Test func changingThePasswordSignsOtherSessionsOutAndKeepsThisOne() throws {
+        let session = try api.signup()
+        let other = try api.call(.post, "/v1/auth/login", json: ["email": session.email, "password": session.password])
+        let otherRefresh = try #require(other.json["refreshToken"] as? String)
+        let wrong = try api.call(
+            .post, "/v1/me/password", token: session.accessToken,
+            json: ["currentPassword": "not the password", "newPassword": "another long passphrase"])
+        #expect(wrong.status == 403)
+        #expect(wrong.errorCode == "wrong_password")
+        let weak = try api.call(
+            .post, "/v1/me/password", token: session.accessToken,
+            json: ["currentPassword": session.password, "newPassword": "short"])
+        #expect(weak.status == 400)
+        #expect(weak.errorCode == "weak_password")
+        let changed = try api.call(
+            .post, "/v1/me/password", token: session.accessToken,
+            json: ["currentPassword": session.password, "newPassword": "another long passphrase"])
+        #expect(changed.status == 200, "\(changed)")
+        let fresh = try #require(changed.json["refreshToken"] as? String)
+        #expect(try api.call(.post, "/v1/auth/refresh", json: ["refreshToken": otherRefresh]).status == 401)
+        #expect(try api.call(.post, "/v1/auth/refresh", json: ["refreshToken": session.refreshToken]).status == 401)
+        #expect(try api.call(.post, "/v1/auth/refresh", json: ["refreshToken": fresh]).status == 200)
+        let login = try api.call(
+            .post, "/v1/auth/login", json: ["email": session.email, "password": "another long passphrase"])
+        #expect(login.status == 200)
+    }
+
+    @Test func theConfirmationLinkCanBeSentAgainWithinALimit() throws {
+        let session = try api.signup()
+        #expect(try api.mail(to: session.email).count == 1)
+        for _ in 0..<5 {
+            #expect(try api.call(.post, "/v1/me/verification-email", token: session.accessToken).status == 202)
+        }
+        let limited = try api.call(.post, "/v1/me/verification-email", token: session.accessToken)
+        #expect(limited.status == 429)
+        #expect(limited.header("retry-after") != nil)
+        #expect(try api.mail(to: session.email).count == 6)
+        let token = try #require(try api.linkToken(to: session.email, page: "/verify-email"))
+        #expect(try api.call(.post, "/v1/auth/verify-email", json: ["token": token]).status == 204)
+        let verified = try api.call(.post, "/v1/me/verification-email", token: session.accessToken)
+        #expect(verified.status == 409)
+        #expect(verified.errorCode == "already_verified")
+    }
 }

@@ -99,3 +99,55 @@ public struct RevokeAPIKeyRoute: APIRoute {
         return .noContent
     }
 }
+
+struct PasswordChange: Decodable {
+    var currentPassword: String
+    var newPassword: String
+}
+
+/// `POST /v1/me/password` `{currentPassword, newPassword}` → 200 with a new session: every other
+/// session (other devices, stolen refresh tokens) is signed out.
+public struct ChangePasswordRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        let body = try call.body(PasswordChange.self)
+        let services = call.services
+        guard services.passwords.verify(body.currentPassword, against: record.passwordHash).matches else {
+            throw APIError(
+                status: 403, code: "wrong_password", message: "The current password is not right; nothing was changed.")
+        }
+        do {
+            try PasswordPolicy().check(body.newPassword, email: try? EmailAddress(record.user.email))
+        } catch {
+            throw APIError.weakPassword(error)
+        }
+        try services.accounts.setPasswordHash(record.user.id, services.passwords.hash(body.newPassword))
+        try services.accounts.revokeAllSessions(record.user.id, now: call.now)
+        return try .api(200, try services.accounts.issueSession(for: record.user, now: call.now))
+    }
+}
+
+/// `POST /v1/me/verification-email` → 202: the confirmation link again (at most 5 an hour).
+public struct ResendVerificationRoute: APIRoute {
+    public init() {}
+
+    static let rule = RateLimiter.Rule(scope: "verification-mail", limit: 5, window: 3600)
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        guard !record.user.emailVerified else {
+            throw APIError.conflict("already_verified", "\(record.user.email) is confirmed already.")
+        }
+        let limiter = call.services.rateLimiter
+        if let wait = try limiter.retryAfter(Self.rule, subject: record.user.id, now: call.now) {
+            throw APIError.tooManyRequests(
+                "Several confirmation mails went out in the last hour; check your spam folder, or try again later.",
+                retryAfterSeconds: Int(wait))
+        }
+        try limiter.record(Self.rule, subject: record.user.id, now: call.now)
+        try AccountMail(services: call.services).sendVerification(to: record.user)
+        return .empty(202, headers: ["cache-control": "no-store"])
+    }
+}

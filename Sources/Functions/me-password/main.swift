@@ -1,0 +1,4 @@
+// POST /v1/me/password
+import Transcriptor
+
+API.run(ChangePasswordRoute.self)

@@ -1,0 +1,4 @@
+// POST /v1/me/verification-email
+import Transcriptor
+
+API.run(ResendVerificationRoute.self)
