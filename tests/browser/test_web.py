@@ -2,7 +2,7 @@
 
 The tests run in this order and share one browser and one first user: sign up and a whole job
 from upload to a downloaded SRT, a link, a file that is not media, the dashboard, API keys, the
-account, mail flows through the local outbox, then a second user.
+account, mail flows through the local outbox, a password change, then a second user.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from selenium.webdriver.common.keys import Keys
 RUN = uuid.uuid4().hex[:8]
 FIRST = f"first-{RUN}@example.com"
 SECOND = f"second-{RUN}@example.com"
+THIRD = f"third-{RUN}@example.com"
 NEW_PASSWORD = "another long passphrase"
 STATE: dict[str, str] = {}
 DONE_TIMEOUT = 90  # A job on jfk.wav takes a few seconds; a cold function pool more.
@@ -346,6 +347,38 @@ def test_password_reset_through_the_outbox(browser: Browser) -> None:
     browser.press("Set new password")
     assert browser.alert_text()
     browser.find("[role=alert] a[href='/forgot-password']")
+
+
+def test_resend_confirmation_and_change_password_on_the_account_page(browser: Browser) -> None:
+    browser.sign_up(THIRD)
+    mails = len(browser.mail_to(THIRD))
+    browser.click(browser.find(".banner").find_element(By.XPATH, ".//button[normalize-space()='Send the link again']"))
+    browser.wait(lambda d: "Sent" in browser.find(".banner").text, 10, "the resend's confirmation")
+    browser.wait(lambda d: len(browser.mail_to(THIRD)) > mails, 10, "a second confirmation mail")
+
+    browser.open("/account")
+    browser.heading("Account")
+    before = browser.session()
+    browser.fill("Current password", "not my password at all")
+    browser.fill("New password", NEW_PASSWORD)
+    browser.fill("Confirm new password", NEW_PASSWORD)
+    browser.press("Change password")
+    assert browser.alert_text()  # The API's wrong_password message, on the field.
+    browser.fill("Current password", PASSWORD)
+    browser.press("Change password")
+    browser.wait(lambda d: "other device was signed out" in browser.find("[aria-live=polite]").text, 10, "the change's confirmation")
+    browser.screenshot("account-change-password")
+    after = browser.session()
+    assert after and after["refreshToken"] != before["refreshToken"], "this tab keeps the new session"
+    assert browser.api("GET", "/v1/me")[0] == 200
+    assert browser.api("POST", "/v1/auth/refresh", body={"refreshToken": before["refreshToken"]})[0] == 401, "the old session is over"
+
+    browser.press("Sign out")
+    browser.wait_path("/login")
+    browser.fill("Email", THIRD)
+    browser.fill("Password", NEW_PASSWORD)
+    browser.press("Sign in")
+    browser.heading("Transcripts")
 
 
 def test_second_user_sees_none_of_the_first_users_jobs(browser: Browser) -> None:

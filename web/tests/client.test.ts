@@ -196,6 +196,40 @@ test("the account's verified flag follows /v1/me", async () => {
   assert.equal(store.read()?.user.emailVerified, true);
 });
 
+test("a password change stores the new session the service answers with", async () => {
+  const { fetch, calls } = fakeFetch({
+    "POST /v1/me/password": () => json(200, { user: USER, accessToken: "at_7", refreshToken: "rt_7", expiresIn: 900 }),
+  });
+  const store = new MemorySessionStore(session());
+  await new ApiClient({ store, fetch, now: () => NOW }).changePassword("old passphrase", "new passphrase!");
+  assert.equal(calls[0].headers.authorization, "Bearer at_1");
+  assert.deepEqual(calls[0].body, { currentPassword: "old passphrase", newPassword: "new passphrase!" });
+  assert.deepEqual(store.read(), session({ accessToken: "at_7", refreshToken: "rt_7", accessExpiresAt: NOW + 900_000 }));
+
+  const refused = fakeFetch({ "POST /v1/me/password": () => json(403, { error: { code: "wrong_password", message: "The current password is not right." } }) });
+  const kept = new MemorySessionStore(session());
+  await assert.rejects(new ApiClient({ store: kept, fetch: refused.fetch, now: () => NOW }).changePassword("x", "new passphrase!"), (error: ApiError) => error.code === "wrong_password");
+  assert.equal(kept.read()?.refreshToken, "rt_1");
+});
+
+test("resending the confirmation: 202 is fine, 409 marks the address verified, 429 carries its wait", async () => {
+  let answer = new Response(null, { status: 202 });
+  const { fetch, calls } = fakeFetch({ "POST /v1/me/verification-email": () => answer });
+  const store = new MemorySessionStore(session());
+  const api = new ApiClient({ store, fetch, now: () => NOW });
+  await api.resendVerificationEmail();
+  assert.equal(calls[0].method, "POST");
+  assert.equal(calls[0].body, undefined);
+
+  answer = json(429, { error: { code: "rate_limited", message: "Too many mails." } }, { "Retry-After": "1200" });
+  await assert.rejects(api.resendVerificationEmail(), (error: ApiError) => error.status === 429 && error.retryAfter === 1200);
+  assert.equal(store.read()?.user.emailVerified, false);
+
+  answer = json(409, { error: { code: "already_verified", message: "The address is confirmed already." } });
+  await assert.rejects(api.resendVerificationEmail(), (error: ApiError) => error.code === "already_verified");
+  assert.equal(store.read()?.user.emailVerified, true);
+});
+
 test("job creation sends the idempotency key; transcripts download as blobs", async () => {
   const { fetch, calls } = fakeFetch({
     "POST /v1/jobs": () => json(201, { job: { id: "job_1" }, upload: null }),

@@ -246,6 +246,30 @@ export class ApiClient {
     this.store.clear();
   }
 
+  /**
+   * Changes the password. The service signs every session out, this one too, and answers with a
+   * new session for this client, which becomes the stored one (the other tabs follow it).
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<AuthResult> {
+    return this.startSession(await this.request<AuthResult>("/v1/me/password", { body: { currentPassword, newPassword } }));
+  }
+
+  /**
+   * Mails the address confirmation link again. A 409 `already_verified` means the address was
+   * confirmed meanwhile (in another tab or device): the stored user says so, then the error is thrown.
+   */
+  async resendVerificationEmail(): Promise<void> {
+    try {
+      await this.request<void>("/v1/me/verification-email", { method: "POST" });
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 409) {
+        const session = this.store.read();
+        if (session && !session.user.emailVerified) this.store.write({ ...session, user: { ...session.user, emailVerified: true } });
+      }
+      throw caught;
+    }
+  }
+
   rotateWebhookSecret(): Promise<{ webhookSecret: string }> {
     return this.request("/v1/me/webhook-secret", { method: "POST" });
   }

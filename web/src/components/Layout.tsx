@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { useAuth } from "../auth";
+import { messageOf } from "../api/errors";
+import { useApi, useAuth } from "../auth";
 import { Link, NavLink, useLocation, useNavigate } from "../router";
 import { Icon, Logo } from "./Icon";
+import { Spinner } from "./Spinner";
 
 /**
  * Moves focus to the page's heading after an in-app navigation, as a page load would reset it,
@@ -41,16 +43,39 @@ function SkipLink() {
   );
 }
 
-/** The reminder an unverified account sees (verification never blocks using the product). */
-function VerifyReminder({ email }: { email: string }) {
+/**
+ * The reminder an unverified account sees (verification never blocks using the product), with a
+ * way to have the link mailed again. A 409 means the address is confirmed already: the client then
+ * marks the stored user verified, and the reminder goes away with it.
+ */
+export function VerifyReminder({ email }: { email: string }) {
+  const api = useApi();
   const [dismissed, setDismissed] = useState(() => sessionStorage.getItem("transcriptor.verify-dismissed") === email);
+  const [resend, setResend] = useState<{ state: "idle" | "busy" | "sent" } | { state: "error"; message: string }>({ state: "idle" });
   if (dismissed) return null;
+  const sendAgain = async () => {
+    setResend({ state: "busy" });
+    try {
+      await api.resendVerificationEmail();
+      setResend({ state: "sent" });
+    } catch (caught) {
+      setResend({ state: "error", message: messageOf(caught) });
+    }
+  };
   return (
     <div className="banner" role="status">
       <Icon name="mail" />
       <p>
         Confirm your email address: we sent a link to <strong>{email}</strong>. You can keep working meanwhile.
+        {resend.state === "sent" && <span className="banner-note"> Sent. Check your inbox.</span>}
+        {resend.state === "error" && <span className="banner-note banner-error"> {resend.message}</span>}
       </p>
+      {resend.state !== "sent" && (
+        <button type="button" className="button button-secondary button-small" onClick={sendAgain} disabled={resend.state === "busy"}>
+          {resend.state === "busy" && <Spinner />}
+          Send the link again
+        </button>
+      )}
       <button
         type="button"
         className="button button-ghost button-small"

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
-import { messageOf } from "../api/errors";
+import { ApiError, messageOf } from "../api/errors";
 import type { Me } from "../api/types";
 import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
@@ -13,6 +13,7 @@ import { useToast } from "../components/Toasts";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { formatBytes, formatDate, formatDuration } from "../lib/format";
 import { useNavigate } from "../router";
+import { PASSWORD_RULE } from "./SignupPage";
 
 /** "March 2026" for `2026-03`. */
 export function monthName(month: string): string {
@@ -96,6 +97,99 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+/**
+ * The signed-in way to change the password: the current one, the new one twice. The service signs
+ * every session out and answers with a new one for this tab, which the client stores.
+ */
+export function ChangePasswordForm({ email }: { email: string }) {
+  const api = useApi();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const [errors, setErrors] = useState<{ current?: string; next?: string; confirm?: string; form?: string }>({});
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setDone(false);
+    const problems: typeof errors = {};
+    if (!current) problems.current = "Enter your current password.";
+    if (!next) problems.next = "Enter a new password.";
+    else if (confirm !== next) problems.confirm = "The two new passwords are not the same.";
+    setErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    setBusy(true);
+    try {
+      await api.changePassword(current, next);
+      setCurrent("");
+      setNext("");
+      setConfirm("");
+      setDone(true);
+    } catch (caught) {
+      const message = messageOf(caught);
+      const code = caught instanceof ApiError ? caught.code : "";
+      setErrors(code === "wrong_password" ? { current: message } : code === "weak_password" ? { next: message } : { form: message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-labelledby="password-heading">
+      <div aria-live="polite">
+        {done ? (
+          <Alert tone="success">Your password is changed. Every other device was signed out; this one stays signed in.</Alert>
+        ) : (
+          <p className="muted">Changing it signs you out on every other device; this one stays signed in.</p>
+        )}
+      </div>
+      {/* For password managers: the account the new password belongs to. */}
+      <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
+      {errors.form && <Alert>{errors.form}</Alert>}
+      <PasswordField
+        label="Current password"
+        name="current-password"
+        autoComplete="current-password"
+        required
+        value={current}
+        onChange={(event) => setCurrent(event.target.value)}
+        error={errors.current}
+        disabled={busy}
+      />
+      <PasswordField
+        label="New password"
+        name="new-password"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        maxLength={128}
+        hint={PASSWORD_RULE}
+        value={next}
+        onChange={(event) => setNext(event.target.value)}
+        error={errors.next}
+        disabled={busy}
+      />
+      <PasswordField
+        label="Confirm new password"
+        name="confirm-password"
+        autoComplete="new-password"
+        required
+        value={confirm}
+        onChange={(event) => setConfirm(event.target.value)}
+        error={errors.confirm}
+        disabled={busy}
+      />
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {busy && <Spinner />}
+          Change password
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function AccountPage() {
   useDocumentTitle("Account");
   const api = useApi();
@@ -105,8 +199,6 @@ export function AccountPage() {
   const [showSecret, setShowSecret] = useState(false);
   const [rotating, setRotating] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const [resetSent, setResetSent] = useState(false);
-  const [resetBusy, setResetBusy] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -126,19 +218,6 @@ export function AccountPage() {
     setMe((current) => current && { ...current, webhookSecret });
     setShowSecret(true);
     notify("The webhook secret is rotated. Update your receiver.");
-  };
-
-  const sendReset = async () => {
-    if (!me) return;
-    setResetBusy(true);
-    try {
-      await api.forgotPassword(me.user.email);
-      setResetSent(true);
-    } catch (caught) {
-      notify(messageOf(caught), "error");
-    } finally {
-      setResetBusy(false);
-    }
   };
 
   return (
@@ -238,17 +317,7 @@ export function AccountPage() {
             <h2 id="password-heading" className="card-title">
               Password
             </h2>
-            {resetSent ? (
-              <Alert tone="success">We mailed a link to choose a new password to {me.user.email}. It works for one hour.</Alert>
-            ) : (
-              <div className="card-row">
-                <p className="muted">To change your password, we mail you a link. Changing it signs you out everywhere.</p>
-                <button type="button" className="button button-secondary" onClick={sendReset} disabled={resetBusy}>
-                  {resetBusy ? <Spinner /> : <Icon name="mail" />}
-                  Mail me a link
-                </button>
-              </div>
-            )}
+            <ChangePasswordForm email={me.user.email} />
           </section>
 
           <section className="card card-danger" aria-labelledby="danger-heading">
