@@ -73,9 +73,14 @@ public final class EmulatorHarness: @unchecked Sendable {
         }
     }
 
+    /// Stops the emulator: SIGTERM, and SIGKILL if it has not ended 10 seconds later (a test must
+    /// never hang on an emulator's shutdown).
     public func stop() {
         if process.isRunning {
             process.terminate()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         if !keepsData { try? FileManager.default.removeItem(atPath: dataDirectory) }

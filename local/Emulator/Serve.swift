@@ -201,6 +201,9 @@ final class ShutdownSignals: @unchecked Sendable {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
+                // A handler process that will not stop must not keep the emulator alive: exit
+                // after 5 seconds whatever the cleanup is waiting for.
+                DispatchQueue.global().asyncAfter(deadline: .now() + 5) { exit(0) }
                 Task {
                     await cleanup()
                     exit(0)
