@@ -198,4 +198,32 @@ import Testing
         let deliveries = events().filter { text($0).contains("uploads/killed/source.wav") }.count
         #expect(deliveries >= 1 && deliveries <= 2, "at least once; a duplicate only if the kill came mid-delivery")
     }
+
+    @Test func messagesOfABatchCutByAKillAreDeliveredAfterTheRestart() throws {
+        let sqs = try SQSClient(configuration: configuration)
+        let work = try sqs.getQueueURL(name: "transcriptor-local-Work")
+        for index in 0..<5 { _ = try sqs.sendMessage(queueURL: work, body: #"{"killed":"\#(index)"}"#) }
+        // Killed while the batch is gathered, delivered or being deleted: every send was acknowledged.
+        Thread.sleep(forTimeInterval: 0.05)
+        kill(emulator.process.processIdentifier, SIGKILL)
+        emulator.process.waitUntilExit()
+        let again = try EmulatorHarness(
+            template: "services.yaml", environment: ["TIME_SCALE": "0.01"], config: "ECHO_LOG=\(log)\n",
+            reusing: emulator.dataDirectory)
+        defer { again.stop() }
+        let endpoint = try Endpoint(url: again.aws)
+        let restarted = try SQSClient(
+            configuration: AWSConfiguration(
+                region: "us-east-1", credentials: AWSCredentials(accessKeyID: "local", secretAccessKey: "local-secret"),
+                endpoints: Dictionary(uniqueKeysWithValues: AWSService.allCases.map { ($0, endpoint) })))
+        try waitFor(timeout: 30) {
+            let bodies = events().flatMap { $0["Records"]?.arrayValue ?? [] }.compactMap { $0["body"]?.stringValue }
+            return (0..<5).allSatisfy { index in bodies.contains(#"{"killed":"\#(index)"}"#) }
+        }
+        try waitFor(timeout: 30) {
+            let attributes = try? restarted.getQueueAttributes(url: work)
+            return attributes?["ApproximateNumberOfMessages"] == "0"
+                && attributes?["ApproximateNumberOfMessagesNotVisible"] == "0"
+        }
+    }
 }
