@@ -1,21 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Fuzz targets, built with libFuzzer (`-sanitize=fuzzer`) by `make fuzz`, never by `make test` or
-/// the product's build: each is an executable whose main runs libFuzzer's driver with a callback
-/// that hands the input to `FuzzEntries` (in the main package, where the regression tests replay
-/// the corpora).
-let targets = [
-    ("json", "FuzzJSON"), ("events", "FuzzEvents"), ("sigv4", "FuzzSigV4"), ("expressions", "FuzzExpressions"),
-    ("subtitles", "FuzzSubtitles"), ("urlguard", "FuzzURLGuard"),
-]
-
+/// The fuzz targets, built with libFuzzer (`-sanitize=fuzzer`) by `make fuzz`, never by `make test`
+/// or the product's build: one executable whose main runs libFuzzer's driver and hands each input
+/// to the `FuzzEntries` target `FUZZ_TARGET` names (in the main package, where the regression
+/// tests replay the corpora).
 let package = Package(
     name: "Fuzz",
     dependencies: [.package(name: "Transcriptor", path: "..")],
-    targets: targets.map { folder, name in
+    targets: [
         .executableTarget(
-            name: name, dependencies: [.product(name: "FuzzEntries", package: "Transcriptor")],
-            path: "Targets/\(folder)")
-    }
+            name: "FuzzTarget", dependencies: [.product(name: "FuzzEntries", package: "Transcriptor")],
+            path: "Targets")
+    ]
 )

@@ -8,10 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 targets=${FUZZ_TARGETS:-json events sigv4 expressions subtitles urlguard}
-declare -A executables=(
-    [json]=FuzzJSON [events]=FuzzEvents [sigv4]=FuzzSigV4 [expressions]=FuzzExpressions
-    [subtitles]=FuzzSubtitles [urlguard]=FuzzURLGuard
-)
 echo "fuzz: building the targets (libFuzzer, AddressSanitizer)"
 swift build --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address >/dev/null
 bin=$(swift build --package-path Fuzz --scratch-path .build-fuzz --show-bin-path)
@@ -19,7 +15,7 @@ status=0
 for target in $targets; do
     mkdir -p ".fuzz-work/$target" "Fuzz/Crashes/$target"
     echo "fuzz: $target for ${seconds}s"
-    if ! "$bin/${executables[$target]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    if ! FUZZ_TARGET="$target" "$bin/FuzzTarget" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="Fuzz/Crashes/$target/" -print_final_stats=1 \
         ".fuzz-work/$target" "Fuzz/Corpus/$target" >".fuzz-work/$target.log" 2>&1; then
         echo "fuzz: $target FOUND A CRASH (see .fuzz-work/$target.log and Fuzz/Crashes/$target/)"

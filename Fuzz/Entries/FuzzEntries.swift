@@ -52,10 +52,13 @@ public enum FuzzEntries {
         precondition(first.canonical == second.canonical, "the canonical request is not deterministic")
         // Sorted by encoded name, then by value (SigV4's rule), comparing bytes.
         let query = SigV4.canonicalQuery(request.queryParameters)
-        let pairs = query.isEmpty ? [] : query.split(separator: "&").map { pair -> ([UInt8], [UInt8]) in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (Array(parts[0].utf8), parts.count > 1 ? Array(parts[1].utf8) : [])
-        }
+        let pairs =
+            query.isEmpty
+            ? []
+            : query.split(separator: "&").map { pair -> ([UInt8], [UInt8]) in
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (Array(parts[0].utf8), parts.count > 1 ? Array(parts[1].utf8) : [])
+            }
         for (a, b) in zip(pairs, pairs.dropFirst()) {
             precondition(
                 a.0.lexicographicallyPrecedes(b.0) || (a.0 == b.0 && !b.1.lexicographicallyPrecedes(a.1)),

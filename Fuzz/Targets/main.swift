@@ -1,4 +1,5 @@
-// A libFuzzer target: libFuzzer's driver calls `LLVMFuzzerTestOneInput` with each input.
+// The libFuzzer executable for every fuzz target: `FUZZ_TARGET` (json, events, sigv4,
+// expressions, subtitles, urlguard) picks which of `FuzzEntries.targets` the inputs go to.
 // SwiftPM gives an executable an entry point of its own, so main runs libFuzzer's driver itself.
 import FuzzEntries
 
@@ -6,9 +7,11 @@ import FuzzEntries
     import Glibc
 #endif
 
+nonisolated(unsafe) var entry: (@Sendable ([UInt8]) -> Void)?
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    FuzzEntries.targets["events"]!(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    entry!(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
 }
 
@@ -19,6 +22,12 @@ func runFuzzerDriver(
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
 ) -> Int32
 
+let name = getenv("FUZZ_TARGET").map { String(cString: $0) } ?? ""
+guard let chosen = FuzzEntries.targets[name] else {
+    print("FUZZ_TARGET must be one of \(FuzzEntries.targets.keys.sorted().joined(separator: ", "))")
+    exit(2)
+}
+entry = chosen
 var argc = CommandLine.argc
 var argv = CommandLine.unsafeArgv
 exit(runFuzzerDriver(&argc, &argv, fuzzOneInput))
