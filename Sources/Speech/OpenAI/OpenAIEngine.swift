@@ -51,7 +51,7 @@ public final class OpenAIEngine: SpeechEngine {
 
     public func transcribe(_ audio: String, language: String, deadline: Timestamp) throws(SpeechError) -> Transcript {
         let duration = try WAVFile(path: audio).durationSeconds
-        guard let bytes = try? readFile(audio) else { throw .badAudio("cannot read \(audio)") }
+        guard let bytes = try? BlockFile.contents(of: audio) else { throw .badAudio("cannot read \(audio)") }
         let boundary = "transcriptor-\(RandomBytes.token(byteCount: 12))"
         var fields: [(String, String)] = [
             ("model", settings.model), ("response_format", "verbose_json"), ("timestamp_granularities[]", "word"),
@@ -163,20 +163,6 @@ public final class OpenAIEngine: SpeechEngine {
             jobId: "", language: LanguageNames.code(answer.language ?? ""), durationSec: answer.duration ?? duration,
             segments: segments)
     }
-}
-
-/// Reads a whole file (a chunk of a few megabytes).
-func readFile(_ path: String) throws -> [UInt8] {
-    guard let file = fopen(path, "rb") else { throw SpeechError.badAudio("cannot open \(path)") }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count <= 0 { break }
-        bytes += buffer[..<count]
-    }
-    return bytes
 }
 
 /// OpenAI's API names the language ("english"); the transcript model keeps codes ("en").

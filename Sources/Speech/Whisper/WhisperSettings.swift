@@ -1,5 +1,6 @@
 import Cloud
 import Runtime
+import Transcriptor
 
 #if canImport(Glibc)
     import Glibc
@@ -42,7 +43,7 @@ public struct WhisperSettings: Sendable {
     /// hex digest in its `model.bin.sha256` when there is one.
     public func expectedChecksum() -> String? {
         if let known = Self.knownModels[model] { return known }
-        guard let text = try? readTextFile("\(model)/model.bin.sha256") else { return nil }
+        guard let text = readTextFile("\(model)/model.bin.sha256") else { return nil }
         let digest = String(text.prefix { !$0.isWhitespace })
         return digest.isEmpty ? nil : digest.lowercased()
     }
@@ -68,28 +69,16 @@ public struct WhisperSettings: Sendable {
 }
 
 /// The text of a small file; nil when it cannot be read.
-func readTextFile(_ path: String) throws -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count <= 0 { break }
-        bytes += buffer[..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
+func readTextFile(_ path: String) -> String? {
+    (try? BlockFile.contents(of: path)).map { String(decoding: $0, as: UTF8.self) }
 }
 
 /// The hex SHA-256 of a file, read in blocks; nil when it cannot be read.
 func sha256OfFile(_ path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
+    guard let file = try? BlockFile(path, mode: "rb") else { return nil }
     let digest = StreamingDigest.sha256()
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count <= 0 { break }
+    while let count = try? file.read(into: &buffer, count: buffer.count), count > 0 {
         digest.update(buffer[..<count])
     }
     return Hex.encode(digest.finish())

@@ -54,18 +54,11 @@ public struct AccountStore {
 
     /// Sets fields of the profile; fails (404) when the account is gone.
     func updateProfile(_ userID: String, set assignments: [String: AttributeValue]) throws {
-        var names: [String: String] = [:]
-        var values: Item = [:]
-        var parts: [String] = []
-        for (index, (name, value)) in assignments.sorted(by: { $0.key < $1.key }).enumerated() {
-            names["#f\(index)"] = name
-            values[":v\(index)"] = value
-            parts.append("#f\(index) = :v\(index)")
-        }
+        let update = AttributeUpdate(set: assignments)
         do {
             try db.updateItem(
-                table: table, key: Keys.owned(userID, Keys.profile), update: "SET " + parts.joined(separator: ", "),
-                condition: "attribute_exists(pk)", names: names, values: values)
+                table: table, key: Keys.owned(userID, Keys.profile), update: update.expression,
+                condition: "attribute_exists(pk)", names: update.names, values: update.values)
         } catch let error as AWSError where error.isConditionFailure {
             throw APIError.unauthorized()
         }

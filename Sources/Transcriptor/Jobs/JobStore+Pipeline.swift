@@ -52,26 +52,13 @@ extension JobStore {
         for (name, value) in Self.deadlineAttributes(deadline, userID: userID, jobID: jobID) {
             assignments[name] = value
         }
-        var names: [String: String] = ["#status": "status"]
-        var values: Item = [":from0": .s(job.status.rawValue)]
-        var sets: [String] = []
-        for (index, (name, value)) in assignments.sorted(by: { $0.key < $1.key }).enumerated() {
-            names["#a\(index)"] = name
-            values[":a\(index)"] = value
-            sets.append("#a\(index) = :a\(index)")
-        }
-        var update = "SET " + sets.joined(separator: ", ")
-        if !remove.isEmpty {
-            let removals = remove.enumerated().map { index, name in
-                names["#r\(index)"] = name
-                return "#r\(index)"
-            }
-            update += " REMOVE " + removals.joined(separator: ", ")
-        }
+        var update = AttributeUpdate(set: assignments, remove: remove)
+        update.names["#status"] = "status"
+        update.values[":from0"] = .s(job.status.rawValue)
         do {
             let after = try db.updateItem(
-                table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update,
-                condition: "attribute_exists(pk) AND #status = :from0", names: names, values: values,
+                table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update.expression,
+                condition: "attribute_exists(pk) AND #status = :from0", names: update.names, values: update.values,
                 returnValues: .allNew)
             return after.flatMap(Job.init(item:))
         } catch let error as AWSError where error.isConditionFailure {

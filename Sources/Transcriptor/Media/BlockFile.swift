@@ -4,11 +4,11 @@
 
 /// A file read or written in blocks through stdio, closed when the object goes away; every
 /// failure is a `MediaError.toolFailed` naming the file and the system's reason.
-final class BlockFile {
-    let path: String
+public final class BlockFile {
+    public let path: String
     private var handle: UnsafeMutablePointer<FILE>?
 
-    init(_ path: String, mode: String) throws(MediaError) {
+    public init(_ path: String, mode: String) throws(MediaError) {
         self.path = path
         guard let handle = fopen(path, mode) else { throw Self.failure("cannot open", path) }
         self.handle = handle
@@ -27,8 +27,14 @@ final class BlockFile {
         return handle
     }
 
+    /// A whole (small) file: a chunk to send, a checksum file.
+    public static func contents(of path: String) throws(MediaError) -> [UInt8] {
+        let file = try BlockFile(path, mode: "rb")
+        return try file.read(try file.size())
+    }
+
     /// The file's size in bytes.
-    func size() throws(MediaError) -> Int {
+    public func size() throws(MediaError) -> Int {
         var info = stat()
         guard fstat(fileno(file), &info) == 0 else { throw Self.failure("cannot stat", path) }
         return Int(info.st_size)
@@ -39,7 +45,7 @@ final class BlockFile {
     }
 
     /// Up to `count` bytes; fewer only at the end of the file.
-    func read(_ count: Int) throws(MediaError) -> [UInt8] {
+    public func read(_ count: Int) throws(MediaError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let got = try read(into: &bytes, count: count)
         bytes.removeSubrange(got...)
@@ -47,7 +53,7 @@ final class BlockFile {
     }
 
     /// Reads up to `count` bytes into the start of `buffer`; returns how many (0 at the end).
-    func read(into buffer: inout [UInt8], count: Int) throws(MediaError) -> Int {
+    public func read(into buffer: inout [UInt8], count: Int) throws(MediaError) -> Int {
         precondition(count <= buffer.count, "a read past the buffer's end")
         guard count > 0 else { return 0 }
         let got = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, count, file) }

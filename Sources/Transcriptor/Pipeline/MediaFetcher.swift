@@ -98,11 +98,7 @@ public struct MediaFetcher {
     }
 
     static func head(of path: String) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { return [] }
-        defer { fclose(file) }
-        var bytes = [UInt8](repeating: 0, count: 512)
-        let count = fread(&bytes, 1, bytes.count, file)
-        return Array(bytes[..<count])
+        (try? BlockFile(path, mode: "rb").read(512)) ?? []
     }
 }
 

@@ -100,3 +100,25 @@ extension AWSError {
         return reasons.map { $0["Code"]?.stringValue == "ConditionalCheckFailed" }
     }
 }
+
+/// An update expression that sets attributes (and removes others) by placeholders, so any
+/// attribute name works, reserved words included: `SET #a0 = :a0, … REMOVE #r0, …`.
+struct AttributeUpdate {
+    var expression: String
+    var names: [String: String] = [:]
+    var values: Item = [:]
+
+    init(set assignments: Item, remove removals: [String] = []) {
+        var sets: [String] = []
+        for (index, (name, value)) in assignments.sorted(by: { $0.key < $1.key }).enumerated() {
+            names["#a\(index)"] = name
+            values[":a\(index)"] = value
+            sets.append("#a\(index) = :a\(index)")
+        }
+        expression = "SET " + sets.joined(separator: ", ")
+        for (index, name) in removals.enumerated() { names["#r\(index)"] = name }
+        if !removals.isEmpty {
+            expression += " REMOVE " + removals.indices.map { "#r\($0)" }.joined(separator: ", ")
+        }
+    }
+}
