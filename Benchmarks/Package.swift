@@ -7,6 +7,17 @@ let package = Package(
     dependencies: [.package(name: "Transcriptor", path: "..")],
     targets: [
         .executableTarget(
+            name: "sqs-relay-function",
+            dependencies: [
+                .product(name: "Cloud", package: "Transcriptor"), .product(name: "Runtime", package: "Transcriptor"),
+            ],
+            path: "Sources/SQSRelayFunction"),
+        .executableTarget(
+            name: "SQSLatency",
+            dependencies: [
+                .product(name: "Cloud", package: "Transcriptor"), .product(name: "Runtime", package: "Transcriptor"),
+            ]),
+        .executableTarget(
             name: "CloudThroughput",
             dependencies: [
                 .product(name: "Cloud", package: "Transcriptor"), .product(name: "Runtime", package: "Transcriptor"),

@@ -110,6 +110,21 @@ services_emulator=$(Benchmarks/.build/release/ServiceThroughput "$aws_endpoint" 
 s3_emulator=$(Benchmarks/.build/release/CloudThroughput "$aws_endpoint" "$s3_mb")
 kill "$emulator" 2>/dev/null || true
 
+echo "bench: SQS latency, send → receiver and send → handler"
+(cd Benchmarks && swift build -c release --product SQSLatency >/dev/null && swift build -c release --product sqs-relay-function >/dev/null)
+latency_count=${BENCH_LATENCY_MESSAGES:-500}
+latency_log="$out/latency-emulator.log"
+rm -rf "$out/latency-data"
+"$release_bin/transcriptor-local" serve --template Benchmarks/sqs-latency.yaml --gateway-port 0 --aws-port 0 \
+    --data-dir "$out/latency-data" --build-dir Benchmarks/.build/release --quiet >"$latency_log" 2>&1 &
+emulator=$!
+for _ in $(seq 100); do grep -q '^READY' "$latency_log" && break; sleep 0.1; done
+latency_endpoint=$(sed -n 's/^READY .*"aws":"\([^"]*\)".*/\1/p' "$latency_log")
+read -r _ handler_p50 handler_p99 <<<"$(Benchmarks/.build/release/SQSLatency "$latency_endpoint" "$latency_count" handler latency-requests latency-replies)"
+read -r _ receive_p50 receive_p99 <<<"$(Benchmarks/.build/release/SQSLatency "$latency_endpoint" "$latency_count" consumer)"
+kill "$emulator" 2>/dev/null || true
+read -r _ moto_receive_p50 moto_receive_p99 <<<"$(Benchmarks/.build/release/SQSLatency "http://127.0.0.1:$port" "$latency_count" consumer)"
+
 echo "bench: linkage"
 linkage=$(for name in echo-function http-probe-function dynamodb-probe-function; do
     libs=$(ldd "$out/$name" | awk '{print $1}' | tr '\n' ' ')
@@ -227,6 +242,13 @@ $(paste <(echo "$services_emulator" | tr ' ' '\n' | tail -n +2) <(echo "$service
 | S3 PutObject MB/s | $(echo "$s3_emulator" | awk '{print $2}') | $put |
 | S3 GetObject MB/s | $(echo "$s3_emulator" | awk '{print $3}') | $get |
 | peak RSS of the client in the S3 round trip, MB | $(echo "$s3_emulator" | awk '{printf "%.1f", $4/1024}') | $(awk -v k="$s3rss" 'BEGIN{printf "%.1f", k/1024}') |
+| SQS send → long-polling receiver, p50 / p99 ms | $receive_p50 / $receive_p99 | $moto_receive_p50 / $moto_receive_p99 |
+| SQS send → handler through the event-source mapping, p50 / p99 ms | $handler_p50 / $handler_p99 | (moto runs no event-source mappings without Docker) |
+
+Latency rows: $latency_count messages one at a time after ten unmeasured ones, times taken from the wall
+clock in the sender and the receiver (\`Benchmarks/Sources/SQSLatency\`); the handler row is the
+emulator's poller delivering \`Benchmarks/sqs-latency.yaml\`'s queue to a release-built function that
+reports when it saw each message (\`sqs-relay-function\`, warm after the first).
 
 ## Speech engines (issue 7)
 
