@@ -79,4 +79,95 @@ import Testing
         #expect(table.0 == 0, "\(table.1)")
         #expect(table.1.contains("ACTIVE"))
     }
+
+    @Test func awsCLICopiesALargeFileInPartsAndBack() throws {
+        let candidates =
+            ["\(TestPaths.packageRoot.path)/.venv/bin/aws"]
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/aws" }
+        let aws = try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "the AWS CLI is on these machines")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // 20 MiB: above the CLI's 8 MiB multipart threshold, so three parts (8, 8 and 4 MiB).
+        let original = Data((0..<(20 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) })
+        try original.write(to: URL(fileURLWithPath: directory + "/large.bin"))
+        let copy = try run(
+            aws,
+            [
+                "--endpoint-url", emulator.aws, "s3", "cp", directory + "/large.bin",
+                "s3://transcriptor-local-media/cli/large.bin",
+            ])
+        #expect(copy.0 == 0, "\(copy.1)")
+        let head = try run(
+            aws,
+            [
+                "--endpoint-url", emulator.aws, "s3api", "head-object", "--bucket", "transcriptor-local-media", "--key",
+                "cli/large.bin", "--query", "[ETag, ContentLength]", "--output", "text",
+            ])
+        #expect(head.0 == 0, "\(head.1)")
+        #expect(head.1.contains("-3\""), "a multipart object's ETag counts its parts: \(head.1)")
+        #expect(head.1.contains(String(original.count)))
+        let back = try run(
+            aws,
+            [
+                "--endpoint-url", emulator.aws, "s3", "cp", "s3://transcriptor-local-media/cli/large.bin",
+                directory + "/back.bin",
+            ])
+        #expect(back.0 == 0, "\(back.1)")
+        #expect(FileManager.default.contents(atPath: directory + "/back.bin") == original)
+        let uploads = try run(
+            aws,
+            ["--endpoint-url", emulator.aws, "s3api", "list-multipart-uploads", "--bucket", "transcriptor-local-media"])
+        #expect(uploads.0 == 0, "\(uploads.1)")
+        #expect(!uploads.1.contains("UploadId"), "the completed upload is gone: \(uploads.1)")
+    }
+
+    @Test func boto3PresignedPostUploadsAndItsPolicyIsEnforced() throws {
+        let python = TestPaths.packageRoot.appendingPathComponent(".venv/bin/python").path
+        try #require(
+            FileManager.default.isExecutableFile(atPath: python), "run scripts/bootstrap.sh: boto3 comes with moto")
+        let script = """
+            import boto3, sys, urllib.request, urllib.error, uuid
+            from botocore.config import Config
+            endpoint = sys.argv[1]
+            s3 = boto3.client("s3", endpoint_url=endpoint, config=Config(signature_version="s3v4"))
+            post = s3.generate_presigned_post(
+                "transcriptor-local-media", "forms/${filename}", Fields={"Content-Type": "audio/mpeg"},
+                Conditions=[{"Content-Type": "audio/mpeg"}, ["content-length-range", 1, 1024]], ExpiresIn=60)
+
+            def submit(fields, content, filename="talk.mp3"):
+                boundary = uuid.uuid4().hex
+                body = b""
+                for name, value in fields.items():
+                    body += f'--{boundary}\\r\\nContent-Disposition: form-data; name="{name}"\\r\\n\\r\\n{value}\\r\\n'.encode()
+                body += f'--{boundary}\\r\\nContent-Disposition: form-data; name="file"; filename="{filename}"\\r\\nContent-Type: audio/mpeg\\r\\n\\r\\n'.encode()
+                body += content + f"\\r\\n--{boundary}--\\r\\n".encode()
+                request = urllib.request.Request(post["url"], data=body, method="POST",
+                                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+                try:
+                    with urllib.request.urlopen(request) as response:
+                        return response.status, response.read()
+                except urllib.error.HTTPError as error:
+                    return error.code, error.read()
+
+            status, _ = submit(post["fields"], b"ID3 audio bytes")
+            assert status == 204, status
+            stored = s3.get_object(Bucket="transcriptor-local-media", Key="forms/talk.mp3")
+            assert stored["Body"].read() == b"ID3 audio bytes"
+            assert stored["ContentType"] == "audio/mpeg", stored["ContentType"]
+            status, body = submit(post["fields"], b"x" * 2048, filename="big.mp3")
+            assert status == 400 and b"EntityTooLarge" in body, (status, body)
+            status, body = submit(dict(post["fields"], **{"Content-Type": "text/html"}), b"<html>", filename="page.mp3")
+            assert status == 403 and b"AccessDenied" in body, (status, body)
+            status, body = submit(dict(post["fields"], policy=post["fields"]["policy"][:-4] + "AAAA"), b"x", filename="forged.mp3")
+            assert status == 403, (status, body)
+            keys = [o["Key"] for o in s3.list_objects_v2(Bucket="transcriptor-local-media", Prefix="forms/")["Contents"]]
+            assert keys == ["forms/talk.mp3"], keys
+            print("presigned post ok")
+            """
+        let (status, output) = try run(python, ["-", emulator.aws], input: script)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("presigned post ok"))
+    }
 }

@@ -28,8 +28,12 @@ final class S3Fixture {
         self.buckets = buckets
         database = try SQLiteDatabase(path: directory + "/state.sqlite")
         store = try S3Store(
-            directory: directory + "/s3", database: database, buckets: buckets, retirementDelay: 0)
+            directory: directory + "/s3", database: database, buckets: buckets, retirementDelay: 0,
+            formVerifier: Self.verifier)
     }
+
+    /// The emulator's local credentials.
+    static let verifier = SigV4Verifier { $0 == "local" ? "local-secret" : nil }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
@@ -37,7 +41,7 @@ final class S3Fixture {
     func reopen() throws {
         store = try S3Store(
             directory: directory + "/s3", database: SQLiteDatabase(path: directory + "/state.sqlite"),
-            buckets: buckets, retirementDelay: 0)
+            buckets: buckets, retirementDelay: 0, formVerifier: Self.verifier)
         database = store.database
     }
 

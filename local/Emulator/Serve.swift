@@ -63,9 +63,10 @@ struct Serve: AsyncParsableCommand {
         }
         let lambda = LambdaService(template: template, settings: settings, group: group, output: output)
         let timeScale = TimeScale.fromEnvironment
+        let verifier = SigV4Verifier { $0 == "local" ? "local-secret" : nil }
         let services = try LocalServices(
             template: template, dataDirectory: dataDirectory, awsEndpoint: settings.awsEndpoint,
-            timeScale: timeScale)
+            timeScale: timeScale, verifier: verifier)
         let invoker = try AsyncInvoker(
             database: services.database, lambda: lambda, functions: template.functions, timeScale: timeScale)
         invoker.sendToQueue = { logicalID, body in
@@ -95,7 +96,6 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(address: .hostname("127.0.0.1", port: gatewayPort), serverName: "transcriptor-local"),
             onServerRunning: { channel in Ready.shared.report("gateway", port: channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group))
-        let verifier = SigV4Verifier { $0 == "local" ? "local-secret" : nil }
         let aws = Application(
             responder: AWSResponder(
                 lambda: lambda, invoker: invoker, verifier: verifier, s3: services.s3, sqs: services.sqs,

@@ -84,7 +84,7 @@ struct ObjectFiles: Sendable {
         close(fd)
         if rename(path, absolute(relative)) == 0 { return }
         guard errno == EXDEV else { throw S3Error.internalError(SystemError(operation: "rename \(path)", code: errno)) }
-        try copy(from: path, to: relative)
+        _ = try assemble([Piece(path: path)], at: relative)
         unlink(path)
     }
 
@@ -93,31 +93,57 @@ struct ObjectFiles: Sendable {
     func clone(_ source: String, to relative: String) throws {
         if link(absolute(source), absolute(relative)) == 0 { return }
         if errno == ENOENT { throw SystemError(operation: "link \(source)", code: ENOENT) }
-        try copy(from: absolute(source), to: relative)
+        _ = try assemble([Piece(path: absolute(source))], at: relative)
     }
 
-    private func copy(from path: String, to relative: String) throws {
+    /// A byte range of a file (absolute path); a nil length reads to the end.
+    struct Piece {
+        var path: String
+        var offset: Int64 = 0
+        var length: Int64? = nil
+    }
+
+    /// Writes a new file at `relative` from `pieces`, in order, 1 MiB at a time, synced and renamed into
+    /// place; returns the MD5 of what it wrote. A piece shorter than its length is an error (`EIO`).
+    func assemble(_ pieces: [Piece], at relative: String) throws -> [UInt8] {
         let temporary = root + "/tmp/" + RandomBytes.uuid()
-        let input = try syscall("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
-        defer { close(input) }
         let output = try syscall("open \(temporary)") {
             open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         }
+        var md5 = MD5()
         do {
             var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
-            while true {
-                let count = try chunk.withUnsafeMutableBytes { raw in
-                    try syscall("read \(path)") { Int32(truncatingIfNeeded: read(input, raw.baseAddress!, raw.count)) }
-                }
-                if count == 0 { break }
-                try chunk.withUnsafeBytes { raw in
-                    var offset = 0
-                    while offset < Int(count) {
-                        let written = try syscall("write \(temporary)") {
-                            Int32(truncatingIfNeeded: write(output, raw.baseAddress! + offset, Int(count) - offset))
+            for piece in pieces {
+                let input = try syscall("open \(piece.path)") { open(piece.path, O_RDONLY | O_CLOEXEC) }
+                defer { close(input) }
+                var position = piece.offset
+                var remaining = piece.length ?? Int64.max
+                while remaining > 0 {
+                    let wanted = Int(min(Int64(chunk.count), remaining))
+                    let count = try chunk.withUnsafeMutableBytes { raw in
+                        try syscall("read \(piece.path)") {
+                            Int32(truncatingIfNeeded: pread(input, raw.baseAddress!, wanted, off_t(position)))
                         }
-                        offset += Int(written)
                     }
+                    if count == 0 {
+                        guard piece.length == nil else { throw SystemError(operation: "read \(piece.path)", code: EIO) }
+                        break
+                    }
+                    try chunk.withUnsafeBytes { raw in
+                        let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<Int(count)])
+                        md5.update(bytes)
+                        var offset = 0
+                        while offset < bytes.count {
+                            let written = try syscall("write \(temporary)") {
+                                Int32(
+                                    truncatingIfNeeded: write(output, bytes.baseAddress! + offset, bytes.count - offset)
+                                )
+                            }
+                            offset += Int(written)
+                        }
+                    }
+                    position += Int64(count)
+                    remaining -= Int64(count)
                 }
             }
             _ = try syscall("fsync \(temporary)") { fsync(output) }
@@ -128,6 +154,7 @@ struct ObjectFiles: Sendable {
             unlink(temporary)
             throw error
         }
+        return md5.finalize()
     }
 
     func remove(_ relative: String) {

@@ -3,6 +3,17 @@ import LocalStore
 /// An S3 API error: the AWS error code, HTTP status and message, rendered as S3's XML error body.
 struct S3Error: Error, CustomStringConvertible {
     private enum Code: String {
+        case accessDenied = "AccessDenied"
+        case entityTooLarge = "EntityTooLarge"
+        case entityTooSmall = "EntityTooSmall"
+        case invalidAccessKeyID = "InvalidAccessKeyId"
+        case invalidPart = "InvalidPart"
+        case invalidPartOrder = "InvalidPartOrder"
+        case invalidPolicyDocument = "InvalidPolicyDocument"
+        case malformedPOSTRequest = "MalformedPOSTRequest"
+        case maxPostPreDataLengthExceeded = "MaxPostPreDataLengthExceededError"
+        case noSuchUpload = "NoSuchUpload"
+        case signatureDoesNotMatch = "SignatureDoesNotMatch"
         case badDigest = "BadDigest"
         case bucketNotEmpty = "BucketNotEmpty"
         case corsForbidden = "CORSResponse"
@@ -104,6 +115,81 @@ struct S3Error: Error, CustomStringConvertible {
         S3Error(
             code: .notImplemented, status: 501,
             message: "A header or query you provided implies functionality that is not implemented: \(what).")
+    }
+
+    // MARK: Multipart uploads
+
+    static func noSuchUpload(_ uploadID: String) -> S3Error {
+        S3Error(
+            code: .noSuchUpload, status: 404,
+            message:
+                "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+            details: [("UploadId", uploadID)])
+    }
+
+    static func invalidPart(_ partNumber: Int, eTag: String) -> S3Error {
+        S3Error(
+            code: .invalidPart, status: 400,
+            message:
+                "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+            details: [("PartNumber", String(partNumber)), ("ETag", eTag)])
+    }
+
+    static func invalidPartOrder() -> S3Error {
+        S3Error(
+            code: .invalidPartOrder, status: 400,
+            message: "The list of parts was not in ascending order. Parts must be ordered by part number.")
+    }
+
+    /// A part but the last below the 5 MiB minimum, or a form upload below its policy's range.
+    static func entityTooSmall(size: Int64, minimum: Int64) -> S3Error {
+        S3Error(
+            code: .entityTooSmall, status: 400,
+            message: "Your proposed upload is smaller than the minimum allowed size",
+            details: [("ProposedSize", String(size)), ("MinSizeAllowed", String(minimum))])
+    }
+
+    static func entityTooLarge(size: Int64, maximum: Int64) -> S3Error {
+        S3Error(
+            code: .entityTooLarge, status: 400, message: "Your proposed upload exceeds the maximum allowed size",
+            details: [("ProposedSize", String(size)), ("MaxSizeAllowed", String(maximum))])
+    }
+
+    // MARK: Form uploads (POST Object)
+
+    static func accessDenied(_ message: String = "Access Denied") -> S3Error {
+        S3Error(code: .accessDenied, status: 403, message: message)
+    }
+
+    static func invalidPolicyDocument(_ why: String) -> S3Error {
+        S3Error(code: .invalidPolicyDocument, status: 400, message: "Invalid Policy: \(why)")
+    }
+
+    static func signatureDoesNotMatch() -> S3Error {
+        S3Error(
+            code: .signatureDoesNotMatch, status: 403,
+            message:
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method."
+        )
+    }
+
+    static func malformedPOSTRequest() -> S3Error {
+        S3Error(
+            code: .malformedPOSTRequest, status: 400,
+            message: "The body of your POST request is not well-formed multipart/form-data.")
+    }
+
+    static func invalidAccessKeyID() -> S3Error {
+        S3Error(
+            code: .invalidAccessKeyID, status: 403,
+            message: "The AWS Access Key Id you provided does not exist in our records.")
+    }
+
+    static func maxPostPreDataLengthExceeded() -> S3Error {
+        S3Error(
+            code: .maxPostPreDataLengthExceeded, status: 400,
+            message: "Your POST request fields preceeding the upload file was too large.",
+            details: [("MaxPostPreDataLength", "20480")])
     }
 
     static func corsNotEnabled() -> S3Error {

@@ -38,29 +38,8 @@ extension S3Store {
     /// `x-amz-metadata-directive: REPLACE`; the bytes are hard-linked (files are never modified).
     func copyObject(_ request: ServiceRequest, bucket: String, key: String) throws -> ServiceResponse {
         try requireBucket(bucket)
-        var source = PercentEncoding.decode(request.header("x-amz-copy-source") ?? "")
-        if let query = source.firstIndex(of: "?") { source = String(source[..<query]) }
-        while source.hasPrefix("/") { source.removeFirst() }
-        let parts = source.split(separator: "/", maxSplits: 1)
-        guard parts.count == 2 else {
-            throw S3Error.invalidArgument(
-                "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
-        }
-        let (sourceBucket, sourceKey) = (String(parts[0]), String(parts[1]))
-        try requireBucket(sourceBucket)
-        guard let original = try fetch(bucket: sourceBucket, key: sourceKey) else {
-            throw S3Error.noSuchKey(sourceKey)
-        }
-        if let condition = request.header("x-amz-copy-source-if-match"),
-            !ETagCondition.matches(condition, original.eTag)
-        {
-            throw S3Error.preconditionFailed("x-amz-copy-source-If-Match")
-        }
-        if let condition = request.header("x-amz-copy-source-if-none-match"),
-            ETagCondition.matches(condition, original.eTag)
-        {
-            throw S3Error.preconditionFailed("x-amz-copy-source-If-None-Match")
-        }
+        let original = try copySource(request.header("x-amz-copy-source") ?? "", request: request)
+        let (sourceBucket, sourceKey) = (original.bucket, original.key)
         let replace = request.header("x-amz-metadata-directive")?.uppercased() == "REPLACE"
         if sourceBucket == bucket && sourceKey == key && !replace {
             throw S3Error.invalidRequest(
@@ -85,6 +64,35 @@ extension S3Store {
             $0.element("LastModified", object.lastModified.iso8601)
         }
         return Self.xmlResponse(xml)
+    }
+
+    /// The object `x-amz-copy-source` names (`/bucket/key`, URL-encoded), after its
+    /// `x-amz-copy-source-if-match` / `-if-none-match` conditions (CopyObject and UploadPartCopy).
+    func copySource(_ header: String, request: ServiceRequest) throws -> StoredObject {
+        var source = PercentEncoding.decode(header)
+        if let query = source.firstIndex(of: "?") { source = String(source[..<query]) }
+        while source.hasPrefix("/") { source.removeFirst() }
+        let parts = source.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2 else {
+            throw S3Error.invalidArgument(
+                "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+        }
+        let (sourceBucket, sourceKey) = (String(parts[0]), String(parts[1]))
+        try requireBucket(sourceBucket)
+        guard let original = try fetch(bucket: sourceBucket, key: sourceKey) else {
+            throw S3Error.noSuchKey(sourceKey)
+        }
+        if let condition = request.header("x-amz-copy-source-if-match"),
+            !ETagCondition.matches(condition, original.eTag)
+        {
+            throw S3Error.preconditionFailed("x-amz-copy-source-If-Match")
+        }
+        if let condition = request.header("x-amz-copy-source-if-none-match"),
+            ETagCondition.matches(condition, original.eTag)
+        {
+            throw S3Error.preconditionFailed("x-amz-copy-source-If-None-Match")
+        }
+        return original
     }
 
     /// GetObject and HeadObject: conditional headers, one byte range, `response-*` overrides.
@@ -152,8 +160,11 @@ extension S3Store {
     }
 
     /// Checks the write's conditions against the current row and commits the new row and its event in
-    /// one transaction; the file it names is already in place. On failure the new file is removed.
-    private func commit(_ object: StoredObject, event: String, request: ServiceRequest) throws {
+    /// one transaction, with `alsoInTransaction`'s writes; the file it names is already in place. On
+    /// failure the new file is removed.
+    func commit(
+        _ object: StoredObject, event: String, request: ServiceRequest, alsoInTransaction: () throws -> Void = {}
+    ) throws {
         let sourceIP =
             request.header("x-forwarded-for")?.split(separator: ",").first.map {
                 $0.trimmingCharacters(in: .whitespaces)
@@ -186,6 +197,7 @@ extension S3Store {
                         .text(object.bucket), .text(object.key), .text(event), .integer(object.size),
                         .text(object.eTag), .integer(object.lastModified.millisecondsSinceEpoch), .text(sourceIP),
                     ])
+                try alsoInTransaction()
                 return current?.path
             }
         } catch {
@@ -215,7 +227,7 @@ extension S3Store {
         return true
     }
 
-    private static func fileSize(_ path: String) throws -> Int64 {
+    static func fileSize(_ path: String) throws -> Int64 {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return (attributes[.size] as? NSNumber)?.int64Value ?? 0
     }

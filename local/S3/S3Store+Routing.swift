@@ -53,15 +53,18 @@ extension S3Store {
             case "DELETE": return try deleteBucket(bucket)
             case "GET":
                 if request.hasQuery("location") { return try bucketLocation(bucket) }
+                if request.hasQuery("uploads") { return try listMultipartUploads(request, bucket: bucket) }
                 return try listObjects(request, bucket: bucket)
             case "POST" where request.hasQuery("delete"): return try deleteObjects(request, bucket: bucket)
+            case "POST" where request.header("content-type")?.lowercased().hasPrefix("multipart/form-data") == true:
+                return try postObject(request, bucket: bucket)
             case "OPTIONS": return try preflight(request, bucket: bucket, isObject: false)
             default: throw S3Error.methodNotAllowed(request.method)
             }
         }
         guard key.utf8.count <= 1024 else { throw S3Error.keyTooLong() }
         if request.hasQuery("uploads") || request.hasQuery("uploadId") {
-            throw S3Error.notImplemented("multipart upload")
+            return try routeMultipart(request, bucket: bucket, key: key)
         }
         switch request.method {
         case "PUT" where request.header("x-amz-copy-source") != nil:

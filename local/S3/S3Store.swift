@@ -1,3 +1,4 @@
+import Cloud
 import Foundation
 import LocalStore
 import Runtime
@@ -17,6 +18,8 @@ public final class S3Store: @unchecked Sendable {
     let database: SQLiteDatabase
     let files: ObjectFiles
     let cors: [String: [BucketConfig.CORSRule]]
+    /// Checks the signatures of browser form uploads (POST Object); without one, they are refused.
+    let formVerifier: SigV4Verifier?
     /// Seconds a replaced or deleted object's file stays, so a read answered just before can still open it.
     let retirementDelay: Double
     private let lock = NSLock()
@@ -27,25 +30,34 @@ public final class S3Store: @unchecked Sendable {
     /// exist from the start, with their CORS rules. Files left by an interrupted write are removed.
     /// - Throws: `SQLiteDatabase.Error` or a file-system error when the directory or tables cannot be
     ///   created; the emulator cannot serve S3 without them.
-    public convenience init(directory: String, database: SQLiteDatabase, buckets: [BucketConfig]) throws {
-        try self.init(directory: directory, database: database, buckets: buckets, retirementDelay: 5)
+    public convenience init(
+        directory: String, database: SQLiteDatabase, buckets: [BucketConfig], formVerifier: SigV4Verifier? = nil
+    ) throws {
+        try self.init(
+            directory: directory, database: database, buckets: buckets, retirementDelay: 5, formVerifier: formVerifier)
     }
 
-    init(directory: String, database: SQLiteDatabase, buckets: [BucketConfig], retirementDelay: Double) throws {
+    init(
+        directory: String, database: SQLiteDatabase, buckets: [BucketConfig], retirementDelay: Double,
+        formVerifier: SigV4Verifier? = nil
+    ) throws {
         self.database = database
+        self.formVerifier = formVerifier
         self.files = try ObjectFiles(root: directory)
         self.retirementDelay = retirementDelay
         var rules: [String: [BucketConfig.CORSRule]] = [:]
         for bucket in buckets { rules[bucket.name] = bucket.cors }
         self.cors = rules
         try database.execute(Self.schema)
+        try database.execute(Self.multipartSchema)
         let now = Timestamp.now().millisecondsSinceEpoch
         for bucket in buckets {
             try database.query(
                 "INSERT OR IGNORE INTO s3_buckets (name, created_ms) VALUES (?, ?)",
                 [.text(bucket.name), .integer(now)])
         }
-        let referenced = try database.query("SELECT path FROM s3_objects").compactMap { $0[0].text }
+        let referenced = try database.query("SELECT path FROM s3_objects UNION ALL SELECT path FROM s3_parts")
+            .compactMap { $0[0].text }
         files.sweep(keeping: Set(referenced))
     }
 

@@ -134,6 +134,28 @@ public struct SigV4Verifier: Sendable {
             signedHeaders: names, isPresigned: true)
     }
 
+    /// Checks the signature of a browser form upload's policy (S3 POST Object, signature version 4):
+    /// the hex HMAC-SHA256 of the base64 policy document under the signing key of `credential`'s
+    /// scope, whose day must be `amzDate`'s. The policy's own expiration and conditions are the
+    /// caller's to check.
+    /// - Throws: `SignatureError` (`malformed`, `unknownAccessKey` or `mismatch`).
+    public func verifyPolicy(
+        _ policy: String, credential: String, amzDate: String, signature: String
+    ) throws -> Verified {
+        guard let time = Timestamp(amzDate: amzDate) else {
+            throw SignatureError.malformed("x-amz-date is not yyyyMMddTHHmmssZ")
+        }
+        let scope = try parseCredential(credential, day: time.amzDay)
+        let signer = SigV4(credentials: scope.credentials, region: scope.region, service: scope.service)
+        let expected = Hex.encode(Digest.hmacSHA256(key: signer.signingKey(day: time.amzDay), data: policy))
+        guard constantTimeEquals(expected, signature.lowercased()) else {
+            throw SignatureError.mismatch(canonicalRequest: policy)
+        }
+        return Verified(
+            accessKeyID: scope.credentials.accessKeyID, region: scope.region, service: scope.service,
+            signedHeaders: [], isPresigned: true)
+    }
+
     private func parseCredential(
         _ credential: String, day: String
     ) throws -> (credentials: AWSCredentials, region: String, service: String) {

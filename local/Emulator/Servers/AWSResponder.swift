@@ -39,6 +39,20 @@ struct AWSResponder: HTTPResponder {
                         body: .bytes([]), accessKeyID: nil)))
         }
         let service = Self.service(of: signable)
+        // A browser's form upload (POST Object) is authorized by the signed policy in its body, not
+        // by a request signature: S3 checks it after the body is on disk.
+        if service.isEmpty, request.method == .post, signable.header("authorization") == nil,
+            signable.header("content-type")?.lowercased().hasPrefix("multipart/form-data") == true
+        {
+            let path = "\(uploads)/\(UUID().uuidString)"
+            defer { unlink(path) }
+            let (size, _) = try await Self.stream(request.body, to: path)
+            return try await Self.response(
+                s3.handle(
+                    ServiceRequest(
+                        method: "POST", rawPath: rawPath, query: query, headers: headers,
+                        body: .file(path: path, size: size), accessKeyID: nil)))
+        }
         // S3 bodies (media) stream to a file; other services' bodies are small JSON.
         let body: ServiceRequest.Body
         let payloadHash: String

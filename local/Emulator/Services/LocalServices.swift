@@ -1,3 +1,4 @@
+import Cloud
 import Foundation
 import LocalDynamoDB
 import LocalS3
@@ -15,7 +16,9 @@ struct LocalServices: Sendable {
     let ses: SESOutbox
     let uploads: String
 
-    init(template: Template, dataDirectory: String, awsEndpoint: String, timeScale: TimeScale) throws {
+    init(
+        template: Template, dataDirectory: String, awsEndpoint: String, timeScale: TimeScale, verifier: SigV4Verifier
+    ) throws {
         database = try SQLiteDatabase(path: "\(dataDirectory)/state.sqlite")
         uploads = "\(dataDirectory)/s3/tmp-uploads"
         try FileManager.default.createDirectory(atPath: uploads, withIntermediateDirectories: true)
@@ -29,7 +32,7 @@ struct LocalServices: Sendable {
                             allowedOrigins: $0.allowedOrigins, allowedMethods: $0.allowedMethods,
                             allowedHeaders: $0.allowedHeaders, exposedHeaders: $0.exposedHeaders, maxAge: $0.maxAge)
                     })
-            })
+            }, formVerifier: verifier)
         sqs = try SQSStore(
             database: database,
             queues: template.queues.values.sorted { $0.name < $1.name }.map { queue in
