@@ -102,7 +102,7 @@ let package = Package(
         .target(name: "LocalGateway", dependencies: ["Runtime"], path: "local/Gateway"),
         .target(name: "LocalStore", dependencies: ["CSQLite"], path: "local/Store"),
         .target(name: "LocalS3", dependencies: ["LocalStore", "Runtime", "Cloud"], path: "local/S3"),
-        .target(name: "LocalSQS", dependencies: ["LocalStore", "Runtime"], path: "local/SQS"),
+        .target(name: "LocalSQS", dependencies: ["LocalStore", "Runtime", "Cloud"], path: "local/SQS"),
         .target(name: "LocalDynamoDB", dependencies: ["LocalStore", "Runtime"], path: "local/DynamoDB"),
         .executableTarget(
             name: "Emulator",

@@ -28,6 +28,27 @@ struct ResourceDefinitionTests {
                     partitionKey: KeyAttribute(name: "userId", type: "N")))
     }
 
+    @Test func contentBasedDeduplicationIsReadForFIFOQueuesAndRefusedForStandardOnes() throws {
+        let fifo = """
+              Ordered:
+                Type: AWS::SQS::Queue
+                Properties:
+                  FifoQueue: true
+                  ContentBasedDeduplication: true
+            """
+        let template = try Template.parse(yaml: TemplateSamples.function(value: "x", resources: fifo))
+        #expect(template.queues["Ordered"]?.contentBasedDeduplication == true)
+        let standard = """
+              Plain:
+                Type: AWS::SQS::Queue
+                Properties:
+                  ContentBasedDeduplication: true
+            """
+        #expect(throws: (any Error).self) {
+            try Template.parse(yaml: TemplateSamples.function(value: "x", resources: standard))
+        }
+    }
+
     @Test func implicitAPITakesCORSFromGlobals() throws {
         let sections = """
             Globals:

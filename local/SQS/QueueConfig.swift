@@ -7,12 +7,19 @@ public struct QueueConfig: Sendable {
     public var receiveWaitSeconds: Int
     /// Where a message goes once it has been received `maxReceiveCount` times without being deleted.
     public var redrive: (deadLetterQueue: String, maxReceiveCount: Int)?
-    /// A FIFO queue (its name ends in `.fifo`): messages come out in the order they were sent.
+    /// A FIFO queue (its name ends in `.fifo`): messages of a message group come out in the order they
+    /// were sent, one group's next message only once the one before is deleted, and sends repeated
+    /// within five minutes (by `MessageDeduplicationId`) are accepted once.
     public var fifo: Bool
+    /// A FIFO queue's `ContentBasedDeduplication`: the body's SHA-256 is the deduplication id when
+    /// the sender gives none.
+    public var contentBasedDeduplication: Bool
 
     public init(
         name: String, visibilityTimeoutSeconds: Int = 30, messageRetentionSeconds: Int = 345_600, delaySeconds: Int = 0,
-        receiveWaitSeconds: Int = 0, redrive: (deadLetterQueue: String, maxReceiveCount: Int)? = nil, fifo: Bool = false
+        receiveWaitSeconds: Int = 0, redrive: (deadLetterQueue: String, maxReceiveCount: Int)? = nil,
+        fifo: Bool = false,
+        contentBasedDeduplication: Bool = false
     ) {
         self.name = name
         self.visibilityTimeoutSeconds = visibilityTimeoutSeconds
@@ -21,6 +28,7 @@ public struct QueueConfig: Sendable {
         self.receiveWaitSeconds = receiveWaitSeconds
         self.redrive = redrive
         self.fifo = fifo
+        self.contentBasedDeduplication = contentBasedDeduplication
     }
 }
 
@@ -42,6 +50,8 @@ struct QueueRecord: Sendable {
         var deadLetterQueue: String?
         var maxReceiveCount: Int?
         var fifo: Bool
+        /// Absent in records written before FIFO deduplication existed.
+        var contentBasedDeduplication: Bool?
         var createdAt: Int64
         var modifiedAt: Int64
         var passive: [String: String]
@@ -58,7 +68,8 @@ struct QueueRecord: Sendable {
         config = QueueConfig(
             name: name, visibilityTimeoutSeconds: stored.visibilityTimeout, messageRetentionSeconds: stored.retention,
             delaySeconds: stored.delay, receiveWaitSeconds: stored.wait,
-            redrive: stored.deadLetterQueue.map { ($0, stored.maxReceiveCount ?? 1) }, fifo: stored.fifo)
+            redrive: stored.deadLetterQueue.map { ($0, stored.maxReceiveCount ?? 1) }, fifo: stored.fifo,
+            contentBasedDeduplication: stored.contentBasedDeduplication ?? false)
         createdAt = stored.createdAt
         modifiedAt = stored.modifiedAt
         passive = stored.passive
@@ -69,7 +80,8 @@ struct QueueRecord: Sendable {
             visibilityTimeout: config.visibilityTimeoutSeconds, retention: config.messageRetentionSeconds,
             delay: config.delaySeconds, wait: config.receiveWaitSeconds,
             deadLetterQueue: config.redrive?.deadLetterQueue,
-            maxReceiveCount: config.redrive?.maxReceiveCount, fifo: config.fifo, createdAt: createdAt,
+            maxReceiveCount: config.redrive?.maxReceiveCount, fifo: config.fifo,
+            contentBasedDeduplication: config.contentBasedDeduplication, createdAt: createdAt,
             modifiedAt: modifiedAt, passive: passive)
     }
 }

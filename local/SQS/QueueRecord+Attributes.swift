@@ -5,7 +5,7 @@ extension QueueRecord {
     /// Attributes the emulator stores and returns but does not act on.
     static let passiveNames: Set<String> = [
         "MaximumMessageSize", "Policy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled",
-        "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit", "RedriveAllowPolicy",
+        "DeduplicationScope", "FifoThroughputLimit", "RedriveAllowPolicy",
     ]
 
     /// The settable attributes as AWS reports them; `arn` turns a queue name into its ARN.
@@ -20,7 +20,10 @@ extension QueueRecord {
             out["RedrivePolicy"] = Self.redrivePolicyText(
                 arn: arn(redrive.deadLetterQueue), maxReceiveCount: redrive.maxReceiveCount)
         }
-        if config.fifo { out["FifoQueue"] = "true" }
+        if config.fifo {
+            out["FifoQueue"] = "true"
+            out["ContentBasedDeduplication"] = config.contentBasedDeduplication ? "true" : "false"
+        }
         return out
     }
 
@@ -51,6 +54,12 @@ extension QueueRecord {
                 guard (value == "true") == config.fifo else {
                     throw SQSError.invalidAttributeValue(name, "FifoQueue must match the queue name's .fifo suffix.")
                 }
+            case "ContentBasedDeduplication":
+                guard config.fifo else { throw SQSError.invalidAttributeName(name) }
+                guard value == "true" || value == "false" else {
+                    throw SQSError.invalidAttributeValue(name, "ContentBasedDeduplication must be true or false.")
+                }
+                updated.config.contentBasedDeduplication = value == "true"
             case "MaximumMessageSize":
                 _ = try Self.integer(name, value, 1024...262_144)
                 updated.passive[name] = value

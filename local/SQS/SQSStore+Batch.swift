@@ -11,9 +11,11 @@ extension SQSStore {
                 queue: name, body: try entry.requiredString("MessageBody"),
                 delaySeconds: try entry.integer("DelaySeconds"),
                 attributes: try entry.messageAttributes("MessageAttributes"),
-                senderID: request.accessKeyID ?? accountID)
+                senderID: request.accessKeyID ?? accountID, groupID: try entry.string("MessageGroupId"),
+                deduplicationID: try entry.string("MessageDeduplicationId"))
             var out: [String: Any] = ["MessageId": sent.messageID, "MD5OfMessageBody": sent.md5OfBody]
             out["MD5OfMessageAttributes"] = sent.md5OfMessageAttributes
+            out["SequenceNumber"] = sent.sequenceNumber
             return out
         }
     }

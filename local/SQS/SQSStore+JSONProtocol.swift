@@ -48,9 +48,11 @@ extension SQSStore {
                 queue: try queue(input, request), body: try input.requiredString("MessageBody"),
                 delaySeconds: try input.integer("DelaySeconds"),
                 attributes: try input.messageAttributes("MessageAttributes"),
-                senderID: request.accessKeyID ?? accountID)
+                senderID: request.accessKeyID ?? accountID, groupID: try input.string("MessageGroupId"),
+                deduplicationID: try input.string("MessageDeduplicationId"))
             var output: [String: Any] = ["MessageId": sent.messageID, "MD5OfMessageBody": sent.md5OfBody]
             output["MD5OfMessageAttributes"] = sent.md5OfMessageAttributes
+            output["SequenceNumber"] = sent.sequenceNumber
             return output
         case "SendMessageBatch": return try sendMessageBatch(input, request)
         case "ReceiveMessage": return try await receiveMessage(input, request)

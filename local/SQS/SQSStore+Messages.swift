@@ -1,3 +1,4 @@
+import Cloud
 import Foundation
 import LocalStore
 import Runtime
@@ -9,24 +10,33 @@ extension SQSStore {
         var messageID: String
         var md5OfBody: String
         var md5OfMessageAttributes: String?
+        /// FIFO queues: the message's place in the queue, 20 digits, increasing.
+        var sequenceNumber: String?
     }
 
-    /// Sends a message; `delaySeconds` nil takes the queue's delay.
+    /// How long a FIFO queue remembers a deduplication id, in AWS seconds.
+    static let deduplicationWindowSeconds = 300.0
+
+    /// Sends a message; `delaySeconds` nil takes the queue's delay. FIFO queues need a `groupID`, and
+    /// a `deduplicationID` unless the queue deduplicates by content.
     ///
-    /// - Returns: The message id.
-    /// - Throws: `SQSError` (no such queue, invalid delay, body or attributes), or a SQLite error.
+    /// - Returns: The message id (for a duplicate within the deduplication window, the first one's).
+    /// - Throws: `SQSError` (no such queue, invalid delay, body, attributes or FIFO ids), or a SQLite error.
     @discardableResult
     public func send(
-        queue: String, body: String, delaySeconds: Int? = nil, attributes: [String: MessageAttribute] = [:]
+        queue: String, body: String, delaySeconds: Int? = nil, attributes: [String: MessageAttribute] = [:],
+        groupID: String? = nil, deduplicationID: String? = nil
     ) throws -> String {
         try sendMessage(
-            queue: queue, body: body, delaySeconds: delaySeconds, attributes: attributes, senderID: accountID
+            queue: queue, body: body, delaySeconds: delaySeconds, attributes: attributes, senderID: accountID,
+            groupID: groupID, deduplicationID: deduplicationID
         )
         .messageID
     }
 
     func sendMessage(
-        queue: String, body: String, delaySeconds: Int?, attributes: [String: MessageAttribute], senderID: String
+        queue: String, body: String, delaySeconds: Int?, attributes: [String: MessageAttribute], senderID: String,
+        groupID: String? = nil, deduplicationID: String? = nil
     ) throws -> SentMessage {
         let record = try record(queue)
         let delay = delaySeconds ?? record.config.delaySeconds
@@ -35,19 +45,110 @@ extension SQSStore {
                 "Value \(delay) for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.")
         }
         try Self.validate(body: body, attributes: attributes)
+        let deduplication = try Self.fifoIdentifiers(
+            record.config, body: body, delaySeconds: delaySeconds, groupID: groupID, deduplicationID: deduplicationID)
+        // Deduplication is queue-wide, or per message group with `DeduplicationScope=messageGroup`.
+        let deduplicationKey = deduplication.map { id in
+            record.passive["DeduplicationScope"] == "messageGroup" ? "\(groupID ?? "")\u{0}\(id)" : id
+        }
         let stored = StoredMessageAttributes(senderID: senderID, messageAttributes: attributes)
         let attributesJSON = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
-        let id = RandomBytes.uuid()
-        let now = nowMilliseconds()
-        try database.query(
-            "INSERT INTO sqs_messages (id, queue, body, attributes, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                .text(id), .text(queue), .text(body), .text(attributesJSON), .integer(now),
-                .integer(now + milliseconds(awsSeconds: Double(delay))),
-            ])
+        let md5OfAttributes = Self.md5(of: attributes)
+        let sent: SentMessage = try database.transaction {
+            let now = nowMilliseconds()
+            if let deduplicationKey {
+                try database.query(
+                    "DELETE FROM sqs_deduplication WHERE queue = ? AND sent_at <= ?",
+                    [.text(queue), .integer(now - milliseconds(awsSeconds: Self.deduplicationWindowSeconds))])
+                if let first = try database.query(
+                    "SELECT message_id, seq FROM sqs_deduplication WHERE queue = ? AND deduplication_id = ?",
+                    [.text(queue), .text(deduplicationKey)]
+                ).first {
+                    // Accepted, but not queued again: the answer names the first message.
+                    return SentMessage(
+                        messageID: first[0].text ?? "", md5OfBody: MD5.hex(body),
+                        md5OfMessageAttributes: md5OfAttributes,
+                        sequenceNumber: Self.sequenceNumber(first[1].integer ?? 0))
+                }
+            }
+            let id = RandomBytes.uuid()
+            try database.query(
+                """
+                INSERT INTO sqs_messages (id, queue, body, attributes, sent_at, visible_at, group_id, deduplication_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(id), .text(queue), .text(body), .text(attributesJSON), .integer(now),
+                    .integer(now + milliseconds(awsSeconds: Double(delay))), groupID.map { .text($0) } ?? .null,
+                    deduplication.map { .text($0) } ?? .null,
+                ])
+            var sequence: String?
+            if let deduplicationKey {
+                let seq =
+                    try database.query("SELECT seq FROM sqs_messages WHERE id = ?", [.text(id)]).first?[0].integer ?? 0
+                try database.query(
+                    "INSERT INTO sqs_deduplication (queue, deduplication_id, message_id, seq, sent_at) VALUES (?, ?, ?, ?, ?)",
+                    [.text(queue), .text(deduplicationKey), .text(id), .integer(seq), .integer(now)])
+                sequence = Self.sequenceNumber(seq)
+            }
+            return SentMessage(
+                messageID: id, md5OfBody: MD5.hex(body), md5OfMessageAttributes: md5OfAttributes,
+                sequenceNumber: sequence)
+        }
         // Woken even when delayed: a waiting receiver then shortens its timer to the delay.
         waiters.notify(queue)
-        return SentMessage(messageID: id, md5OfBody: MD5.hex(body), md5OfMessageAttributes: Self.md5(of: attributes))
+        return sent
+    }
+
+    /// A FIFO message's deduplication id (given, or the body's SHA-256 on a content-deduplicating
+    /// queue), after checking its group id; nil for standard queues, which take a group id (fair
+    /// queues) but no deduplication id.
+    private static func fifoIdentifiers(
+        _ config: QueueConfig, body: String, delaySeconds: Int?, groupID: String?, deduplicationID: String?
+    ) throws -> String? {
+        if let groupID { try validateIdentifier(groupID, "MessageGroupId") }
+        guard config.fifo else {
+            if let deduplicationID {
+                throw SQSError.invalidParameterValue(
+                    "Value \(deduplicationID) for parameter MessageDeduplicationId is invalid. Reason: The request includes a parameter that is not valid for this queue type."
+                )
+            }
+            return nil
+        }
+        if let delaySeconds, delaySeconds != 0 {
+            throw SQSError.invalidParameterValue(
+                "Value \(delaySeconds) for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type."
+            )
+        }
+        guard groupID != nil else { throw SQSError.missingParameter("MessageGroupId") }
+        if let deduplicationID {
+            try validateIdentifier(deduplicationID, "MessageDeduplicationId")
+            return deduplicationID
+        }
+        guard config.contentBasedDeduplication else {
+            throw SQSError.invalidParameterValue(
+                "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+            )
+        }
+        return Digest.sha256Hex(Array(body.utf8))
+    }
+
+    /// Group and deduplication ids: 1 to 128 characters, letters, digits and ASCII punctuation.
+    private static func validateIdentifier(_ value: String, _ parameter: String) throws {
+        let valid =
+            (1...128).contains(value.utf8.count)
+            && value.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }
+        guard valid else {
+            throw SQSError.invalidParameterValue(
+                "Value \(value) for parameter \(parameter) is invalid. Reason: \(parameter) can only include alphanumeric and punctuation characters. 1 to 128 in length."
+            )
+        }
+    }
+
+    /// 20 digits, so that text order is numeric order.
+    static func sequenceNumber(_ seq: Int64) -> String {
+        let digits = String(seq)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
     }
 
     private static func validate(body: String, attributes: [String: MessageAttribute]) throws {
@@ -122,11 +223,20 @@ extension SQSStore {
             try deleteExpired(record, now: now)
             var messages: [Message] = []
             while messages.count < max {
+                // On a FIFO queue, a group with a message in flight gives out nothing until it is deleted
+                // or visible again, so each group's messages are handled one after another, in order.
                 let rows = try database.query(
                     """
-                    SELECT id, body, attributes, sent_at, receive_count, first_received_at FROM sqs_messages
-                    WHERE queue = ? AND visible_at <= ? ORDER BY seq LIMIT ?
-                    """, [.text(queue), .integer(now), .integer(Int64(max - messages.count))])
+                    SELECT id, body, attributes, sent_at, receive_count, first_received_at, group_id, deduplication_id,
+                    seq FROM sqs_messages AS m WHERE queue = ?1 AND visible_at <= ?2 AND NOT (?4 AND EXISTS (
+                        SELECT 1 FROM sqs_messages AS f WHERE f.queue = ?1 AND f.group_id = m.group_id
+                        AND f.receive_count > 0 AND f.visible_at > ?2))
+                    ORDER BY seq LIMIT ?3
+                    """,
+                    [
+                        .text(queue), .integer(now), .integer(Int64(max - messages.count)),
+                        .integer(record.config.fifo ? 1 : 0),
+                    ])
                 if rows.isEmpty { break }
                 for row in rows {
                     let id = row[0].text ?? ""
@@ -157,15 +267,21 @@ extension SQSStore {
                     let stored = try JSONDecoder().decode(
                         StoredMessageAttributes.self, from: Data((row[2].text ?? "{}").utf8))
                     let body = row[1].text ?? ""
+                    var attributes = [
+                        "ApproximateReceiveCount": String(receiveCount + 1),
+                        "SentTimestamp": String(row[3].integer ?? 0),
+                        "ApproximateFirstReceiveTimestamp": String(firstReceived),
+                        "SenderId": stored.senderID,
+                    ]
+                    attributes["MessageGroupId"] = row[6].text
+                    if record.config.fifo {
+                        attributes["MessageDeduplicationId"] = row[7].text
+                        attributes["SequenceNumber"] = Self.sequenceNumber(row[8].integer ?? 0)
+                    }
                     messages.append(
                         Message(
                             messageID: id, receiptHandle: handle, body: body, md5OfBody: MD5.hex(body),
-                            attributes: [
-                                "ApproximateReceiveCount": String(receiveCount + 1),
-                                "SentTimestamp": String(row[3].integer ?? 0),
-                                "ApproximateFirstReceiveTimestamp": String(firstReceived),
-                                "SenderId": stored.senderID,
-                            ], messageAttributes: stored.messageAttributes))
+                            attributes: attributes, messageAttributes: stored.messageAttributes))
                 }
             }
             let next = try database.query(

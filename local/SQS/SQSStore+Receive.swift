@@ -5,6 +5,7 @@ import LocalStore
 extension SQSStore {
     static let systemAttributeNames: Set<String> = [
         "ApproximateReceiveCount", "SentTimestamp", "ApproximateFirstReceiveTimestamp", "SenderId",
+        "MessageGroupId", "MessageDeduplicationId", "SequenceNumber",
     ]
 
     func receiveMessage(_ input: JSONInput, _ request: ServiceRequest) async throws -> [String: Any] {

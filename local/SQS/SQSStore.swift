@@ -37,6 +37,7 @@ public final class SQSStore: @unchecked Sendable {
         self.region = region
         self.timeScale = timeScale
         try database.execute(Self.schema)
+        try Self.addFIFOColumns(database)
         let decoder = JSONDecoder()
         for row in try database.query("SELECT name, settings FROM sqs_queues") {
             guard let name = row[0].text, let settings = row[1].text,
@@ -69,7 +70,22 @@ public final class SQSStore: @unchecked Sendable {
             first_received_at INTEGER
         );
         CREATE INDEX IF NOT EXISTS sqs_messages_by_queue ON sqs_messages (queue, visible_at);
+        CREATE TABLE IF NOT EXISTS sqs_deduplication (
+            queue TEXT NOT NULL, deduplication_id TEXT NOT NULL, message_id TEXT NOT NULL, seq INTEGER NOT NULL,
+            sent_at INTEGER NOT NULL, PRIMARY KEY (queue, deduplication_id)) WITHOUT ROWID;
         """
+
+    /// The message group and deduplication id of FIFO messages: columns added to a data folder's
+    /// `sqs_messages` written before FIFO queues kept them.
+    private static func addFIFOColumns(_ database: SQLiteDatabase) throws {
+        let columns = Set(try database.query("PRAGMA table_info(sqs_messages)").compactMap { $0[1].text })
+        if !columns.contains("group_id") { try database.execute("ALTER TABLE sqs_messages ADD COLUMN group_id TEXT") }
+        if !columns.contains("deduplication_id") {
+            try database.execute("ALTER TABLE sqs_messages ADD COLUMN deduplication_id TEXT")
+        }
+        try database.execute(
+            "CREATE INDEX IF NOT EXISTS sqs_messages_by_group ON sqs_messages (queue, group_id, visible_at)")
+    }
 
     // MARK: Queues
 
@@ -120,6 +136,7 @@ public final class SQSStore: @unchecked Sendable {
     func remove(_ name: String) throws {
         try database.transaction {
             try database.query("DELETE FROM sqs_messages WHERE queue = ?", [.text(name)])
+            try database.query("DELETE FROM sqs_deduplication WHERE queue = ?", [.text(name)])
             try database.query("DELETE FROM sqs_queues WHERE name = ?", [.text(name)])
             lock.withLock { _ = queues.removeValue(forKey: name) }
         }

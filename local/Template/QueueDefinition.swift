@@ -20,11 +20,14 @@ public struct QueueDefinition: Sendable, Equatable {
     public var redrive: RedrivePolicy?
     /// `FifoQueue`.
     public var fifo: Bool
+    /// `ContentBasedDeduplication` (FIFO queues only): the body's SHA-256 stands in for a missing
+    /// `MessageDeduplicationId`.
+    public var contentBasedDeduplication: Bool
 
     public init(
         logicalID: String, name: String, url: String, arn: String, visibilityTimeoutSeconds: Int = 30,
         messageRetentionSeconds: Int = 345_600, delaySeconds: Int = 0, receiveMessageWaitTimeSeconds: Int = 0,
-        redrive: RedrivePolicy? = nil, fifo: Bool = false
+        redrive: RedrivePolicy? = nil, fifo: Bool = false, contentBasedDeduplication: Bool = false
     ) {
         self.logicalID = logicalID
         self.name = name
@@ -36,6 +39,7 @@ public struct QueueDefinition: Sendable, Equatable {
         self.receiveMessageWaitTimeSeconds = receiveMessageWaitTimeSeconds
         self.redrive = redrive
         self.fifo = fifo
+        self.contentBasedDeduplication = contentBasedDeduplication
     }
 }
 
@@ -60,6 +64,11 @@ extension QueueDefinition {
             throw try properties["QueueName"].error(
                 .invalidValue, "a FIFO queue's name ends in .fifo, and only a FIFO queue's does ('\(name)')")
         }
+        let contentBased = try properties["ContentBasedDeduplication"].boolean() ?? false
+        if contentBased && !fifo {
+            throw try properties["ContentBasedDeduplication"].error(
+                .invalidValue, "ContentBasedDeduplication is for FIFO queues only")
+        }
         var redrive: RedrivePolicy?
         let policy = try properties["RedrivePolicy"]
         if policy.isPresent {
@@ -81,6 +90,6 @@ extension QueueDefinition {
             messageRetentionSeconds: try properties["MessageRetentionPeriod"].integer(in: 60...1_209_600) ?? 345_600,
             delaySeconds: try properties["DelaySeconds"].integer(in: 0...900) ?? 0,
             receiveMessageWaitTimeSeconds: try properties["ReceiveMessageWaitTimeSeconds"].integer(in: 0...20) ?? 0,
-            redrive: redrive, fifo: fifo)
+            redrive: redrive, fifo: fifo, contentBasedDeduplication: contentBased)
     }
 }

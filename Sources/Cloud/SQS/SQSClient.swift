@@ -53,24 +53,37 @@ public final class SQSClient {
     public struct SentMessage: Decodable, Sendable, Equatable {
         public var messageID: String
         public var md5OfMessageBody: String
-        enum CodingKeys: String, CodingKey { case messageID = "MessageId", md5OfMessageBody = "MD5OfMessageBody" }
+        /// FIFO queues: the message's place in the queue.
+        public var sequenceNumber: String?
+        enum CodingKeys: String, CodingKey {
+            case messageID = "MessageId", md5OfMessageBody = "MD5OfMessageBody", sequenceNumber = "SequenceNumber"
+        }
     }
 
+    /// Sends a message. FIFO queues take a `messageGroupID` (the unit of ordering) and a
+    /// `deduplicationID` (a repeat within five minutes is accepted but not queued again) unless the
+    /// queue deduplicates by content; they refuse a per-message delay.
     public func sendMessage(
         queueURL: String, body: String, delaySeconds: Int? = nil,
-        attributes: [String: MessageAttributeValue] = [:]
+        attributes: [String: MessageAttributeValue] = [:], messageGroupID: String? = nil,
+        deduplicationID: String? = nil
     ) throws -> SentMessage {
         struct Input: Encodable {
             var QueueUrl: String
             var MessageBody: String
             var DelaySeconds: Int?
             var MessageAttributes: [String: MessageAttributeValue]?
+            var MessageGroupId: String?
+            var MessageDeduplicationId: String?
         }
         return try call(
             "SendMessage",
             Input(
                 QueueUrl: queueURL, MessageBody: body, DelaySeconds: delaySeconds,
-                MessageAttributes: attributes.isEmpty ? nil : attributes), idempotent: false)
+                MessageAttributes: attributes.isEmpty ? nil : attributes, MessageGroupId: messageGroupID,
+                MessageDeduplicationId: deduplicationID),
+            // A FIFO send with a deduplication id is safe to repeat: the queue keeps it once.
+            idempotent: deduplicationID != nil)
     }
 
     public struct BatchEntry: Encodable, Sendable {

@@ -43,7 +43,7 @@ struct LocalServices: Sendable {
                     redrive: queue.redrive.flatMap { policy in
                         template.queues[policy.deadLetterQueue].map { ($0.name, policy.maxReceiveCount) }
                     },
-                    fifo: queue.fifo)
+                    fifo: queue.fifo, contentBasedDeduplication: queue.contentBasedDeduplication)
             },
             endpoint: awsEndpoint, timeScale: timeScale)
         dynamodb = try DynamoDBStore(
