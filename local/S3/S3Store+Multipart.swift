@@ -119,22 +119,7 @@ extension S3Store {
             size = piece.length ?? original.size
             copied = original
         } else {
-            let expected = try request.header("content-md5").map { header -> [UInt8] in
-                guard let digest = Base64.decode(header), digest.count == 16 else { throw S3Error.invalidDigest() }
-                return digest
-            }
-            switch request.body {
-            case .bytes(let bytes):
-                digest = MD5.digest(bytes)
-                size = Int64(bytes.count)
-                if let expected, expected != digest { throw S3Error.badDigest() }
-                try files.store(bytes, at: relative)
-            case .file(let path, _):
-                digest = try files.md5(ofFile: path)
-                size = try Self.fileSize(path)
-                if let expected, expected != digest { throw S3Error.badDigest() }
-                try files.adopt(file: path, as: relative)
-            }
+            (digest, size) = try storeBody(of: request, at: relative)
         }
         let eTag = Hex.encode(digest)
         let now = Timestamp.now()

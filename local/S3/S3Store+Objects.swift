@@ -7,31 +7,36 @@ extension S3Store {
     /// its `ObjectCreated:Put` event commit together.
     func putObject(_ request: ServiceRequest, bucket: String, key: String) throws -> ServiceResponse {
         try requireBucket(bucket)
-        let expected = try request.header("content-md5").map { header -> [UInt8] in
-            guard let digest = Base64.decode(header), digest.count == 16 else { throw S3Error.invalidDigest() }
-            return digest
-        }
         let relative = try files.newPath(bucket: bucket, key: key)
-        let digest: [UInt8]
-        let size: Int64
-        switch request.body {
-        case .bytes(let bytes):
-            digest = MD5.digest(bytes)
-            size = Int64(bytes.count)
-            if let expected, expected != digest { throw S3Error.badDigest() }
-            try files.store(bytes, at: relative)
-        case .file(let path, _):
-            digest = try files.md5(ofFile: path)
-            size = try Self.fileSize(path)
-            if let expected, expected != digest { throw S3Error.badDigest() }
-            try files.adopt(file: path, as: relative)
-        }
+        let (digest, size) = try storeBody(of: request, at: relative)
         var object = StoredObject(
             bucket: bucket, key: key, size: size, eTag: Hex.encode(digest), contentType: "", metadata: [:],
             headers: [:], lastModified: .now(), path: relative)
         object.takeAttributes(from: request)
         try commit(object, event: "ObjectCreated:Put", request: request)
         return ServiceResponse(status: 200, headers: [("ETag", "\"\(object.eTag)\"")])
+    }
+
+    /// Places a PUT's body (PutObject, UploadPart) at `relative`, after checking its `Content-MD5`;
+    /// returns its MD5 and size. A body on disk is hashed in pieces and moved, never read whole.
+    func storeBody(of request: ServiceRequest, at relative: String) throws -> (digest: [UInt8], size: Int64) {
+        let expected = try request.header("content-md5").map { header -> [UInt8] in
+            guard let digest = Base64.decode(header), digest.count == 16 else { throw S3Error.invalidDigest() }
+            return digest
+        }
+        switch request.body {
+        case .bytes(let bytes):
+            let digest = MD5.digest(bytes)
+            if let expected, expected != digest { throw S3Error.badDigest() }
+            try files.store(bytes, at: relative)
+            return (digest, Int64(bytes.count))
+        case .file(let path, _):
+            let digest = try files.md5(ofFile: path)
+            if let expected, expected != digest { throw S3Error.badDigest() }
+            let size = try Self.fileSize(path)
+            try files.adopt(file: path, as: relative)
+            return (digest, size)
+        }
     }
 
     /// CopyObject (`x-amz-copy-source: /bucket/key`, URL-encoded): metadata copied unless
