@@ -25,8 +25,9 @@ if [ "${WEB_ORIGIN_IS_GATEWAY:-}" = 1 ]; then
     gateway_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     web_origin=(--parameter "WebOrigin=http://127.0.0.1:$gateway_port")
 fi
+# The suites sign many users up from 127.0.0.1: sign-ups per address are not limited here.
 setsid "$bin/transcriptor-local" serve --template template.yaml --gateway-port "$gateway_port" --aws-port 0 \
-    "${web_origin[@]}" --data-dir "$data/state" --web-root web/dist --config "$data/config.env" --quiet >"$log" 2>&1 </dev/null &
+    "${web_origin[@]}" --parameter SignupsPerAddressPerHour=100000 --data-dir "$data/state" --web-root web/dist --config "$data/config.env" --quiet >"$log" 2>&1 </dev/null &
 pid=$!
 stop() {
     local status=$?

@@ -18,8 +18,10 @@ final class APIHarness: @unchecked Sendable {
 
     static let allowedHosts = "127.0.0.1,localhost"
 
-    /// - Parameter parameters: template parameter overrides (limits, say).
     /// - Parameters:
+    ///   - parameters: template parameter overrides (limits, say). Tests sign many users up from
+    ///     127.0.0.1, so sign-ups per address are not limited unless a test sets
+    ///     `SignupsPerAddressPerHour` itself.
     ///   - config: more settings for every function (KEY=VALUE lines).
     ///   - dataDirectory: serve this data folder again (after a crash).
     init(
@@ -32,7 +34,8 @@ final class APIHarness: @unchecked Sendable {
             templatePath: Self.repository.appendingPathComponent("template.yaml").path, environment: environment,
             config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(Self.allowedHosts)\n\(config)",
             reusing: dataDirectory,
-            arguments: parameters.sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] })
+            arguments: parameters.merging(["SignupsPerAddressPerHour": "100000"]) { given, _ in given }
+                .sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] })
         let endpoint = try Endpoint(url: emulator.aws)
         aws = AWSConfiguration(
             region: "us-east-1", credentials: AWSCredentials(accessKeyID: "local", secretAccessKey: "local-secret"),

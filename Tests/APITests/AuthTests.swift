@@ -80,6 +80,24 @@ import Transcriptor
         #expect(statuses.sorted() == [201, 409, 409, 409], "\(statuses)")
     }
 
+    @Test func signupsFromOneAddressAreLimitedPerHourWithRetryAfter() throws {
+        let limited = try APIHarness(parameters: ["SignupsPerAddressPerHour": "3"])
+        for _ in 0..<3 { _ = try limited.signup() }
+        let blocked = try limited.call(
+            .post, "/v1/auth/signup", json: ["email": "one-too-many@example.com", "password": APIHarness.password])
+        #expect(blocked.status == 429, "\(blocked)")
+        #expect(blocked.errorCode == "rate_limited")
+        let retryAfter = try #require(blocked.header("retry-after").flatMap(Int.init))
+        #expect(retryAfter > 0 && retryAfter <= 7200)
+        // Nothing was made, and a bad body still says what is wrong with it.
+        let login = try limited.call(
+            .post, "/v1/auth/login", json: ["email": "one-too-many@example.com", "password": APIHarness.password])
+        #expect(login.status == 401)
+        let weak = try limited.call(.post, "/v1/auth/signup", json: ["email": "x@example.com", "password": "short"])
+        #expect(weak.status == 400)
+        #expect(weak.errorCode == "weak_password")
+    }
+
     @Test func loginChecksThePassword() throws {
         let session = try api.signup()
         let ok = try api.call(

@@ -84,4 +84,8 @@ extension RateLimiter.Rule {
     public static let loginPerAddress = RateLimiter.Rule(scope: "login-address", limit: 50, window: 900)
     /// Reset mail: at most 5 an hour per address, so the service cannot be used to flood a mailbox.
     public static let resetMail = RateLimiter.Rule(scope: "reset-mail", limit: 5, window: 3600)
+    /// Sign-ups from one source address in an hour (`LIMIT_SIGNUPS_PER_ADDRESS`).
+    public static func signupPerAddress(limit: Int) -> RateLimiter.Rule {
+        RateLimiter.Rule(scope: "signup-address", limit: limit, window: 3600)
+    }
 }

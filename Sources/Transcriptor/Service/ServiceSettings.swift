@@ -19,6 +19,8 @@ public struct ServiceSettings: Sendable {
     public var uploadURLLifetime: Int64 = 3600
     /// How long a presigned media URL is valid, in seconds.
     public var mediaURLLifetime: Int64 = 900
+    /// Sign-ups one source address may make in an hour.
+    public var signupsPerAddressPerHour = 20
 
     public struct Limits: Sendable, Equatable, Codable {
         public var monthlyAudioMinutes: Int
@@ -60,7 +62,8 @@ public struct ServiceSettings: Sendable {
     }
 
     /// From `TABLE_NAME`, `MEDIA_BUCKET`, `FETCH_QUEUE_URL`, `JWT_SECRET`, `WEB_ORIGIN`, `MAIL_FROM`,
-    /// `LIMIT_MONTHLY_AUDIO_MINUTES`, `LIMIT_JOBS_IN_FLIGHT`, `LIMIT_UPLOAD_BYTES`, `LIMIT_FILE_SECONDS`.
+    /// `LIMIT_MONTHLY_AUDIO_MINUTES`, `LIMIT_JOBS_IN_FLIGHT`, `LIMIT_UPLOAD_BYTES`, `LIMIT_FILE_SECONDS`,
+    /// `LIMIT_SIGNUPS_PER_ADDRESS`.
     public static func fromEnvironment() throws(Invalid) -> ServiceSettings {
         func required(_ name: String) throws(Invalid) -> String {
             guard let value = Environment.get(name), !value.isEmpty else {
@@ -92,6 +95,7 @@ public struct ServiceSettings: Sendable {
             jobsInFlight: try number("LIMIT_JOBS_IN_FLIGHT", defaults.jobsInFlight),
             maxUploadBytes: try number("LIMIT_UPLOAD_BYTES", defaults.maxUploadBytes),
             maxFileSeconds: try number("LIMIT_FILE_SECONDS", defaults.maxFileSeconds))
+        settings.signupsPerAddressPerHour = try number("LIMIT_SIGNUPS_PER_ADDRESS", settings.signupsPerAddressPerHour)
         return settings
     }
 }

@@ -40,7 +40,9 @@ extension APIError {
 }
 
 /// `POST /v1/auth/signup` → 201 with a session; a verification mail goes out, but using the
-/// product never waits for it.
+/// product never waits for it. Sign-ups are limited per source address (`LIMIT_SIGNUPS_PER_ADDRESS`
+/// an hour, 429 with `Retry-After`), counted before the password is hashed, so neither mass
+/// account creation nor scrypt work can be had for free.
 public struct SignupRoute: APIRoute {
     public init() {}
 
@@ -50,6 +52,13 @@ public struct SignupRoute: APIRoute {
         do { email = try EmailAddress(body.email) } catch { throw APIError.invalidEmail(error) }
         do { try PasswordPolicy().check(body.password, email: email) } catch { throw APIError.weakPassword(error) }
         let services = call.services
+        let rule = RateLimiter.Rule.signupPerAddress(limit: services.settings.signupsPerAddressPerHour)
+        if let wait = try services.rateLimiter.retryAfter(rule, subject: call.sourceAddress, now: call.now) {
+            throw APIError.tooManyRequests(
+                "Too many sign-ups from your network; try again in \(wait / 60 + 1) minutes.",
+                retryAfterSeconds: Int(wait))
+        }
+        try services.rateLimiter.record(rule, subject: call.sourceAddress, now: call.now)
         let record = try services.accounts.createUser(
             email: email, passwordHash: services.passwords.hash(body.password), now: call.now)
         do {
