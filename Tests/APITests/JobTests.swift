@@ -265,6 +265,23 @@ import Testing
         #expect(try create(["source": ["url": "http://127.0.0.1:9/8.mp3"]]).status == 201)
     }
 
+    @Test func aCountOfJobsInFlightAheadOfTheJobsIsCorrectedWhenItWouldRefuseOne() throws {
+        let first = try create(["source": ["url": "http://127.0.0.1:9/1.mp3"]])
+        #expect(first.status == 201, "\(first)")
+        // As if a finish had failed to release its place: the profile counts the limit (6 here).
+        let db = try DynamoDBClient(configuration: api.aws)
+        let profile: Item = ["pk": .s("USER#\(session.userID)"), "sk": .s("PROFILE")]
+        try db.updateItem(
+            table: "transcriptor-local-Table", key: profile, update: "SET jobsInFlight = :n", values: [":n": .number(6)]
+        )
+        let next = try create(["source": ["url": "http://127.0.0.1:9/2.mp3"]])
+        #expect(next.status == 201, "one job runs, so five places are free: \(next)")
+        let counted = try db.getItem(table: "transcriptor-local-Table", key: profile, consistentRead: true)?[
+            "jobsInFlight"]
+        #expect(counted == .number(2))
+        #expect(api.emulator.output.contains("the count of jobs in flight was ahead of the jobs; corrected"))
+    }
+
     @Test func overTheMonthlyQuotaGets402() throws {
         // The persist stage meters audio seconds per user and month in this item; stand in for it.
         let db = try DynamoDBClient(configuration: api.aws)

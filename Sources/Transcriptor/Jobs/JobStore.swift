@@ -33,6 +33,12 @@ public struct JobStore {
     public func create(
         _ request: JobRequest.Checked, user: UserRecord, idempotencyKey: String?, now: Timestamp = .now()
     ) throws -> Created {
+        try create(request, user: user, idempotencyKey: idempotencyKey, now: now, mayRecount: true)
+    }
+
+    private func create(
+        _ request: JobRequest.Checked, user: UserRecord, idempotencyKey: String?, now: Timestamp, mayRecount: Bool
+    ) throws -> Created {
         let userID = user.user.id
         let limits = services.settings.limits
         let fingerprint = Digest.sha256Hex(JobRequest.fingerprint(request))
@@ -107,6 +113,12 @@ public struct JobStore {
                 return .repeated(earlier)
             }
             if failed.count > 1, failed[1] {
+                // The count is kept in step with the jobs by every transition; should it ever run
+                // ahead of them, the user would be locked out, so it is checked here, where it matters.
+                if mayRecount, try recountJobsInFlight(userID: userID) {
+                    return try create(
+                        request, user: user, idempotencyKey: idempotencyKey, now: now, mayRecount: false)
+                }
                 throw APIError(
                     status: 429, code: "too_many_jobs",
                     message:
@@ -116,6 +128,42 @@ public struct JobStore {
             throw error
         }
         return .new(Job(item: item)!)
+    }
+
+    /// Counts the user's jobs that are not finished and, when the profile's `jobsInFlight` counts
+    /// more, sets it to that number (only if it has not changed meanwhile).
+    /// - Returns: whether the count was corrected.
+    func recountJobsInFlight(userID: String) throws -> Bool {
+        guard let profile = try db.getItem(table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true),
+            let counted = profile.int("jobsInFlight")
+        else { return false }
+        var running: Int64 = 0
+        var start: Item?
+        repeat {
+            let page = try db.query(
+                table: table, keyCondition: "pk = :pk AND begins_with(sk, :job)",
+                filter: "NOT #status IN (:done, :failed)", names: ["#status": "status"],
+                values: [
+                    ":pk": .s(Keys.user(userID)), ":job": .s(Keys.job("")),
+                    ":done": .s(Job.Status.done.rawValue), ":failed": .s(Job.Status.failed.rawValue),
+                ],
+                exclusiveStartKey: start, projection: "#status", consistentRead: true)
+            running += Int64(page.count)
+            start = page.lastEvaluatedKey
+        } while start != nil
+        guard running < counted else { return false }
+        do {
+            try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.profile), update: "SET jobsInFlight = :running",
+                condition: "jobsInFlight = :counted",
+                values: [":running": .number(running), ":counted": .number(counted)])
+        } catch let error as AWSError where error.isConditionFailure {
+            return false  // a job started or ended meanwhile: the next attempt counts again
+        }
+        Logger(label: "jobs").warn(
+            "the count of jobs in flight was ahead of the jobs; corrected",
+            [("userId", userID), ("counted", String(counted)), ("running", String(running))])
+        return true
     }
 
     /// The job an earlier request with this idempotency key made, when the body is the same.
