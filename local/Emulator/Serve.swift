@@ -92,7 +92,8 @@ struct Serve: AsyncParsableCommand {
                 lambda: lambda, routes: routes, cors: template.httpAPI.cors,
                 staticFiles: StaticFiles(root: webRoot),
                 operatorPages: OperatorPages(
-                    lambda: lambda, template: template, services: services, invoker: invoker, emf: emf)),
+                    lambda: lambda, template: template, services: services, invoker: invoker, emf: emf),
+                webOrigin: template.parameters["WebOrigin"]),
             configuration: .init(address: .hostname("127.0.0.1", port: gatewayPort), serverName: "transcriptor-local"),
             onServerRunning: { channel in Ready.shared.report("gateway", port: channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group))

@@ -17,6 +17,9 @@ struct GatewayResponder: HTTPResponder {
     let cors: LocalGateway.CORSConfiguration?
     let staticFiles: StaticFiles
     let operatorPages: OperatorPages
+    /// The template's `WebOrigin` (`http://127.0.0.1:3000`): the one origin the bucket's CORS rules
+    /// and the mail links know.
+    var webOrigin: String? = nil
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let (rawPath, rawQuery) = request.rawPathAndQuery
@@ -33,10 +36,24 @@ struct GatewayResponder: HTTPResponder {
             response = await invoke(match, gatewayRequest)
         } else if path == "/v1" || path.hasPrefix("/v1/") || !["GET", "HEAD"].contains(gatewayRequest.method) {
             response = .error(404)
+        } else if let redirect = Self.canonicalPage(host: request.head.authority, webOrigin: webOrigin) {
+            // The UI opened as localhost: the same port on 127.0.0.1, where uploads are allowed.
+            var location = redirect + rawPath
+            if !rawQuery.isEmpty { location += "?" + rawQuery }
+            response = GatewayResponse(status: 308, headers: [("Location", location)], body: [])
         } else {
             response = staticFiles.respond(path: path, head: gatewayRequest.method == "HEAD")
         }
         return Response(cors.map { $0.decorate(response, for: gatewayRequest) } ?? response)
+    }
+
+    /// The web origin to send a page request to when it came as `localhost` for the web origin's
+    /// `127.0.0.1` and port; nil otherwise. The bucket's CORS rules name one origin, as on AWS, so a
+    /// page served as `localhost` could not upload.
+    static func canonicalPage(host: String?, webOrigin: String?) -> String? {
+        guard let host, let webOrigin, webOrigin.hasPrefix("http://127.0.0.1:") else { return nil }
+        let port = webOrigin.dropFirst("http://127.0.0.1:".count)
+        return host.lowercased() == "localhost:\(port)" ? webOrigin : nil
     }
 
     private func invoke(_ match: RouteMatch, _ request: GatewayRequest) async -> GatewayResponse {
