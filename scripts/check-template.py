@@ -331,13 +331,16 @@ class Checker:
 
     def classify(self, resource):
         """What a policy resource names: ('table',), ('index', name), ('bucket',), ('objects', prefix),
-        ('queue', logical id), ('ses',), or None."""
+        ('queue', logical id), ('function', logical id), ('ses',), or None."""
         if resource == {"Fn::GetAtt": ["Table", "Arn"]}:
             return ("table",)
         if isinstance(resource, dict) and "Fn::GetAtt" in resource and resource["Fn::GetAtt"][1] == "Arn":
-            queue = resource["Fn::GetAtt"][0]
-            if self.resources.get(queue, {}).get("Type") == "AWS::SQS::Queue":
-                return ("queue", queue)
+            target = resource["Fn::GetAtt"][0]
+            kind = self.resources.get(target, {}).get("Type")
+            if kind == "AWS::SQS::Queue":
+                return ("queue", target)
+            if kind == "AWS::Serverless::Function":
+                return ("function", target)
         if isinstance(resource, dict) and isinstance(resource.get("Fn::Sub"), str):
             text = resource["Fn::Sub"]
             m = re.fullmatch(r"\$\{Table\.Arn\}/index/([\w*-]+)", text)
@@ -375,7 +378,7 @@ class Checker:
                         kind = self.classify(resource)
                         if kind is None:
                             self.f.error(f"{name}: the policy resource {resource} is not one the checker knows "
-                                         "(the table, its index, the bucket by name, a queue, SES identities)")
+                                         "(the table, its index, the bucket by name, a queue, a function, SES identities)")
                         for action in actions:
                             service, _, verb = action.partition(":")
                             granted.setdefault((service, verb), []).append(kind)
@@ -389,6 +392,8 @@ class Checker:
                     kind = ("bucket",) if action == "ListBucket" else ("objects", None)
                 elif service == "sqs":
                     kind = ("queue", "FetchQueue")
+                elif service == "lambda":
+                    kind = ("function", None)
                 else:
                     kind = ("ses",)
                 needed.setdefault((service, action), set()).add(kind)
@@ -396,7 +401,7 @@ class Checker:
                 have = granted.get((service, action), [])
                 for kind in sorted(kinds, key=str):
                     ok = any(
-                        g == kind or (kind == ("objects", None) and g and g[0] == "objects")
+                        g == kind or (kind in (("objects", None), ("function", None)) and g and g[0] == kind[0])
                         or (kind[0] == "index" and g and g[0] == "index" and g[1] in (kind[1], "*"))
                         for g in have)
                     if not ok:

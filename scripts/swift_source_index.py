@@ -43,6 +43,7 @@ S3_OPERATIONS = {
 }
 SQS_OPERATIONS = {"sendMessage": ["SendMessage"], "sendMessageBatch": ["SendMessage"]}
 SES_OPERATIONS = {"sendEmail": ["SendEmail"]}
+LAMBDA_OPERATIONS = {"invokeAsynchronously": ["InvokeFunction"]}
 
 # Names that dispatch through a protocol (every route has `respond`, every handler `handle`):
 # linking them by name would make every function reach every other. Entry points are the types.
@@ -328,12 +329,16 @@ class SourceIndex:
             ("s3", r"\bs3\s*\.", S3_OPERATIONS),
             ("sqs", r"\bsqs\(\)\s*\.", SQS_OPERATIONS),
             ("ses", r"\bses\(\)\s*\.", SES_OPERATIONS),
+            ("lambda", r"\blambda\s*\.", LAMBDA_OPERATIONS),
         ):
             for m in re.finditer(receiver + r"\s*(\w+)\s*\(", masked):
                 for action in operations.get(m.group(1), []):
                     found.append((service, action, None))
-        known = re.compile(r"\b(db|dynamodb|s3)\s*\.\s*$|\b(sqs|ses)\(\)\s*\.\s*$")
-        every = set(DYNAMODB_OPERATIONS) | set(S3_OPERATIONS) | set(SQS_OPERATIONS) | set(SES_OPERATIONS)
+        known = re.compile(r"\b(db|dynamodb|s3|lambda)\s*\.\s*$|\b(sqs|ses)\(\)\s*\.\s*$")
+        every = (
+            set(DYNAMODB_OPERATIONS) | set(S3_OPERATIONS) | set(SQS_OPERATIONS) | set(SES_OPERATIONS)
+            | set(LAMBDA_OPERATIONS)
+        )
         every -= {"query"}  # APIRequest.query(_:) reads the query string
         for m in re.finditer(r"\.\s*(\w+)\s*\(", masked):
             if m.group(1) in every and not known.search(masked[: m.start() + 1]):

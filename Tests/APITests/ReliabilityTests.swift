@@ -92,8 +92,8 @@ import Testing
         let folder = try PipelineMedia.folder()
         let api = try APIHarness(
             environment: [
-                "TIME_SCALE": "0.01", "FAULT_KILL_RATE": "0.05",
-                "FAULT_KILL_FUNCTIONS": "TranscodeFunction,TranscribeFunction,PersistFunction",
+                "TIME_SCALE": "0.01", "FAULT_KILL_RATE": "0.1",
+                "FAULT_KILL_FUNCTIONS": "FetchFunction,TranscodeFunction,TranscribeFunction,PersistFunction",
                 "FAULT_DUPLICATE_RATE": "0.3", "FAULT_S3_ERROR_RATE": "0.03",
             ],
             config:
@@ -105,10 +105,51 @@ import Testing
             let session = users[index % users.count]
             jobs.append(Submitted(session: session, jobID: try Self.upload(api, session, TestAudio.path("jfk.wav"))))
         }
+        // Links go through the fetch queue, whose batches may also be delivered twice.
+        let recording = try Array(Data(contentsOf: URL(fileURLWithPath: TestAudio.path("jfk.wav"))))
+        let server = try LoopbackHTTPServer { _ in
+            .respond(status: 200, headers: [("Content-Type", "audio/wav")], body: recording)
+        }
+        for index in 0..<2 {
+            let session = users[index]
+            let created = try api.call(
+                .post, "/v1/jobs", token: session.accessToken,
+                json: ["source": ["url": "\(server.baseURL)/talk-\(index).wav"]])
+            let id = try #require((created.json["job"] as? [String: Any])?["id"] as? String, "\(created)")
+            jobs.append(Submitted(session: session, jobID: id))
+        }
         let results = try Self.awaitAll(api, jobs, timeout: 240)
         try Self.expectDoneAndCountedOnce(api, jobs, results)
         let log = api.emulator.output
         #expect(log.contains("fault injection: SIGKILL") || log.contains("fault injection: "), "faults were injected")
+    }
+
+    @Test func aStageThatKeepsFailingIsReDrivenTwiceThenItsJobFailsWithTheReason() throws {
+        let folder = try PipelineMedia.folder()
+        let ffmpeg = "\(folder)/ffmpeg"
+        try """
+        #!/bin/sh
+        flock "\(folder)/lock" sh -c 'echo run >> "\(folder)/runs"'
+        echo "ffmpeg: injected failure" >&2
+        exit 1
+        """.write(toFile: ffmpeg, atomically: true, encoding: .utf8)
+        chmod(ffmpeg, 0o755)
+        let api = try APIHarness(environment: ["TIME_SCALE": "0.01"], config: "FFMPEG=\(ffmpeg)\n")
+        let session = try api.signup()
+        let job = Submitted(session: session, jobID: try Self.upload(api, session, TestAudio.path("jfk.wav")))
+        let result = try #require(try Self.awaitAll(api, [job], timeout: 120).first)
+        #expect(result["status"] as? String == "failed")
+        let error = result["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "transcode_failed", "\(result)")
+        #expect((error?["message"] as? String)?.contains("could not be converted") == true, "\(result)")
+        // Three rounds (the first delivery and two re-drives), each of three attempts (Lambda's two
+        // retries), each running ffmpeg at least once.
+        let log = api.emulator.output
+        #expect(log.components(separatedBy: "its work goes to it again").count - 1 == 2, "\(log.suffix(4000))")
+        let runs = (try? String(contentsOfFile: "\(folder)/runs", encoding: .utf8))?.split(separator: "\n").count ?? 0
+        #expect(runs >= 9, "ffmpeg ran \(runs) times")
+        let me = try api.call(.get, "/v1/me", token: session.accessToken).json
+        #expect((me["usage"] as? [String: Any])?["jobs"] as? Int == 0, "a failed job is not metered: \(me)")
     }
 
     @Test func aCrashOfTheEmulatorMidBatchLosesNothing() throws {

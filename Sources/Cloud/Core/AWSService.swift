@@ -1,6 +1,6 @@
 /// The AWS services the project calls, with the names SigV4 and the endpoint settings use.
 public enum AWSService: String, Sendable, CaseIterable {
-    case s3, sqs, dynamodb, sesv2
+    case s3, sqs, dynamodb, sesv2, lambda
 
     /// The name in the SigV4 credential scope.
     public var signingName: String {
@@ -9,6 +9,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .sqs: "sqs"
         case .dynamodb: "dynamodb"
         case .sesv2: "ses"
+        case .lambda: "lambda"
         }
     }
 
@@ -20,6 +21,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .sqs: "SQS"
         case .dynamodb: "DYNAMODB"
         case .sesv2: "SESV2"
+        case .lambda: "LAMBDA"
         }
     }
 
@@ -29,6 +31,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .sqs: "sqs.\(region).amazonaws.com"
         case .dynamodb: "dynamodb.\(region).amazonaws.com"
         case .sesv2: "email.\(region).amazonaws.com"
+        case .lambda: "lambda.\(region).amazonaws.com"
         }
     }
 }

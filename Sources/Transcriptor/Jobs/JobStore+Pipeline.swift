@@ -179,6 +179,30 @@ extension JobStore {
         return nil
     }
 
+    /// Takes one of a job's `limit` re-drives: a stage's event handed back to the stage after
+    /// Lambda's own retries ran out on crashes or timeouts. A re-drive is counted before it is made,
+    /// so repeated failure records cannot exceed the limit.
+    /// - Returns: the number of re-drives taken, this one included; nil when they are used up or the
+    ///   job is finished or gone.
+    public func claimRedrive(userID: String, jobID: String, limit: Int, now: Timestamp = .now()) throws -> Int? {
+        do {
+            let after = try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.job(jobID)),
+                update: "SET redrives = if_not_exists(redrives, :zero) + :one, updatedAt = :now",
+                condition:
+                    "attribute_exists(pk) AND NOT #status IN (:done, :failed) AND (attribute_not_exists(redrives) OR redrives < :limit)",
+                names: ["#status": "status"],
+                values: [
+                    ":zero": .number(0), ":one": .number(1), ":limit": .number(limit), ":now": .s(now.iso8601),
+                    ":done": .s(Job.Status.done.rawValue), ":failed": .s(Job.Status.failed.rawValue),
+                ],
+                returnValues: .updatedNew)
+            return after?.int("redrives").map(Int.init)
+        } catch let error as AWSError where error.isConditionFailure {
+            return nil
+        }
+    }
+
     /// Jobs whose stage deadline passed before `now` (user id, job id).
     public func overdue(now: Timestamp = .now(), limit: Int = 100) throws -> [(userID: String, jobID: String)] {
         let page = try db.query(

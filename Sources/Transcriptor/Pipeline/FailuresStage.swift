@@ -1,16 +1,28 @@
+import Cloud
 import Runtime
 
 /// The failures stage (the failures queue): what the pipeline could not do after its retries
 /// lands here, either a fetch message the fetch queue gave up on (its dead letters) or a
-/// Lambda destination record of an S3-triggered stage whose retries ran out. Either way the job
-/// fails with the stage and the last reason, so no job stays in a middle state.
+/// Lambda destination record of an S3-triggered stage whose retries ran out.
+///
+/// An S3-triggered stage's retries (about three minutes) run out on crashes, timeouts and passing
+/// trouble (its handled failures end the job themselves), which often pass: its event is handed
+/// back to it, up to `PIPELINE_REDRIVES` times a job (2 by default), each time with Lambda's two
+/// retries again. After that, or for a fetch, the job fails with the stage and the last reason, so
+/// no job stays in a middle state.
 public struct FailuresFunction: LambdaHandler {
     let pipeline: Pipeline
+    let lambda: LambdaClient
+    let redriveLimit: Int
 
-    public init() throws { pipeline = try .fromEnvironment() }
+    public init() throws {
+        pipeline = try .fromEnvironment()
+        lambda = try LambdaClient(configuration: AWSConfiguration.fromEnvironment())
+        redriveLimit = Environment.get("PIPELINE_REDRIVES").flatMap(Int.init).map { max(0, $0) } ?? 2
+    }
 
-    /// A failure that cannot be recorded now (storage trouble) stays on the queue for another try,
-    /// so its reason is not lost to the sweep's generic one.
+    /// A failure that cannot be recorded (or re-driven) now, because of storage trouble, stays on
+    /// the queue for another try, so its reason is not lost to the sweep's generic one.
     public func handle(_ event: SQSEvent, context: LambdaContext) throws -> SQSBatchResponse {
         var unrecorded: [SQSBatchResponse.ItemFailure] = []
         for record in event.records {
@@ -22,19 +34,55 @@ public struct FailuresFunction: LambdaHandler {
                 continue
             }
             let logger = context.logger.job(userID, jobID)
-            let last = (try? pipeline.jobs.item(userID: userID, jobID: jobID))??.string("lastAttemptError")
-            let detail = last ?? reason
             do {
+                if try redrive(body, userID: userID, jobID: jobID, stage: stage, reason: reason, logger: logger) {
+                    continue
+                }
+                let last = try pipeline.jobs.item(userID: userID, jobID: jobID)?.string("lastAttemptError")
                 try pipeline.recordFailure(
                     userID: userID, jobID: jobID,
-                    .permanent("\(stage)_failed", Self.message(stage: stage, detail: detail)), stage: stage,
+                    .permanent("\(stage)_failed", Self.message(stage: stage, detail: last ?? reason)), stage: stage,
                     logger: logger)
             } catch {
-                logger.error("the failure could not be recorded; it stays on the queue: \(error)")
+                logger.error("the failure could not be handled; it stays on the queue: \(error)")
                 unrecorded.append(.init(itemIdentifier: record.messageId))
             }
         }
         return SQSBatchResponse(batchItemFailures: unrecorded)
+    }
+
+    /// Hands a destination record's S3 event back to its function, if the job has a re-drive left.
+    /// Fetch messages are not re-driven: their three receives already span the fetch queue's
+    /// visibility timeouts (about 48 minutes), and a link down that long is better reported.
+    /// - Returns: whether it did.
+    func redrive(
+        _ body: JSONValue, userID: String, jobID: String, stage: String, reason: String?, logger: Logger
+    ) throws -> Bool {
+        guard redriveLimit > 0, stage != "fetch",
+            let function = Self.unqualified(body["requestContext"]?["functionArn"]?.stringValue),
+            let payload = body["requestPayload"],
+            let taken = try pipeline.jobs.claimRedrive(userID: userID, jobID: jobID, limit: redriveLimit)
+        else { return false }
+        try lambda.invokeAsynchronously(function: function, payload: try JSON.encode(payload))
+        log(stage: stage, taken: taken, reason: reason, logger: logger)
+        return true
+    }
+
+    private func log(stage: String, taken: Int, reason: String?, logger: Logger) {
+        logger.warn(
+            "the stage's retries ran out; its work goes to it again",
+            [("stage", stage), ("redrive", "\(taken) of \(redriveLimit)"), ("reason", reason ?? "")])
+        var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", stage)])
+        metrics.put("StageRedrives", 1)
+        metrics.flush()
+    }
+
+    /// A function ARN without its version qualifier (`…:function:name:$LATEST` → `…:function:name`),
+    /// which is what the failures function's policy names.
+    static func unqualified(_ arn: String?) -> String? {
+        guard let arn, arn.hasPrefix("arn:") else { return nil }
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 8 ? parts.dropLast().joined(separator: ":") : arn
     }
 
     static func message(stage: String, detail: String?) -> String {

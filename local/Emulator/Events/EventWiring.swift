@@ -166,25 +166,37 @@ final class EventWiring: @unchecked Sendable {
                     attributes: message.attributes, md5OfBody: message.md5OfBody,
                     eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:\(mapping.queue)", awsRegion: "us-east-1")
             }
-            guard let payload = try? JSON.encode(SQSEvent(records: records)),
-                let result = try? await lambda.invoke(mapping.function, payload: payload)
-            else { continue }
-            switch result.kind {
-            case .success:
-                var failed: Set<String> = []
-                if mapping.reportBatchItemFailures,
-                    let response = try? JSON.decode(SQSBatchResponse.self, from: result.payload)
-                {
-                    failed = Set(response.batchItemFailures.map(\.itemIdentifier))
+            guard let payload = try? JSON.encode(SQSEvent(records: records)) else { continue }
+            if FaultInjection.current.duplicatesAnEvent() {
+                // As when two pollers get one message (SQS delivers at least once): the same batch,
+                // receipt handles and all, goes to the function a second time, up to 2 s later.
+                Console.write(
+                    "[SQS] fault injection: a batch of \(messages.count) from \(mapping.queue) goes to \(mapping.function) twice"
+                )
+                let copy = messages
+                Task {
+                    try? await Task.sleep(for: .seconds(Double.random(in: 0...2)))
+                    await self.deliver(copy, payload: payload, mapping)
                 }
-                for message in messages where !failed.contains(message.messageID) {
-                    try? sqs.delete(queue: mapping.queue, receiptHandle: message.receiptHandle)
-                }
-            case .functionError, .throttled:
-                // The batch returns to the queue when its visibility timeout passes; the queue's
-                // redrive policy moves a message that keeps failing to its dead-letter queue.
-                break
             }
+            await deliver(messages, payload: payload, mapping)
+        }
+    }
+
+    /// Invokes the mapping's function with a batch and deletes the messages it handled: all of them,
+    /// or with `ReportBatchItemFailures` those it did not list. A failed invocation deletes nothing;
+    /// the batch returns to the queue when its visibility timeout passes, and the queue's redrive
+    /// policy moves a message that keeps failing to its dead-letter queue.
+    private func deliver(_ messages: [SQSStore.Message], payload: [UInt8], _ mapping: SQSMapping) async {
+        guard let result = try? await lambda.invoke(mapping.function, payload: payload), result.kind == .success
+        else { return }
+        var failed: Set<String> = []
+        if mapping.reportBatchItemFailures, let response = try? JSON.decode(SQSBatchResponse.self, from: result.payload)
+        {
+            failed = Set(response.batchItemFailures.map(\.itemIdentifier))
+        }
+        for message in messages where !failed.contains(message.messageID) {
+            try? sqs.delete(queue: mapping.queue, receiptHandle: message.receiptHandle)
         }
     }
 

@@ -4,8 +4,8 @@ import Foundation
 /// environment; `/_local/` and the log say when one fires):
 /// - `FAULT_KILL_RATE` (0–1): that share of invocations has its handler process SIGKILLed at a
 ///   random moment while it works; `FAULT_KILL_FUNCTIONS` (comma-separated logical IDs) limits it.
-/// - `FAULT_DUPLICATE_RATE` (0–1): that share of S3 events is delivered twice, the copy up to 2 s
-///   later (at-least-once delivery, as S3 may do).
+/// - `FAULT_DUPLICATE_RATE` (0–1): that share of S3 events, and of SQS batches handed to functions,
+///   is delivered twice, the copy up to 2 s later (at-least-once delivery, as S3 and SQS may do).
 /// - `FAULT_S3_ERROR_RATE` (0–1): that share of S3 requests answers 503 SlowDown, as S3 does under load.
 struct FaultInjection: Sendable {
     var killRate = 0.0
