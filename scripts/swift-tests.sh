@@ -9,6 +9,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 isolated='LocalSQSTests|LargeObjectTests|HTTPClientIntegration'
+# What the tests write to the temporary directory (stores, emulators' data folders, media) goes
+# into one folder of this run, removed at the end however the run ends.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/transcriptor-tests.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR="$scratch"
 passed=0
 failed=0
 status=0

@@ -4,10 +4,15 @@ import Testing
 
 /// Media files for the pipeline tests, made with ffmpeg from the recordings.
 enum PipelineMedia {
+    /// A new folder under the temporary directory; the caller removes it (`remove(_:)`).
     static func folder() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
+    }
+
+    static func remove(_ folder: String) {
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     static func ffmpeg(_ arguments: [String]) throws {

@@ -10,7 +10,7 @@ import Transcriptor
 /// The pipeline end to end through the emulator: real ffmpeg, the whisper engine (tiny.en) and
 /// real recorded speech, for uploads and links in several formats, a multi-chunk file, bad inputs,
 /// repeated events, deletion while running, the sweep and the signed webhook.
-@Suite(.serialized) struct PipelineTests {
+@Suite(.serialized) final class PipelineTests {
     let api: APIHarness
     let session: APIHarness.Session
     let media: String
@@ -24,6 +24,8 @@ import Transcriptor
         session = try api.signup()
         media = try PipelineMedia.folder()
     }
+
+    deinit { PipelineMedia.remove(media) }
 
     // MARK: Helpers
 
@@ -333,6 +335,7 @@ struct PipelineLongTests {
         let api = try APIHarness(parameters: ["ChunkSeconds": "60"], environment: ["TIME_SCALE": "0.01"])
         let session = try api.signup()
         let folder = try PipelineMedia.folder()
+        defer { PipelineMedia.remove(folder) }
         let once = try PipelineMedia.concatenatedFixtures(in: folder)
         let long = "\(folder)/ten-minutes.mp3"
         // The 42 s of recordings fifteen times over: 10.5 minutes, as mp3.

@@ -90,6 +90,7 @@ import Testing
 
     @Test func jobsCompleteDespiteKilledProcessesDuplicatedEventsAndFailingTools() throws {
         let folder = try PipelineMedia.folder()
+        defer { PipelineMedia.remove(folder) }
         let api = try APIHarness(
             environment: [
                 "TIME_SCALE": "0.01", "FAULT_KILL_RATE": "0.1",
@@ -126,6 +127,7 @@ import Testing
 
     @Test func aStageThatKeepsFailingIsReDrivenTwiceThenItsJobFailsWithTheReason() throws {
         let folder = try PipelineMedia.folder()
+        defer { PipelineMedia.remove(folder) }
         let ffmpeg = "\(folder)/ffmpeg"
         try """
         #!/bin/sh
