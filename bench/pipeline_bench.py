@@ -8,9 +8,10 @@ second of silence, fifteen times over, as mp3), then measures:
   settings: tiny.en, int8, beam 5, VAD and word timestamps on, 2 threads), model load excluded;
 - the pipeline: transcriptor-local serving template.yaml from BIN_DIR, one user uploading the file
   through the API; timed from the job's creation to `done` (upload, transcode, chunked parallel
-  transcription, merge), with 1 and then 2 transcribe workers (the 2 cores shared between them).
+  transcription, merge), with 2 transcribe workers (the 2 cores shared between them; 2 is the
+  least TranscribeConcurrency, the transcribe queue's MaximumConcurrency on AWS).
 
-    .venv/bin/python bench/pipeline_bench.py BIN_DIR [--workers 1,2] [--chunk-seconds 60]
+    .venv/bin/python bench/pipeline_bench.py BIN_DIR [--workers 2] [--chunk-seconds 60]
 
 Prints a JSON line per measurement and a last JSON line with everything.
 """
@@ -224,7 +225,7 @@ def load(bin_dir, jobs, users, workers):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("bin_dir")
-    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--workers", default="2")
     parser.add_argument("--chunk-seconds", type=int, default=60)
     parser.add_argument("--hour", action="store_true", help="also a 1-hour recording (peak memory per stage)")
     parser.add_argument("--load", default="", help="JOBS,USERS: a concurrent load of short jobs")

@@ -291,9 +291,10 @@ class Checker:
             self.f.error(f"openapi.yaml's {missing[0]} {missing[1]} has no function in the template")
         for extra in sorted(set(routes) - operations):
             self.f.error(f"the route {extra[0]} {extra[1]} ({routes[extra]}) is not in openapi.yaml")
-        redrive = self.resources.get("FetchQueue", {}).get("Properties", {}).get("RedrivePolicy", {})
-        if redrive.get("deadLetterTargetArn") != {"Fn::GetAtt": ["FailuresQueue", "Arn"]}:
-            self.f.error("FetchQueue's dead letters must go to FailuresQueue (RedrivePolicy)")
+        for queue in ("FetchQueue", "TranscribeQueue"):
+            redrive = self.resources.get(queue, {}).get("Properties", {}).get("RedrivePolicy", {})
+            if redrive.get("deadLetterTargetArn") != {"Fn::GetAtt": ["FailuresQueue", "Arn"]}:
+                self.f.error(f"{queue}'s dead letters must go to FailuresQueue (RedrivePolicy)")
 
     def expect_handler(self, name, event_type, where):
         use = self.uses.get(name)
@@ -311,8 +312,10 @@ class Checker:
             image_env = deployment.stage_env(self.stages, target) if target in self.stages else {}
             read_anywhere |= set(use["env"])
             needed = {v for v, required in use["env"].items() if required}
-            if any(a == ("sqs", "SendMessage", None) for a in use["aws"]):
-                needed.add("FETCH_QUEUE_URL")
+            queue_settings = {"FetchQueue": "FETCH_QUEUE_URL", "TranscribeQueue": "TRANSCRIBE_QUEUE_URL"}
+            for service, _, detail in use["aws"]:
+                if service == "sqs":
+                    needed.add(queue_settings[detail])
             if "whisper" in use["tools"]:
                 needed |= WORK_TREE_DEFAULTS
             for variable in sorted(needed - set(variables) - set(image_env) - LAMBDA_PROVIDED):
@@ -325,7 +328,10 @@ class Checker:
             if variables.get("MEDIA_BUCKET") != {"Fn::Sub": self.bucket_name}:
                 self.f.error(f"{name}: MEDIA_BUCKET must be the bucket's name as BucketName builds it "
                              "(!Sub, not !Ref MediaBucket: E3004)")
-            for variable, expected in (("TABLE_NAME", {"Ref": "Table"}), ("FETCH_QUEUE_URL", {"Ref": "FetchQueue"})):
+            for variable, expected in (
+                ("TABLE_NAME", {"Ref": "Table"}), ("FETCH_QUEUE_URL", {"Ref": "FetchQueue"}),
+                ("TRANSCRIBE_QUEUE_URL", {"Ref": "TranscribeQueue"}),
+            ):
                 if variable in variables and variables[variable] != expected:
                     self.f.error(f"{name}: {variable} must be {expected}")
 
@@ -391,7 +397,7 @@ class Checker:
                 elif service == "s3":
                     kind = ("bucket",) if action == "ListBucket" else ("objects", None)
                 elif service == "sqs":
-                    kind = ("queue", "FetchQueue")
+                    kind = ("queue", detail)
                 elif service == "lambda":
                     kind = ("function", None)
                 else:

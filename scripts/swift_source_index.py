@@ -41,7 +41,12 @@ S3_OPERATIONS = {
     "presignedPutURL": ["PutObject"],
     "presignedGetURL": ["GetObject"],
 }
-SQS_OPERATIONS = {"sendMessage": ["SendMessage"], "sendMessageBatch": ["SendMessage"]}
+SQS_OPERATIONS = {
+    "sendMessage": ["SendMessage"], "sendMessageBatch": ["SendMessage"],
+    "changeMessageVisibility": ["ChangeMessageVisibility"],
+}
+# Which queue an SQS call names, by the setting its queueURL argument comes from.
+SQS_QUEUES = {"transcribeQueueURL": "TranscribeQueue", "fetchQueueURL": "FetchQueue"}
 SES_OPERATIONS = {"sendEmail": ["SendEmail"]}
 LAMBDA_OPERATIONS = {"invokeAsynchronously": ["InvokeFunction"]}
 
@@ -332,8 +337,16 @@ class SourceIndex:
             ("lambda", r"\blambda\s*\.", LAMBDA_OPERATIONS),
         ):
             for m in re.finditer(receiver + r"\s*(\w+)\s*\(", masked):
+                detail = None
+                if service == "sqs":
+                    args = text[m.end() - 1: matching(masked, m.end() - 1, "(", ")")]
+                    named = re.search(r"\bqueueURL:\s*(\w+)", args)
+                    if not named or named.group(1) not in SQS_QUEUES:
+                        raise ValueError(f"{body.path}: in {body.name}: an SQS call's queueURL must be one of "
+                                         f"{sorted(SQS_QUEUES)} (a variable of that name), so the checker knows the queue")
+                    detail = SQS_QUEUES[named.group(1)]
                 for action in operations.get(m.group(1), []):
-                    found.append((service, action, None))
+                    found.append((service, action, detail))
         known = re.compile(r"\b(db|dynamodb|s3|lambda)\s*\.\s*$|\b(sqs|ses)\(\)\s*\.\s*$")
         every = (
             set(DYNAMODB_OPERATIONS) | set(S3_OPERATIONS) | set(SQS_OPERATIONS) | set(SES_OPERATIONS)

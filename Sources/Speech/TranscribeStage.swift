@@ -2,10 +2,15 @@ import Cloud
 import Runtime
 import Transcriptor
 
-/// The transcribe stage (ObjectCreated on `audio/`): one invocation per chunk, in parallel. Runs
-/// the configured engine on the chunk and writes its segments, with times offset to the chunk's
-/// place in the whole file, to `segments/…/chunk-NNNN.json` (which the persist stage counts).
-/// The engine (and its worker process) stays loaded while the function instance is warm.
+/// The transcribe stage (the transcribe queue, one chunk a message, as many at once as the
+/// event-source mapping's maximum concurrency): runs the configured engine on the chunk and writes
+/// its segments, with times offset to the chunk's place in the whole file, to
+/// `segments/…/chunk-NNNN.json` (which the persist stage counts). The engine (and its worker
+/// process) stays loaded while the function instance is warm.
+///
+/// A chunk that fails for a passing reason is reported back to the queue, to be received again
+/// after a backoff (30 s, doubling with each receive) instead of the queue's long visibility
+/// timeout; after four receives the queue gives it to the failures stage. A bad chunk fails the job.
 public final class TranscribeFunction: LambdaHandler {
     let pipeline: Pipeline
     let engine: any SpeechEngine
@@ -15,27 +20,38 @@ public final class TranscribeFunction: LambdaHandler {
         engine = try SpeechEngines.fromEnvironment()
     }
 
-    public func handle(_ event: S3Event, context: LambdaContext) throws -> NoOutput {
-        for record in event.records where record.eventName.hasPrefix("ObjectCreated") {
-            guard let key = Pipeline.MediaKey(record.s3.object.key), key.stage == "audio", let index = key.chunkIndex
-            else {
-                context.logger.warn("an audio event for an unexpected key was ignored")
+    public func handle(_ event: SQSEvent, context: LambdaContext) throws -> SQSBatchResponse {
+        var retry: [SQSBatchResponse.ItemFailure] = []
+        for record in event.records {
+            guard let message = ChunkMessage(body: record.body), let key = message.audioKey else {
+                context.logger.warn("a message that names no chunk was dropped", [("messageId", record.messageId)])
                 continue
             }
             let logger = context.logger.with("userId", key.userID).with("jobId", key.jobID)
             do {
-                try transcribe(key, index: index, context: context, logger: logger)
+                try transcribe(key, index: message.chunk, context: context, logger: logger)
             } catch let error as SpeechError where error.isPermanent {
                 pipeline.fail(
                     userID: key.userID, jobID: key.jobID,
                     .permanent("bad_audio", "The audio could not be transcribed: \(error)"),
                     stage: "transcribe", logger: logger)
             } catch {
+                logger.warn("chunk \(message.chunk) will be tried again: \(error)")
                 try? pipeline.jobs.noteAttemptFailure(userID: key.userID, jobID: key.jobID, reason: "\(error)")
-                throw error
+                backOff(record)
+                retry.append(.init(itemIdentifier: record.messageId))
             }
         }
-        return NoOutput()
+        return SQSBatchResponse(batchItemFailures: retry)
+    }
+
+    /// Hides a message that failed for 30 s, doubling with each receive (at most 15 minutes); if
+    /// that cannot be set, the queue's visibility timeout applies.
+    func backOff(_ record: SQSEvent.Message) {
+        guard let transcribeQueueURL = pipeline.services.settings.transcribeQueueURL else { return }
+        let seconds = min(900, 30 << min(max(record.approximateReceiveCount - 1, 0), 5))
+        try? pipeline.services.sqs().changeMessageVisibility(
+            queueURL: transcribeQueueURL, receiptHandle: record.receiptHandle, timeout: seconds)
     }
 
     func transcribe(_ key: Pipeline.MediaKey, index: Int, context: LambdaContext, logger: Logger) throws {

@@ -154,6 +154,25 @@ import Testing
         #expect((me["usage"] as? [String: Any])?["jobs"] as? Int == 0, "a failed job is not metered: \(me)")
     }
 
+    @Test func aChunkThatKeepsFailingIsRetriedByItsQueueThenItsJobFailsWithTheReason() throws {
+        // The speech worker crashes on every chunk: each receive fails, is shown again after its
+        // backoff, and the fourth goes to the failures queue.
+        let api = try APIHarness(
+            environment: ["TIME_SCALE": "0.01"],
+            config: "WHISPER_WORKER_TEST_HOOKS=1\nWHISPER_WORKER_CRASH_RATE=1\n")
+        let session = try api.signup()
+        let job = Submitted(session: session, jobID: try Self.upload(api, session, TestAudio.path("jfk.wav")))
+        let result = try #require(try Self.awaitAll(api, [job], timeout: 120).first)
+        #expect(result["status"] as? String == "failed")
+        let error = result["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "transcribe_failed", "\(result)")
+        #expect((error?["message"] as? String)?.contains("could not be transcribed") == true, "\(result)")
+        let log = api.emulator.output
+        #expect(log.components(separatedBy: "chunk 0 will be tried again").count - 1 == 4, "\(log.suffix(3000))")
+        let me = try api.call(.get, "/v1/me", token: session.accessToken).json
+        #expect((me["usage"] as? [String: Any])?["jobs"] as? Int == 0, "a failed job is not metered: \(me)")
+    }
+
     @Test func aCrashOfTheEmulatorMidBatchLosesNothing() throws {
         var api = try APIHarness(environment: ["TIME_SCALE": "0.01"])
         let users = try (0..<2).map { _ in try api.signup() }

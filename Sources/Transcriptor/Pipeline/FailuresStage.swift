@@ -2,13 +2,13 @@ import Cloud
 import Runtime
 
 /// The failures stage (the failures queue): what the pipeline could not do after its retries
-/// lands here, either a fetch message the fetch queue gave up on (its dead letters) or a
-/// Lambda destination record of an S3-triggered stage whose retries ran out.
+/// lands here: a fetch or chunk message its queue gave up on (their dead letters), or a Lambda
+/// destination record of an S3-triggered stage (transcode, persist) whose retries ran out.
 ///
 /// An S3-triggered stage's retries (about three minutes) run out on crashes, timeouts and passing
 /// trouble (its handled failures end the job themselves), which often pass: its event is handed
 /// back to it, up to `PIPELINE_REDRIVES` times a job (2 by default), each time with Lambda's two
-/// retries again. After that, or for a fetch, the job fails with the stage and the last reason, so
+/// retries again. After that, or for a queue's dead letter, the job fails with the stage and the last reason, so
 /// no job stays in a middle state.
 public struct FailuresFunction: LambdaHandler {
     let pipeline: Pipeline
@@ -52,13 +52,13 @@ public struct FailuresFunction: LambdaHandler {
     }
 
     /// Hands a destination record's S3 event back to its function, if the job has a re-drive left.
-    /// Fetch messages are not re-driven: their three receives already span the fetch queue's
-    /// visibility timeouts (about 48 minutes), and a link down that long is better reported.
+    /// Queue messages are not re-driven: their queues already retry them (a fetch three times over
+    /// 48 minutes, a link down that long is better reported; a chunk four times, with backoff).
     /// - Returns: whether it did.
     func redrive(
         _ body: JSONValue, userID: String, jobID: String, stage: String, reason: String?, logger: Logger
     ) throws -> Bool {
-        guard redriveLimit > 0, stage != "fetch",
+        guard redriveLimit > 0, !["fetch", "transcribe"].contains(stage),
             let function = Self.unqualified(body["requestContext"]?["functionArn"]?.stringValue),
             let payload = body["requestPayload"],
             let taken = try pipeline.jobs.claimRedrive(userID: userID, jobID: jobID, limit: redriveLimit)
@@ -100,7 +100,8 @@ public struct FailuresFunction: LambdaHandler {
     /// The job, stage and reason of a failure record.
     static func describe(_ body: JSONValue) -> (String, String, String, String?)? {
         if let userID = body["userId"]?.stringValue, let jobID = body["jobId"]?.stringValue {
-            return (userID, jobID, "fetch", nil)
+            // A chunk message says its stage; a fetch message is only the job.
+            return (userID, jobID, body["stage"]?.stringValue == "transcribe" ? "transcribe" : "fetch", nil)
         }
         guard let arn = body["requestContext"]?["functionArn"]?.stringValue,
             let rawKey = body["requestPayload"]?["Records"]?[0]?["s3"]?["object"]?["key"]?.stringValue,

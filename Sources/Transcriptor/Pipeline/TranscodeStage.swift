@@ -4,10 +4,12 @@ import Runtime
 /// The transcode stage (ObjectCreated on `uploads/`): probes the upload (not media, or no audio,
 /// fails the job with that reason), converts it to 16 kHz mono speech audio and a browser-playable
 /// rendition, splits long audio at silences into chunks, records the duration and chunk plan on
-/// the job, then writes the chunks under `audio/`, which starts one transcription per chunk.
+/// the job, then writes the chunks under `audio/` and hands each to the transcribe queue as it is
+/// written (`ChunkMessage`).
 ///
 /// A repeated event is harmless: a job past transcoding is left alone, except that when some of
-/// its chunks never got written (a crash half-way), the missing ones are written again.
+/// its chunks never got written (a crash half-way), the missing ones are written again, and the
+/// ones written but not transcribed are announced again.
 public struct TranscodeFunction: LambdaHandler {
     let pipeline: Pipeline
     /// Audio longer than this is split (`CHUNK_SECONDS`, default 5 minutes).
@@ -54,6 +56,7 @@ public struct TranscodeFunction: LambdaHandler {
             return
         }
         var missing: Set<Int>?
+        var unannounced: [Int] = []
         switch job.status {
         case .queued, .fetching, .transcoding:
             guard
@@ -67,10 +70,15 @@ public struct TranscodeFunction: LambdaHandler {
                 s3.listAllObjects(bucket: pipeline.bucket, prefix: "audio/\(key.userID)/\(key.jobID)/").compactMap {
                     Pipeline.MediaKey($0.key)?.chunkIndex
                 })
-            let absent = Set(0..<total).subtracting(present).subtracting(JobStore.doneChunks(item))
+            let undone = Set(0..<total).subtracting(JobStore.doneChunks(item))
+            let absent = undone.subtracting(present)
             let rendered = try s3.objectExists(
                 bucket: pipeline.bucket, key: StorageKeys.rendition(key.userID, key.jobID))
+            // Chunks stored but not transcribed yet may never have been announced (a stop between the
+            // write and the message): they are announced again; a repeat is harmless.
+            unannounced = undone.intersection(present).sorted()
             guard !absent.isEmpty || !rendered else {
+                try pipeline.announceChunks(unannounced, userID: key.userID, jobID: key.jobID)
                 logger.info("a repeated upload event: the job is transcoded already")
                 return
             }
@@ -126,11 +134,14 @@ public struct TranscodeFunction: LambdaHandler {
                 return
             }
         }
+        try pipeline.announceChunks(unannounced, userID: key.userID, jobID: key.jobID)
+        // Each chunk goes to transcription as soon as it is stored.
         for chunk in chunks where missing?.contains(chunk.index) ?? true {
             let chunkKey = "audio/\(key.userID)/\(key.jobID)/\(Pipeline.chunkName(chunk.index, "wav"))"
             try s3.putObject(
                 bucket: pipeline.bucket, key: chunkKey, body: .file(path: chunk.path), contentType: "audio/wav")
             written.append(chunkKey)
+            try pipeline.announceChunks([chunk.index], userID: key.userID, jobID: key.jobID)
         }
         // The playable rendition comes after the chunks, so transcription starts without waiting
         // for it (the player asks for it only later; until then the media route answers 409).

@@ -8,6 +8,8 @@ public struct ServiceSettings: Sendable {
     public var bucketName: String
     /// The fetch queue's URL; only functions that enqueue need it.
     public var fetchQueueURL: String?
+    /// The transcribe queue's URL (transcode sends chunks there; transcribe times their retries).
+    public var transcribeQueueURL: String?
     /// The HMAC key of access tokens (at least 32 bytes).
     public var tokenSecret: [UInt8]
     /// The web app's origin; links in mail point at its pages.
@@ -61,7 +63,7 @@ public struct ServiceSettings: Sendable {
         public let description: String
     }
 
-    /// From `TABLE_NAME`, `MEDIA_BUCKET`, `FETCH_QUEUE_URL`, `JWT_SECRET`, `WEB_ORIGIN`, `MAIL_FROM`,
+    /// From `TABLE_NAME`, `MEDIA_BUCKET`, `FETCH_QUEUE_URL`, `TRANSCRIBE_QUEUE_URL`, `JWT_SECRET`, `WEB_ORIGIN`, `MAIL_FROM`,
     /// `LIMIT_MONTHLY_AUDIO_MINUTES`, `LIMIT_JOBS_IN_FLIGHT`, `LIMIT_UPLOAD_BYTES`, `LIMIT_FILE_SECONDS`,
     /// `LIMIT_SIGNUPS_PER_ADDRESS`.
     public static func fromEnvironment() throws(Invalid) -> ServiceSettings {
@@ -85,6 +87,7 @@ public struct ServiceSettings: Sendable {
         var settings = ServiceSettings(
             tableName: try required("TABLE_NAME"), bucketName: try required("MEDIA_BUCKET"),
             fetchQueueURL: Environment.get("FETCH_QUEUE_URL"), tokenSecret: secret)
+        settings.transcribeQueueURL = Environment.get("TRANSCRIBE_QUEUE_URL").flatMap { $0.isEmpty ? nil : $0 }
         if let origin = Environment.get("WEB_ORIGIN"), !origin.isEmpty {
             settings.webOrigin = origin.hasSuffix("/") ? String(origin.dropLast()) : origin
         }

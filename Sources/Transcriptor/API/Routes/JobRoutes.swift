@@ -85,11 +85,11 @@ public struct CreateJobRoute: APIRoute {
     private func enqueueFetch(_ job: Job, services: Services) throws {
         struct Message: Encodable { var userId: String; var jobId: String }
         do {
-            guard let queue = services.settings.fetchQueueURL else {
+            guard let fetchQueueURL = services.settings.fetchQueueURL else {
                 throw ServiceSettings.Invalid(description: "the setting FETCH_QUEUE_URL is missing")
             }
             _ = try services.sqs().sendMessage(
-                queueURL: queue, body: try JSON.encodeString(Message(userId: job.userID, jobId: job.id)))
+                queueURL: fetchQueueURL, body: try JSON.encodeString(Message(userId: job.userID, jobId: job.id)))
         } catch {
             // Not started means not created: take the job back so a retry starts afresh.
             try services.jobs.withdraw(job)
