@@ -69,6 +69,21 @@ import Testing
         return jobs.map { finished[$0.jobID]! }
     }
 
+    /// Uploads one recording as `session`'s job and waits until it fails with `code`, a message that
+    /// says `reason`, and nothing metered.
+    static func expectFails(
+        _ api: APIHarness, _ session: APIHarness.Session, code: String, saying reason: String
+    ) throws {
+        let job = Submitted(session: session, jobID: try upload(api, session, TestAudio.path("jfk.wav")))
+        let result = try #require(try awaitAll(api, [job], timeout: 120).first)
+        #expect(result["status"] as? String == "failed")
+        let error = result["error"] as? [String: Any]
+        #expect(error?["code"] as? String == code, "\(result)")
+        #expect((error?["message"] as? String)?.contains(reason) == true, "\(result)")
+        let me = try api.call(.get, "/v1/me", token: session.accessToken).json
+        #expect((me["usage"] as? [String: Any])?["jobs"] as? Int == 0, "a failed job is not metered: \(me)")
+    }
+
     /// Every job done, its transcript right, and each user's usage counted once per job.
     static func expectDoneAndCountedOnce(_ api: APIHarness, _ jobs: [Submitted], _ results: [[String: Any]]) throws {
         let reference =
@@ -137,21 +152,13 @@ import Testing
         """.write(toFile: ffmpeg, atomically: true, encoding: .utf8)
         chmod(ffmpeg, 0o755)
         let api = try APIHarness(environment: ["TIME_SCALE": "0.01"], config: "FFMPEG=\(ffmpeg)\n")
-        let session = try api.signup()
-        let job = Submitted(session: session, jobID: try Self.upload(api, session, TestAudio.path("jfk.wav")))
-        let result = try #require(try Self.awaitAll(api, [job], timeout: 120).first)
-        #expect(result["status"] as? String == "failed")
-        let error = result["error"] as? [String: Any]
-        #expect(error?["code"] as? String == "transcode_failed", "\(result)")
-        #expect((error?["message"] as? String)?.contains("could not be converted") == true, "\(result)")
+        try Self.expectFails(api, try api.signup(), code: "transcode_failed", saying: "could not be converted")
         // Three rounds (the first delivery and two re-drives), each of three attempts (Lambda's two
         // retries), each running ffmpeg at least once.
         let log = api.emulator.output
         #expect(log.components(separatedBy: "its work goes to it again").count - 1 == 2, "\(log.suffix(4000))")
         let runs = (try? String(contentsOfFile: "\(folder)/runs", encoding: .utf8))?.split(separator: "\n").count ?? 0
         #expect(runs >= 9, "ffmpeg ran \(runs) times")
-        let me = try api.call(.get, "/v1/me", token: session.accessToken).json
-        #expect((me["usage"] as? [String: Any])?["jobs"] as? Int == 0, "a failed job is not metered: \(me)")
     }
 
     @Test func aChunkThatKeepsFailingIsRetriedByItsQueueThenItsJobFailsWithTheReason() throws {
@@ -160,17 +167,9 @@ import Testing
         let api = try APIHarness(
             environment: ["TIME_SCALE": "0.01"],
             config: "WHISPER_WORKER_TEST_HOOKS=1\nWHISPER_WORKER_CRASH_RATE=1\n")
-        let session = try api.signup()
-        let job = Submitted(session: session, jobID: try Self.upload(api, session, TestAudio.path("jfk.wav")))
-        let result = try #require(try Self.awaitAll(api, [job], timeout: 120).first)
-        #expect(result["status"] as? String == "failed")
-        let error = result["error"] as? [String: Any]
-        #expect(error?["code"] as? String == "transcribe_failed", "\(result)")
-        #expect((error?["message"] as? String)?.contains("could not be transcribed") == true, "\(result)")
+        try Self.expectFails(api, try api.signup(), code: "transcribe_failed", saying: "could not be transcribed")
         let log = api.emulator.output
         #expect(log.components(separatedBy: "chunk 0 will be tried again").count - 1 == 4, "\(log.suffix(3000))")
-        let me = try api.call(.get, "/v1/me", token: session.accessToken).json
-        #expect((me["usage"] as? [String: Any])?["jobs"] as? Int == 0, "a failed job is not metered: \(me)")
     }
 
     @Test func aCrashOfTheEmulatorMidBatchLosesNothing() throws {

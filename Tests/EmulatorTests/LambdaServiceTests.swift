@@ -92,6 +92,24 @@ import Testing
         #expect(try emulator.invoke("Limited", payload: "{}").status == 200, "free again once the first is done")
     }
 
+    @Test func throttledEventsWaitAndAllRunOneAtATime() throws {
+        // Limited runs one at a time: the second and third events are throttled, retried after
+        // Lambda's backoff (1 s, then 2 s, …), and each still runs once.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("throttled-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for index in 0..<3 {
+            let marker = folder.appendingPathComponent("\(index)").path
+            let response = try emulator.invoke(
+                "Limited", payload: #"{"sleepMs":400,"touch":"\#(marker)"}"#, type: "Event")
+            #expect(response.status == 202)
+        }
+        try waitFor(timeout: 30) {
+            (try? FileManager.default.contentsOfDirectory(atPath: folder.path).count) == 3
+        }
+        #expect(emulator.output.components(separatedBy: "[Limited] START RequestId").count - 1 == 3)
+    }
+
     @Test func eventInvocationIsAcceptedThenRuns() throws {
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("event-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: marker) }

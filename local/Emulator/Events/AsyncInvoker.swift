@@ -4,7 +4,8 @@ import LocalTemplate
 
 /// Lambda's asynchronous invocations, durable: each event waits in SQLite until a function has
 /// run it, with Lambda's retry behaviour (2 retries after about 1 and 2 minutes, scaled by
-/// `TIME_SCALE`; throttles retried for up to 6 hours) and the function's `OnFailure` destination
+/// `TIME_SCALE`; throttles retried for up to 6 hours, 1 s after the first and doubling to at most
+/// 5 minutes between tries, as Lambda documents) and the function's `OnFailure` destination
 /// when the retries are spent. A SIGKILL of the emulator loses no accepted event.
 final class AsyncInvoker: @unchecked Sendable {
     // @unchecked Sendable: state lives in SQLite; `wake` is guarded by `lock`.
@@ -31,6 +32,16 @@ final class AsyncInvoker: @unchecked Sendable {
               id INTEGER PRIMARY KEY AUTOINCREMENT, function TEXT NOT NULL, payload BLOB NOT NULL,
               request_id TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0, due REAL NOT NULL, created REAL NOT NULL)
             """)
+        // How many times each event was throttled: data folders from before lack the column.
+        let columns = Set(try database.query("PRAGMA table_info(async_invocations)").compactMap { $0[1].text })
+        if !columns.contains("throttles") {
+            try database.execute("ALTER TABLE async_invocations ADD COLUMN throttles INTEGER NOT NULL DEFAULT 0")
+        }
+    }
+
+    /// Seconds before the next try of an event throttled `throttles` times: 1, 2, 4, … up to 300.
+    static func throttleDelay(afterThrottles throttles: Int) -> Double {
+        Double(min(300, 1 << min(max(throttles - 1, 0), 9)))
     }
 
     /// Accepts an event (committed before this returns).
@@ -66,7 +77,7 @@ final class AsyncInvoker: @unchecked Sendable {
             let busy = lock.withLock { running }
             let due =
                 (try? database.query(
-                    "SELECT id, function, payload, request_id, attempt, created FROM async_invocations WHERE due <= ? ORDER BY due LIMIT 64",
+                    "SELECT id, function, payload, request_id, attempt, created, throttles FROM async_invocations WHERE due <= ? ORDER BY due LIMIT 64",
                     [.real(now)])) ?? []
             var started = false
             for row in due {
@@ -75,7 +86,7 @@ final class AsyncInvoker: @unchecked Sendable {
                 started = true
                 let job = Job(
                     id: id, function: row[1].text ?? "", payload: row[2].blob ?? [], requestID: row[3].text ?? "",
-                    attempt: Int(row[4].integer ?? 0), created: row[5].real ?? now)
+                    attempt: Int(row[4].integer ?? 0), created: row[5].real ?? now, throttles: Int(row[6].integer ?? 0))
                 Task { await self.execute(job) }
             }
             if started { continue }
@@ -98,6 +109,7 @@ final class AsyncInvoker: @unchecked Sendable {
         var requestID: String
         var attempt: Int
         var created: Double
+        var throttles: Int
     }
 
     private func execute(_ job: Job) async {
@@ -123,9 +135,14 @@ final class AsyncInvoker: @unchecked Sendable {
             if age > timeScale.scaled(6 * 3600) {
                 fail(job, result: result, condition: "EventAgeExceeded")
             } else {
-                reschedule(
-                    job, after: timeScale.scaled(Double(min(300, 1 << min(job.attempt + 1, 8)))), countsAsAttempt: false
-                )
+                _ = try? database.query(
+                    "UPDATE async_invocations SET throttles = throttles + 1, due = ? WHERE id = ?",
+                    [
+                        .real(
+                            Date().timeIntervalSince1970
+                                + timeScale.scaled(Self.throttleDelay(afterThrottles: job.throttles + 1))),
+                        .integer(job.id),
+                    ])
             }
         case .functionError:
             if job.attempt < maxRetries {
