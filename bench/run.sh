@@ -135,8 +135,22 @@ done)
 echo "bench: speech engines over the recordings (WER, real-time factor), ours beside faster-whisper alone"
 (cd Benchmarks && swift build -c release --product SpeechBench >/dev/null)
 refs=../shared/testdata/audio/refs.tsv
+# One measurement's last line (its JSON); a run that fails is shown and tried once more, so a
+# passing hiccup neither ends the benchmark silently nor goes unreported.
+measured() {
+    local attempt output
+    for attempt in 1 2; do
+        if output=$("$@" 2>"$out/measure.err"); then
+            tail -1 <<<"$output"
+            return 0
+        fi
+        echo "bench: attempt $attempt of '$*' failed:" >&2
+        tail -5 "$out/measure.err" >&2
+    done
+    return 1
+}
 speech_bench() { WHISPER_MODELS_DIR=.venv/models WHISPER_PYTHON=.venv/bin/python WHISPER_WORKER=Sources/Speech/Whisper/worker.py \
-    Benchmarks/.build/release/SpeechBench "$@" 2>/dev/null | tail -1; }
+    measured Benchmarks/.build/release/SpeechBench "$@"; }
 speech_row() { # label json [direct json]
     local wer rtf ratio=""
     wer=$(jq -r '.wer * 100 | . * 10 | round / 10' <<<"$2")
@@ -150,7 +164,7 @@ speech_rows=$(
         directs=""
         ourss=""
         for _ in 1 2 3; do
-            directs+=$(.venv/bin/python bench/whisper_direct.py "$refs" --model ".venv/models/$model" --language en 2>/dev/null | tail -1)$'\n'
+            directs+=$(measured .venv/bin/python bench/whisper_direct.py "$refs" --model ".venv/models/$model" --language en)$'\n'
             ourss+=$(speech_bench whisper "$model" "$refs")$'\n'
         done
         direct=$(jq -sc 'sort_by(.rtf) | .[1]' <<<"$directs")

@@ -111,10 +111,11 @@ public struct AccountStore {
                 .put(table: table, item: tokenItem),
             ])
         }
-        let access = services.tokens.issue(userID: user.id, now: now)
+        let tokens = try services.tokens()
+        let access = tokens.issue(userID: user.id, now: now)
         return AuthResult(
             user: user, accessToken: access.token, refreshToken: refresh.text,
-            expiresIn: services.tokens.lifetimeSeconds)
+            expiresIn: tokens.lifetimeSeconds)
     }
 
     static let invalidRefresh = APIError(

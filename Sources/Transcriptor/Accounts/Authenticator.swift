@@ -17,8 +17,9 @@ extension AccountStore {
             }
             caller = found
         } else {
+            let tokens = try services.tokens()
             do {
-                let claims = try services.tokens.verify(credential, now: now)
+                let claims = try tokens.verify(credential, now: now)
                 caller = Caller(userID: claims.sub, apiKeyID: nil)
             } catch .expired {
                 throw APIError.unauthorized("The access token has expired; refresh it or log in again.")

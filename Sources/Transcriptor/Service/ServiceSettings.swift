@@ -10,8 +10,6 @@ public struct ServiceSettings: Sendable {
     public var fetchQueueURL: String?
     /// The transcribe queue's URL (transcode sends chunks there; transcribe times their retries).
     public var transcribeQueueURL: String?
-    /// The HMAC key of access tokens (at least 32 bytes).
-    public var tokenSecret: [UInt8]
     /// The web app's origin; links in mail point at its pages.
     public var webOrigin: String
     /// The sender of account mail.
@@ -44,14 +42,13 @@ public struct ServiceSettings: Sendable {
     }
 
     public init(
-        tableName: String, bucketName: String, fetchQueueURL: String? = nil, tokenSecret: [UInt8],
+        tableName: String, bucketName: String, fetchQueueURL: String? = nil,
         webOrigin: String = "http://127.0.0.1:3000", mailFrom: String = "Transcriptor <no-reply@transcriptor.local>",
         limits: Limits = .defaults
     ) {
         self.tableName = tableName
         self.bucketName = bucketName
         self.fetchQueueURL = fetchQueueURL
-        self.tokenSecret = tokenSecret
         self.webOrigin = webOrigin
         self.mailFrom = mailFrom
         self.limits = limits
@@ -63,7 +60,7 @@ public struct ServiceSettings: Sendable {
         public let description: String
     }
 
-    /// From `TABLE_NAME`, `MEDIA_BUCKET`, `FETCH_QUEUE_URL`, `TRANSCRIBE_QUEUE_URL`, `JWT_SECRET`, `WEB_ORIGIN`, `MAIL_FROM`,
+    /// From `TABLE_NAME`, `MEDIA_BUCKET`, `FETCH_QUEUE_URL`, `TRANSCRIBE_QUEUE_URL`, `WEB_ORIGIN`, `MAIL_FROM`,
     /// `LIMIT_MONTHLY_AUDIO_MINUTES`, `LIMIT_JOBS_IN_FLIGHT`, `LIMIT_UPLOAD_BYTES`, `LIMIT_FILE_SECONDS`,
     /// `LIMIT_SIGNUPS_PER_ADDRESS`.
     public static func fromEnvironment() throws(Invalid) -> ServiceSettings {
@@ -80,13 +77,9 @@ public struct ServiceSettings: Sendable {
             }
             return value
         }
-        let secret = Array(try required("JWT_SECRET").utf8)
-        guard secret.count >= 32 else {
-            throw Invalid(description: "JWT_SECRET must have at least 32 characters (it signs access tokens)")
-        }
         var settings = ServiceSettings(
             tableName: try required("TABLE_NAME"), bucketName: try required("MEDIA_BUCKET"),
-            fetchQueueURL: Environment.get("FETCH_QUEUE_URL"), tokenSecret: secret)
+            fetchQueueURL: Environment.get("FETCH_QUEUE_URL"))
         settings.transcribeQueueURL = Environment.get("TRANSCRIBE_QUEUE_URL").flatMap { $0.isEmpty ? nil : $0 }
         if let origin = Environment.get("WEB_ORIGIN"), !origin.isEmpty {
             settings.webOrigin = origin.hasSuffix("/") ? String(origin.dropLast()) : origin
