@@ -22,7 +22,7 @@
 FROM swift:6.3-bookworm AS builder
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev \
+        pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev zlib1g-dev \
         libpocketsphinx-dev libsphinxbase-dev binutils \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
@@ -38,7 +38,7 @@ RUN scripts/package.sh --binaries /build/bin
 FROM debian:bookworm-slim AS base
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        ca-certificates libcurl4 libjansson4 libssl3 \
+        ca-certificates libcurl4 libjansson4 libssl3 zlib1g \
     && rm -rf /var/lib/apt/lists/*
 # Lambda's file system is read-only but for /tmp.
 ENV LANG=C.UTF-8 \

@@ -70,6 +70,7 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // The Lambda custom runtime: links jansson and libc only (no libcurl, no OpenSSL).
         .target(name: "Runtime", dependencies: ["CJansson"]),
@@ -78,7 +79,7 @@ let package = Package(
         // AWS SigV4 and the S3, SQS, DynamoDB and SES clients.
         .target(name: "Cloud", dependencies: ["Runtime", "HTTP", "COpenSSL"]),
         // The domain: accounts, passwords, tokens, API keys, jobs, transcripts, URL safety.
-        .target(name: "Transcriptor", dependencies: ["Runtime", "HTTP", "Cloud", "COpenSSL"]),
+        .target(name: "Transcriptor", dependencies: ["Runtime", "HTTP", "Cloud", "COpenSSL", "CZlib"]),
 
         // The speech engines (whisper worker, pocketsphinx, OpenAI-compatible servers): linked only
         // by what transcribes.

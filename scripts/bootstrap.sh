@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
     # build: the C libraries behind the system-library targets
-    pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev
+    pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev zlib1g-dev
     # speech: pocketsphinx's C library and its US English model (the in-process engine)
     libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
     # media: probing, converting and splitting audio; resolving pages of media sites

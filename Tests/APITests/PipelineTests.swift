@@ -95,6 +95,18 @@ import Transcriptor
         #expect(score.rate < 0.15, "\(text)")
         let segments = try #require(json.json["segments"] as? [[String: Any]])
         #expect(!segments.isEmpty && segments.allSatisfy { !(($0["words"] as? [Any]) ?? []).isEmpty })
+        // A client that accepts gzip gets the same bytes gzipped (as browsers and curl --compressed do).
+        let gzipped = try api.call(
+            .get, "/v1/jobs/\(id)/transcript?format=json", token: session.accessToken,
+            headers: [("Accept-Encoding", "gzip")])
+        #expect(gzipped.header("content-encoding") == "gzip")
+        #expect(gzipped.header("vary")?.contains("Accept-Encoding") == true)
+        #expect(gzipped.response.body.starts(with: [0x1f, 0x8b]), "a gzip stream")
+        #expect(gzipped.response.body.count < json.response.body.count)
+        let unzipped = try runProcess(
+            "/bin/sh", ["-c", "printf %s \"$1\" | base64 -d | gzip -dc", "sh", Base64.encode(gzipped.response.body)])
+        #expect(unzipped.status == 0)
+        #expect(unzipped.output == String(decoding: json.response.body, as: UTF8.self))
 
         let txt = try transcript(id, format: "txt")
         #expect(txt.header("content-type")?.hasPrefix("text/plain") == true)

@@ -113,7 +113,7 @@ public struct APIFunction<Route: APIRoute>: ByteLambdaHandler {
         } else {
             context.logger.info("request", fields)
         }
-        return response
+        return ResponseCompression.apply(response, acceptEncoding: event.header("accept-encoding"))
     }
 }
 
