@@ -74,14 +74,23 @@ public struct SigV4Verifier: Sendable {
         let names = signedHeaders.split(separator: ";").map(String.init)
         guard names.contains("host") else { throw SignatureError.malformed("the host header must be signed") }
         let (canonical, _) = signer.canonicalRequest(request, signedHeaderNames: Set(names), payloadHash: hash)
+        return try Self.check(
+            signature, of: canonical, signer: signer, at: time, signedHeaders: names, isPresigned: false)
+    }
+
+    /// Compares `signature` with the one `signer` makes of `canonical` at `time`, in constant time.
+    private static func check(
+        _ signature: String, of canonical: String, signer: SigV4, at time: Timestamp, signedHeaders: [String],
+        isPresigned: Bool
+    ) throws -> Verified {
         let expected = signer.signature(
             stringToSign: signer.stringToSign(canonicalRequest: canonical, at: time), at: time)
         guard constantTimeEquals(expected, signature) else {
             throw SignatureError.mismatch(canonicalRequest: canonical)
         }
         return Verified(
-            accessKeyID: scope.credentials.accessKeyID, region: scope.region, service: scope.service,
-            signedHeaders: names, isPresigned: false)
+            accessKeyID: signer.credentials.accessKeyID, region: signer.region, service: signer.service,
+            signedHeaders: signedHeaders, isPresigned: isPresigned)
     }
 
     private func verifyPresigned(
@@ -124,14 +133,8 @@ public struct SigV4Verifier: Sendable {
         }
         let hash = signer.isS3 ? SigV4.unsignedPayload : SigV4.emptyPayloadHash
         let (canonical, _) = signer.canonicalRequest(unsigned, signedHeaderNames: Set(names), payloadHash: hash)
-        let expected = signer.signature(
-            stringToSign: signer.stringToSign(canonicalRequest: canonical, at: time), at: time)
-        guard constantTimeEquals(expected, signature) else {
-            throw SignatureError.mismatch(canonicalRequest: canonical)
-        }
-        return Verified(
-            accessKeyID: scope.credentials.accessKeyID, region: scope.region, service: scope.service,
-            signedHeaders: names, isPresigned: true)
+        return try Self.check(
+            signature, of: canonical, signer: signer, at: time, signedHeaders: names, isPresigned: true)
     }
 
     /// Checks the signature of a browser form upload's policy (S3 POST Object, signature version 4):
