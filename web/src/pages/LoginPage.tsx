@@ -1,11 +1,10 @@
-import { useState, type FormEvent } from "react";
-import { messageOf } from "../api/errors";
 import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
 import { PasswordField, TextField } from "../components/Field";
 import { Spinner } from "../components/Spinner";
+import { useCredentialsForm } from "../hooks/useCredentialsForm";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
-import { Link, useNavigate, useSearchParam } from "../router";
+import { Link, useSearchParam } from "../router";
 
 /** Where to go after signing in: a path inside the app, never another site. */
 export function safeNext(next: string | null): string {
@@ -23,26 +22,12 @@ const NOTICES: Record<string, string> = {
 export function LoginPage() {
   useDocumentTitle("Sign in");
   const api = useApi();
-  const navigate = useNavigate();
   const next = safeNext(useSearchParam("next"));
   const notice = Object.keys(NOTICES).find((key) => new URLSearchParams(window.location.search).has(key));
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.login(email.trim(), password);
-      navigate(next, { replace: true });
-    } catch (caught) {
-      setError(messageOf(caught));
-      setBusy(false);
-    }
-  };
+  const { email, setEmail, password, setPassword, busy, error, submit } = useCredentialsForm(
+    (email, password) => api.login(email, password),
+    next,
+  );
 
   return (
     <>

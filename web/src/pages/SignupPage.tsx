@@ -1,11 +1,10 @@
-import { useState, type FormEvent } from "react";
-import { messageOf } from "../api/errors";
 import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
 import { PasswordField, TextField } from "../components/Field";
 import { Spinner } from "../components/Spinner";
+import { useCredentialsForm } from "../hooks/useCredentialsForm";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
-import { Link, useNavigate, useSearchParam } from "../router";
+import { Link, useSearchParam } from "../router";
 import { safeNext } from "./LoginPage";
 
 export const PASSWORD_RULE = "At least 10 characters. A passphrase of a few words is easy to remember and hard to guess.";
@@ -13,25 +12,11 @@ export const PASSWORD_RULE = "At least 10 characters. A passphrase of a few word
 export function SignupPage() {
   useDocumentTitle("Create your account");
   const api = useApi();
-  const navigate = useNavigate();
   const next = safeNext(useSearchParam("next"));
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.signup(email.trim(), password);
-      navigate(next, { replace: true });
-    } catch (caught) {
-      setError(messageOf(caught));
-      setBusy(false);
-    }
-  };
+  const { email, setEmail, password, setPassword, busy, error, submit } = useCredentialsForm(
+    (email, password) => api.signup(email, password),
+    next,
+  );
 
   return (
     <>
