@@ -119,7 +119,7 @@ let package = Package(
             path: "local/Emulator"),
 
         .target(
-            name: "FuzzEntries", dependencies: ["Runtime", "Cloud", "Transcriptor", "LocalDynamoDB"],
+            name: "FuzzEntries", dependencies: ["Runtime", "Cloud", "Transcriptor", "LocalDynamoDB", "LocalS3"],
             path: "Fuzz/Entries"),
 
         // Tests

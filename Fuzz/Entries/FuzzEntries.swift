@@ -1,5 +1,7 @@
 import Cloud
+import Foundation
 import LocalDynamoDB
+import LocalS3
 import Runtime
 import Transcriptor
 
@@ -10,8 +12,29 @@ import Transcriptor
 public enum FuzzEntries {
     public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "json": json, "events": events, "sigv4": sigv4, "expressions": expressions, "subtitles": subtitles,
-        "urlguard": urlGuard,
+        "urlguard": urlGuard, "multipartform": multipartForm,
     ]
+
+    /// The browser-form parser of the emulator's S3 (POST Object), on a body from disk: the first
+    /// line of the input is the boundary, the rest the body. What it finds lies inside the body,
+    /// and the fields stay within their budget.
+    public static func multipartForm(_ bytes: [UInt8]) {
+        guard let newline = bytes.firstIndex(of: 0x0A) else { return }
+        let boundary = String(decoding: bytes[..<newline], as: UTF8.self)
+        guard (1...70).contains(boundary.utf8.count) else { return }
+        let body = Array(bytes[(newline + 1)...])
+        let path = NSTemporaryDirectory() + "fuzz-form-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: path, contents: Data(body)) else { return }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard let form = try? MultipartForm(path: path, boundary: boundary, fieldBudget: 256) else { return }
+        if let file = form.file {
+            precondition(file.offset >= 0 && file.length >= 0, "a negative file range")
+            precondition(file.offset + file.length <= Int64(body.count), "the file runs past the body")
+        }
+        let used = form.fields.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        // Decoding may turn each byte that is not UTF-8 into U+FFFD (3 bytes).
+        precondition(used <= 3 * 256, "the fields passed their budget: \(used)")
+    }
 
     /// The JSON decoder: whatever parses re-encodes to JSON that parses back to the same value.
     public static func json(_ bytes: [UInt8]) {

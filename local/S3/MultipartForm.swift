@@ -11,14 +11,14 @@ import Foundation
 /// A `multipart/form-data` body on disk (RFC 7578), as a browser's form upload sends it: the fields
 /// before the file are read (at most `fieldBudget` bytes of them, as S3 limits them), the file is
 /// only located (offset and length), and anything after the file is ignored, as S3 does.
-struct MultipartForm {
-    struct File {
-        var filename: String
-        var offset: Int64
-        var length: Int64
+public struct MultipartForm: Sendable {
+    public struct File: Sendable {
+        public var filename: String
+        public var offset: Int64
+        public var length: Int64
     }
 
-    enum Failure: Error, Equatable {
+    public enum Failure: Error, Equatable {
         /// Not well-formed multipart/form-data.
         case malformed
         /// The fields before the file exceed the budget.
@@ -26,11 +26,11 @@ struct MultipartForm {
     }
 
     /// Field names lowercased (S3 matches them without case), values in order of appearance.
-    private(set) var fields: [(name: String, value: String)] = []
-    private(set) var file: File?
+    public private(set) var fields: [(name: String, value: String)] = []
+    public private(set) var file: File?
 
     /// The boundary of a `multipart/form-data; boundary=…` content type.
-    static func boundary(ofContentType contentType: String) -> String? {
+    public static func boundary(ofContentType contentType: String) -> String? {
         let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
         for part in parts.dropFirst() where part.lowercased().hasPrefix("boundary=") {
@@ -40,7 +40,9 @@ struct MultipartForm {
         return nil
     }
 
-    init(path: String, boundary: String, fieldBudget: Int) throws {
+    /// - Throws: `Failure` for a body that is not well-formed (or whose fields pass the budget), a
+    ///   `SystemError` when the file cannot be read.
+    public init(path: String, boundary: String, fieldBudget: Int) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemError(operation: "open \(path)", code: errno) }
         defer { close(fd) }
