@@ -88,6 +88,21 @@ export function PasswordField({ label, hint, error, inputRef, ...input }: Omit<I
   );
 }
 
+/** What the API asks of a new password, said under every field that chooses one. */
+export const PASSWORD_RULE = "At least 10 characters. A passphrase of a few words is easy to remember and hard to guess.";
+
+/**
+ * A field that chooses a password (sign up, reset, change): the API's bounds of 10 to 128
+ * characters, its rule as the hint, and `new-password` for the browser's password manager.
+ */
+export function NewPasswordField(
+  props: Omit<InputProps, "type" | "optional" | "hint" | "minLength" | "maxLength" | "autoComplete" | "required">,
+) {
+  return (
+    <PasswordField name="new-password" autoComplete="new-password" required minLength={10} maxLength={128} hint={PASSWORD_RULE} {...props} />
+  );
+}
+
 type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> & { label: ReactNode; hint?: ReactNode; error?: string | null };
 
 export function SelectField({ label, hint, error, children, ...select }: SelectProps) {

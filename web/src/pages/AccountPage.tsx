@@ -5,7 +5,7 @@ import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
 import { CopyButton } from "../components/CopyButton";
 import { ConfirmDialog, Dialog } from "../components/Dialog";
-import { PasswordField } from "../components/Field";
+import { NewPasswordField, PasswordField } from "../components/Field";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/Layout";
 import { Loading, Spinner } from "../components/Spinner";
@@ -13,7 +13,6 @@ import { useToast } from "../components/Toasts";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { formatBytes, formatDate, formatDuration } from "../lib/format";
 import { useNavigate } from "../router";
-import { PASSWORD_RULE } from "./SignupPage";
 
 /** "March 2026" for `2026-03`. */
 export function monthName(month: string): string {
@@ -157,14 +156,8 @@ export function ChangePasswordForm({ email }: { email: string }) {
         error={errors.current}
         disabled={busy}
       />
-      <PasswordField
+      <NewPasswordField
         label="New password"
-        name="new-password"
-        autoComplete="new-password"
-        required
-        minLength={10}
-        maxLength={128}
-        hint={PASSWORD_RULE}
         value={next}
         onChange={(event) => setNext(event.target.value)}
         error={errors.next}

@@ -2,11 +2,10 @@ import { useState, type FormEvent } from "react";
 import { ApiError, messageOf } from "../api/errors";
 import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
-import { PasswordField } from "../components/Field";
+import { NewPasswordField } from "../components/Field";
 import { Spinner } from "../components/Spinner";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { Link, useNavigate, useSearchParam } from "../router";
-import { PASSWORD_RULE } from "./SignupPage";
 
 export function ResetPasswordPage() {
   useDocumentTitle("Choose a new password");
@@ -67,17 +66,7 @@ export function ResetPasswordPage() {
         </Alert>
       )}
       <form className="form" onSubmit={submit} noValidate>
-        <PasswordField
-          label="New password"
-          name="new-password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          maxLength={128}
-          hint={PASSWORD_RULE}
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
+        <NewPasswordField label="New password" value={password} onChange={(event) => setPassword(event.target.value)} />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy && <Spinner />}
           Set new password

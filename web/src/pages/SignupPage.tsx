@@ -1,13 +1,11 @@
 import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
-import { PasswordField, TextField } from "../components/Field";
+import { NewPasswordField, TextField } from "../components/Field";
 import { Spinner } from "../components/Spinner";
 import { useCredentialsForm } from "../hooks/useCredentialsForm";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { Link, useSearchParam } from "../router";
 import { safeNext } from "./LoginPage";
-
-export const PASSWORD_RULE = "At least 10 characters. A passphrase of a few words is easy to remember and hard to guess.";
 
 export function SignupPage() {
   useDocumentTitle("Create your account");
@@ -25,17 +23,7 @@ export function SignupPage() {
       {error && <Alert>{error}</Alert>}
       <form className="form" onSubmit={submit} noValidate>
         <TextField label="Email" type="email" name="email" autoComplete="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
-        <PasswordField
-          label="Password"
-          name="new-password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          maxLength={128}
-          hint={PASSWORD_RULE}
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
+        <NewPasswordField label="Password" value={password} onChange={(event) => setPassword(event.target.value)} />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy && <Spinner />}
           {busy ? "Creating your account…" : "Create account"}
