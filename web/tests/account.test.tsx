@@ -1,15 +1,10 @@
 import "./support/dom";
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiClient } from "../src/api/client";
-import { MemorySessionStore } from "../src/api/session";
 import type { Me, User } from "../src/api/types";
-import { App } from "../src/App";
-import { AuthProvider } from "../src/auth";
-import { ToastProvider } from "../src/components/Toasts";
-import { RouterProvider } from "../src/router";
-import { fakeFetch, json, type Responder } from "./support/fetch";
-import { byText, click, render, settle, type } from "./support/render";
+import { renderApp } from "./support/app";
+import { json, type Responder } from "./support/fetch";
+import { byText, click, settle, type } from "./support/render";
 
 const USER: User = { id: "usr_1", email: "ada@example.com", emailVerified: false, createdAt: "2026-03-01T00:00:00Z" };
 
@@ -25,21 +20,12 @@ function me(user: User = USER): Me {
 
 /** The whole app at `path`, signed in as an unverified USER, over a scripted API. */
 function app(path: string, routes: Record<string, Responder>) {
-  window.history.replaceState(null, "", path);
   sessionStorage.clear();
-  const { fetch, calls } = fakeFetch({ "GET /v1/me": () => json(200, me()), "GET /v1/jobs": () => json(200, { jobs: [], nextCursor: null }), ...routes });
-  const store = new MemorySessionStore({ user: USER, accessToken: "at_1", accessExpiresAt: Date.now() + 600_000, refreshToken: "rt_1" });
-  const api = new ApiClient({ store, fetch });
-  const view = render(
-    <RouterProvider>
-      <AuthProvider api={api}>
-        <ToastProvider>
-          <App />
-        </ToastProvider>
-      </AuthProvider>
-    </RouterProvider>,
+  return renderApp(
+    path,
+    { "GET /v1/me": () => json(200, me()), "GET /v1/jobs": () => json(200, { jobs: [], nextCursor: null }), ...routes },
+    USER,
   );
-  return { ...view, calls, store };
 }
 
 function field(container: HTMLElement, label: string): HTMLInputElement {

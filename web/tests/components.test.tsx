@@ -2,18 +2,14 @@ import "./support/dom";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { act } from "react-dom/test-utils";
-import { ApiClient } from "../src/api/client";
-import { MemorySessionStore } from "../src/api/session";
 import type { Job } from "../src/api/types";
-import { App } from "../src/App";
-import { AuthProvider } from "../src/auth";
 import { Dropzone } from "../src/components/Dropzone";
 import { JobRow } from "../src/components/JobRow";
 import { ProgressBar } from "../src/components/ProgressBar";
-import { ToastProvider } from "../src/components/Toasts";
 import { fileProblem } from "../src/pages/NewJobPage";
 import { RouterProvider } from "../src/router";
-import { fakeFetch, json, type Responder } from "./support/fetch";
+import { renderApp } from "./support/app";
+import { json, type Responder } from "./support/fetch";
 import { byText, click, key, render, settle, type } from "./support/render";
 
 const USER = { id: "usr_1", email: "ada@example.com", emailVerified: true, createdAt: "2026-03-01T00:00:00Z" };
@@ -38,22 +34,7 @@ function job(id: string, fields: Partial<Job> = {}): Job {
 
 /** The whole app at `path`, over a scripted API, signed in or not. */
 function app(path: string, routes: Record<string, Responder>, signedIn = true) {
-  window.history.replaceState(null, "", path);
-  const { fetch, calls } = fakeFetch(routes);
-  const store = new MemorySessionStore(
-    signedIn ? { user: USER, accessToken: "at_1", accessExpiresAt: Date.now() + 600_000, refreshToken: "rt_1" } : null,
-  );
-  const api = new ApiClient({ store, fetch });
-  const view = render(
-    <RouterProvider>
-      <AuthProvider api={api}>
-        <ToastProvider>
-          <App />
-        </ToastProvider>
-      </AuthProvider>
-    </RouterProvider>,
-  );
-  return { ...view, calls, store };
+  return renderApp(path, routes, signedIn ? USER : null);
 }
 
 test("a progress bar tells assistive technology its value", () => {
