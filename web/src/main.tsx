@@ -2,10 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ApiClient } from "./api/client";
 import { LocalStorageSessionStore, MemorySessionStore, type SessionStore } from "./api/session";
-import { App } from "./App";
-import { AuthProvider } from "./auth";
-import { ToastProvider } from "./components/Toasts";
-import { RouterProvider } from "./router";
+import { Root } from "./Root";
 
 function sessionStore(): SessionStore {
   try {
@@ -22,13 +19,7 @@ const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <RouterProvider>
-        <AuthProvider api={api}>
-          <ToastProvider>
-            <App />
-          </ToastProvider>
-        </AuthProvider>
-      </RouterProvider>
+      <Root api={api} />
     </StrictMode>,
   );
 }
