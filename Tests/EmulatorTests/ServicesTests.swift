@@ -34,6 +34,14 @@ import Testing
 
     func text(_ value: JSONValue) -> String { (try? JSON.encodeString(value)) ?? "" }
 
+    /// SIGKILLs the emulator and serves its data folder again, logging events to the same file.
+    func crashAndRestart() throws -> EmulatorHarness {
+        emulator.crash()
+        return try EmulatorHarness(
+            template: "services.yaml", environment: ["TIME_SCALE": "0.01"], config: "ECHO_LOG=\(log)\n",
+            reusing: emulator.dataDirectory)
+    }
+
     @Test func s3ObjectCreatedUnderThePrefixInvokesTheFunctionWithAWSsEvent() throws {
         let s3 = try S3Client(configuration: configuration)
         try s3.putObject(
@@ -151,8 +159,7 @@ import Testing
         let sqs = try SQSClient(configuration: configuration)
         let failures = try sqs.getQueueURL(name: "transcriptor-local-Failures")
         _ = try sqs.sendMessage(queueURL: failures, body: "still here")
-        kill(emulator.process.processIdentifier, SIGKILL)
-        emulator.process.waitUntilExit()
+        emulator.crash()
         let again = try EmulatorHarness(template: "services.yaml", reusing: emulator.dataDirectory)
         defer { again.stop() }
         var restarted = configuration
@@ -187,11 +194,7 @@ import Testing
         let s3 = try S3Client(configuration: configuration)
         try s3.putObject(bucket: bucket, key: "uploads/killed/source.wav", body: .bytes([1, 2, 3]))
         // Killed at once: the object is acknowledged; its event may or may not have gone out.
-        kill(emulator.process.processIdentifier, SIGKILL)
-        emulator.process.waitUntilExit()
-        let again = try EmulatorHarness(
-            template: "services.yaml", environment: ["TIME_SCALE": "0.01"], config: "ECHO_LOG=\(log)\n",
-            reusing: emulator.dataDirectory)
+        let again = try crashAndRestart()
         defer { again.stop() }
         try waitFor { events().contains { text($0).contains("uploads/killed/source.wav") } }
         Thread.sleep(forTimeInterval: 0.5)
@@ -205,11 +208,7 @@ import Testing
         for index in 0..<5 { _ = try sqs.sendMessage(queueURL: work, body: #"{"killed":"\#(index)"}"#) }
         // Killed while the batch is gathered, delivered or being deleted: every send was acknowledged.
         Thread.sleep(forTimeInterval: 0.05)
-        kill(emulator.process.processIdentifier, SIGKILL)
-        emulator.process.waitUntilExit()
-        let again = try EmulatorHarness(
-            template: "services.yaml", environment: ["TIME_SCALE": "0.01"], config: "ECHO_LOG=\(log)\n",
-            reusing: emulator.dataDirectory)
+        let again = try crashAndRestart()
         defer { again.stop() }
         let endpoint = try Endpoint(url: again.aws)
         let restarted = try SQSClient(
