@@ -64,17 +64,13 @@ public struct FailuresFunction: LambdaHandler {
             let taken = try pipeline.jobs.claimRedrive(userID: userID, jobID: jobID, limit: redriveLimit)
         else { return false }
         try lambda.invokeAsynchronously(function: function, payload: try JSON.encode(payload))
-        log(stage: stage, taken: taken, reason: reason, logger: logger)
-        return true
-    }
-
-    private func log(stage: String, taken: Int, reason: String?, logger: Logger) {
         logger.warn(
             "the stage's retries ran out; its work goes to it again",
             [("stage", stage), ("redrive", "\(taken) of \(redriveLimit)"), ("reason", reason ?? "")])
         var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", stage)])
         metrics.put("StageRedrives", 1)
         metrics.flush()
+        return true
     }
 
     /// A function ARN without its version qualifier (`…:function:name:$LATEST` → `…:function:name`),
