@@ -72,20 +72,20 @@ extension SQSStore {
                 }
             }
             let id = RandomBytes.uuid()
-            try database.query(
-                """
-                INSERT INTO sqs_messages (id, queue, body, attributes, sent_at, visible_at, group_id, deduplication_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(id), .text(queue), .text(body), .text(attributesJSON), .integer(now),
-                    .integer(now + milliseconds(awsSeconds: Double(delay))), groupID.map { .text($0) } ?? .null,
-                    deduplication.map { .text($0) } ?? .null,
-                ])
+            let seq =
+                try database.query(
+                    """
+                    INSERT INTO sqs_messages (id, queue, body, attributes, sent_at, visible_at, group_id, deduplication_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq
+                    """,
+                    [
+                        .text(id), .text(queue), .text(body), .text(attributesJSON), .integer(now),
+                        .integer(now + milliseconds(awsSeconds: Double(delay))), groupID.map { .text($0) } ?? .null,
+                        deduplication.map { .text($0) } ?? .null,
+                    ]
+                ).first?[0].integer ?? 0
             var sequence: String?
             if let deduplicationKey {
-                let seq =
-                    try database.query("SELECT seq FROM sqs_messages WHERE id = ?", [.text(id)]).first?[0].integer ?? 0
                 try database.query(
                     "INSERT INTO sqs_deduplication (queue, deduplication_id, message_id, seq, sent_at) VALUES (?, ?, ?, ?, ?)",
                     [.text(queue), .text(deduplicationKey), .text(id), .integer(seq), .integer(now)])
