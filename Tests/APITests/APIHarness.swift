@@ -43,7 +43,8 @@ final class APIHarness: @unchecked Sendable {
     }
 
     /// An answer of the API, with its JSON body parsed when it has one.
-    struct Reply: CustomStringConvertible {
+    struct Reply: CustomStringConvertible, @unchecked Sendable {
+        // @unchecked Sendable: a value read once its request has finished, never mutated after.
         var status: Int
         var response: HTTPResponse
         var json: [String: Any] {

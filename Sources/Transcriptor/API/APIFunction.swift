@@ -20,8 +20,10 @@ public final class APICall {
     }
 
     /// The caller and their profile; 401 when the credential is missing or not valid.
-    public func authenticate() throws -> (Caller, UserRecord) {
-        let (caller, record) = try services.accounts.authenticate(request, now: now)
+    /// - Parameter includingDeleting: also an account whose deletion has started (to finish it).
+    public func authenticate(includingDeleting: Bool = false) throws -> (Caller, UserRecord) {
+        let (caller, record) = try services.accounts.authenticate(
+            request, now: now, includingDeleting: includingDeleting)
         userID = caller.userID
         return (caller, record)
     }
