@@ -68,8 +68,8 @@ public struct CreateAPIKeyRoute: APIRoute {
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let (caller, _) = try call.authenticate()
         let name = try call.body(NameBody.self).name.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= 100, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f })
-        else { throw APIError.badRequest("name must have 1 to 100 characters (no control characters).") }
+        guard !name.isEmpty, name.count <= 100 else { throw APIError.badRequest("name must have 1 to 100 characters.") }
+        try DisplayText.check(name, field: "name")
         return try .api(201, try call.services.accounts.createAPIKey(userID: caller.userID, name: name, now: call.now))
     }
 }
@@ -125,7 +125,8 @@ public struct ChangePasswordRoute: APIRoute {
         }
         try services.accounts.setPasswordHash(record.user.id, services.passwords.hash(body.newPassword))
         try services.accounts.revokeAllSessions(record.user.id, now: call.now)
-        return try .api(200, try services.accounts.issueSession(for: record.user, now: call.now))
+        return try SessionCookie.sessionResponse(
+            200, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
     }
 }
 
