@@ -48,20 +48,20 @@ public struct CookieHeader: Sendable, Equatable {
     /// - Throws: `Invalid.tooLarge` when it is over the limits.
     public init(header: String) throws(Invalid) {
         guard header.utf8.count <= Self.maxBytes else { throw .tooLarge }
-        try self.init(
-            pairs: header.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).map {
-                String(decoding: $0, as: UTF8.self)
-            })
+        try self.init(pairs: [header])
     }
 
     /// The cookies of a payload 2.0 event's `cookies` (the gateway split the header at `;`).
-    /// Empty entries (`a=1;;b=2`, a trailing `;`) are skipped, as browsers send none.
+    /// Each entry is split at the byte `;` again, so a gateway that split otherwise (at grapheme
+    /// clusters, where `;` followed by a combining mark is no separator) cannot hide a pair
+    /// inside another. Empty pairs (`a=1;;b=2`, a trailing `;`) are skipped, as browsers send none.
     /// - Throws: `Invalid.tooLarge` when the entries are over the limits.
     public init(pairs texts: [String]) throws(Invalid) {
         guard texts.reduce(0, { $0 + $1.utf8.count }) <= Self.maxBytes else { throw .tooLarge }
         var count = 0
-        for text in texts {
-            let pair = Self.trimmed(Array(text.utf8))
+        let pieces = texts.flatMap { $0.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) }
+        for piece in pieces {
+            let pair = Self.trimmed(Array(piece))
             if pair.isEmpty { continue }
             count += 1
             guard count <= Self.maxPairs else { throw .tooLarge }
