@@ -288,3 +288,36 @@ test("the stored session never holds a refresh token, and one an older version s
   assert.deepEqual(store.read(), session(), "the session is still read");
   assert.equal(/rt_legacy/.test(storage.entries.get("transcriptor.session") ?? ""), false, "and the token left the storage");
 });
+
+test("a sign-in waits for a logout in flight, so the logout's answer cannot clear the new session's cookie", async () => {
+  const order: string[] = [];
+  let answerLogout: () => void = () => undefined;
+  const { fetch } = fakeFetch({
+    "POST /v1/auth/logout": async () => {
+      order.push("logout sent");
+      await new Promise<void>((resolve) => (answerLogout = resolve));
+      order.push("logout answered (cookie cleared)");
+      return new Response(null, { status: 204 });
+    },
+    "POST /v1/auth/login": () => {
+      order.push("login sent (cookie set)");
+      return json(200, { user: USER, accessToken: "at_9", expiresIn: 900 });
+    },
+    "POST /v1/me/password": () => {
+      order.push("password change sent (cookie set)");
+      return json(200, { user: USER, accessToken: "at_10", expiresIn: 900 });
+    },
+  });
+  const store = new MemorySessionStore(session());
+  const api = new ApiClient({ store, fetch, lock: sharedLock(), now: () => NOW });
+  const loggingOut = api.logout();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const loggingIn = api.login("ada@example.com", "a long passphrase");
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(order, ["logout sent"], "the login waits");
+  answerLogout();
+  await Promise.all([loggingOut, loggingIn]);
+  await api.changePassword("a long passphrase", "another passphrase");
+  assert.deepEqual(order, ["logout sent", "logout answered (cookie cleared)", "login sent (cookie set)", "password change sent (cookie set)"]);
+  assert.equal(store.read()?.accessToken, "at_10");
+});

@@ -203,12 +203,22 @@ export class ApiClient {
 
   // MARK: - Auth
 
+  /*
+   * Every call whose answer sets the refresh cookie (signup, login, a password change) holds the
+   * refresh lock, as refresh and logout do: the browser keeps one cookie for all of them, so a
+   * logout or refresh answered after a new sign-in would otherwise clear or overwrite its cookie.
+   */
+
   async signup(email: string, password: string): Promise<AuthResult> {
-    return this.startSession(await this.request<AuthResult>("/v1/auth/signup", { body: { email, password }, auth: false }));
+    return this.startSession(
+      await this.lock(REFRESH_LOCK, () => this.request<AuthResult>("/v1/auth/signup", { body: { email, password }, auth: false })),
+    );
   }
 
   async login(email: string, password: string): Promise<AuthResult> {
-    return this.startSession(await this.request<AuthResult>("/v1/auth/login", { body: { email, password }, auth: false }));
+    return this.startSession(
+      await this.lock(REFRESH_LOCK, () => this.request<AuthResult>("/v1/auth/login", { body: { email, password }, auth: false })),
+    );
   }
 
   /**
@@ -258,7 +268,11 @@ export class ApiClient {
    * new session for this client, which becomes the stored one (the other tabs follow it).
    */
   async changePassword(currentPassword: string, newPassword: string): Promise<AuthResult> {
-    return this.startSession(await this.request<AuthResult>("/v1/me/password", { body: { currentPassword, newPassword } }));
+    const token = await this.accessToken(); // Renewed first if need be: the lock below is not reentrant.
+    const options: RequestOptions = { body: { currentPassword, newPassword } };
+    return this.startSession(
+      await this.lock(REFRESH_LOCK, async () => this.read<AuthResult>(await this.send("/v1/me/password", options, token), "json")),
+    );
   }
 
   /**
