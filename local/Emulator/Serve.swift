@@ -93,7 +93,9 @@ struct Serve: AsyncParsableCommand {
                 staticFiles: StaticFiles(root: webRoot),
                 operatorPages: OperatorPages(
                     lambda: lambda, template: template, services: services, invoker: invoker, emf: emf),
-                webOrigin: template.parameters["WebOrigin"]),
+                webOrigin: template.parameters["WebOrigin"],
+                // The functions presign against the AWS endpoint: the page uploads and plays from it.
+                webHeaders: WebSecurityHeaders(bucketOrigin: settings.awsEndpoint)),
             configuration: .init(address: .hostname("127.0.0.1", port: gatewayPort), serverName: "transcriptor-local"),
             onServerRunning: { channel in Ready.shared.report("gateway", port: channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group))

@@ -74,8 +74,8 @@ public struct CreateAPIKeyRoute: APIRoute {
         let (caller, record) = try call.authenticate()
         let body = try call.body(NameBody.self)
         let name = body.name.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= 100, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f })
-        else { throw APIError.badRequest("name must have 1 to 100 characters (no control characters).") }
+        guard !name.isEmpty, name.count <= 100 else { throw APIError.badRequest("name must have 1 to 100 characters.") }
+        try DisplayText.check(name, field: "name")
         if let days = body.expiresInDays, !(1...3650).contains(days) {
             throw APIError.badRequest("expiresInDays must be a whole number from 1 to 3650 (or left out: no expiry).")
         }
@@ -143,7 +143,8 @@ public struct ChangePasswordRoute: APIRoute {
         try services.accounts.setPasswordHash(record.user.id, services.passwords.hash(body.newPassword))
         try services.accounts.revokeAllSessions(record.user.id, now: call.now)
         if body.revokeApiKeys == true { try services.accounts.revokeAllAPIKeys(userID: record.user.id) }
-        return try .api(200, try services.accounts.issueSession(for: record.user, now: call.now))
+        return try SessionCookie.sessionResponse(
+            200, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
     }
 }
 

@@ -6,10 +6,6 @@ struct Credentials: Decodable {
     var password: String
 }
 
-struct RefreshTokenBody: Decodable {
-    var refreshToken: String
-}
-
 struct TokenBody: Decodable {
     var token: String
 }
@@ -64,7 +60,8 @@ public struct SignupRoute: APIRoute {
             // The account works without it; the reminder stays until the address is confirmed.
             call.context.logger.warn("verification mail not sent: \(error)", [("userId", record.user.id)])
         }
-        return try .api(201, try services.accounts.issueSession(for: record.user, now: call.now))
+        return try SessionCookie.sessionResponse(
+            201, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
     }
 }
 
@@ -92,7 +89,8 @@ public struct LoginRoute: APIRoute {
             // Parameters were raised since this hash was made: upgrade it now the password is known.
             try services.accounts.setPasswordHash(record.user.id, services.passwords.hash(body.password))
         }
-        return try .api(200, try services.accounts.issueSession(for: record.user, now: call.now))
+        return try SessionCookie.sessionResponse(
+            200, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
     }
 
     /// What the per-account limit counts by: the normalized address (what any spelling of it
@@ -134,24 +132,29 @@ func checkPassword(_ password: String, of record: UserRecord, call: APICall, wro
     try limiter.release(reservation)
 }
 
-/// `POST /v1/auth/refresh` → a new pair; the presented token is spent.
+/// `POST /v1/auth/refresh` → a new pair; the presented token (body or web app's cookie) is spent.
 public struct RefreshRoute: APIRoute {
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
-        let body = try call.body(RefreshTokenBody.self)
-        return try .api(200, try call.services.accounts.refresh(body.refreshToken, now: call.now))
+        let token = try SessionCookie.requiredToken(call.request)
+        return try SessionCookie.sessionResponse(
+            200, try call.services.accounts.refresh(token, now: call.now), for: call.request)
     }
 }
 
-/// `POST /v1/auth/logout` → 204; the session's refresh tokens stop working.
+/// `POST /v1/auth/logout` → 204; the session's refresh tokens stop working (and the web app's
+/// cookie is cleared).
 public struct LogoutRoute: APIRoute {
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
-        let body = try call.body(RefreshTokenBody.self)
-        try call.services.accounts.logout(body.refreshToken, now: call.now)
-        return .noContent
+        if let token = try SessionCookie.presentedToken(call.request) {
+            try call.services.accounts.logout(token, now: call.now)
+        } else if !SessionCookie.isWebClient(call.request) {
+            throw SessionCookie.missingToken
+        }
+        return SessionCookie.loggedOut(for: call.request)
     }
 }
 
