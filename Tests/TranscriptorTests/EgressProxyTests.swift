@@ -116,6 +116,44 @@ import Testing
         #expect(proxy.report.refused == attacks.count)
     }
 
+    /// What reaches the upstream server: origin form, the target's Host, and neither the proxy's
+    /// credential nor the hop-by-hop headers (nor those the Connection header names).
+    @Test func aForwardedRequestGoesUpstreamWithoutTheProxyCredential() throws {
+        let seen = MediaFetcherTests.Counter()
+        let allowed = try LoopbackHTTPServer { request in
+            seen.add(request.target)
+            for header in request.headers { seen.add("\(header.name.lowercased()): \(header.value)") }
+            return .text(200, "ok", thenClose: true)
+        }
+        let proxy = try EgressProxy(urlGuard: Self.onlyPort(allowed.port), logger: Logger(label: "t"))
+        defer { proxy.stop() }
+        let answer = try Self.exchange(
+            proxy,
+            Array(
+                "GET http://127.0.0.1:\(allowed.port)/a?b=c HTTP/1.1\r\nHost: elsewhere\r\n\(Self.authorization(proxy))Proxy-Connection: keep-alive\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\nX-Kept: 2\r\n\r\n"
+                    .utf8))
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+        let lines = seen.all
+        #expect(lines.first == "/a?b=c", "\(lines)")
+        #expect(lines.contains("host: 127.0.0.1:\(allowed.port)"), "\(lines)")
+        #expect(lines.contains("x-kept: 2") && lines.contains("connection: close"), "\(lines)")
+        #expect(!lines.contains { $0.hasPrefix("proxy-") || $0.hasPrefix("x-hop") || $0.contains("keep-alive") }, "\(lines)")
+    }
+
+    /// Only the holder of the credential in `proxyURL` is served, and each proxy has its own.
+    @Test func eachProxyHasItsOwnCredential() throws {
+        let first = try EgressProxy(urlGuard: URLGuard(), logger: Logger(label: "t"))
+        let second = try EgressProxy(urlGuard: URLGuard(), logger: Logger(label: "t"))
+        defer {
+            first.stop()
+            second.stop()
+        }
+        #expect(first.proxyURL != second.proxyURL)
+        #expect(first.proxyURL.hasPrefix("http://fetch:") && first.proxyURL.hasSuffix("@127.0.0.1:\(first.port)"))
+        let crossed = try Self.exchange(first, Array("CONNECT example.com:443 HTTP/1.1\r\n\(Self.authorization(second))\r\n".utf8))
+        #expect(crossed.hasPrefix("HTTP/1.1 407"), "\(crossed)")
+    }
+
     @Test func aSlowHeadIsCutOffAndStopEndsOpenConnections() throws {
         let allowed = try LoopbackHTTPServer { _ in .text(200, "allowed") }
         var limits = EgressProxy.Limits()
@@ -147,6 +185,7 @@ import Testing
     /// redirect is refused by the proxy, the second port sees no connection, and the reason a
     /// user reads names neither the address nor the port.
     @Test func ytDlpCannotFollowARedirectToAForbiddenPort() throws {
+        let agents = MediaFetcherTests.Counter()
         let forbidden = try LoopbackHTTPServer { _ in
             .respond(status: 200, headers: [("Content-Type", "audio/mpeg")], body: Array(Self.jfkMP3))
         }
@@ -161,7 +200,11 @@ import Testing
                 .text(
                     200, "<html><body><audio src=\"/talk.mp3\"></audio></body></html>",
                     headers: [("Content-Type", "text/html")])
-            case "/talk.mp3": .respond(status: 200, headers: [("Content-Type", "audio/mpeg")], body: Array(Self.jfkMP3))
+            case "/talk.mp3":
+                {
+                    agents.add(request.header("user-agent") ?? "")
+                    return .respond(status: 200, headers: [("Content-Type", "audio/mpeg")], body: Array(Self.jfkMP3))
+                }()
             default: .text(404, "not found")
             }
         }
@@ -182,6 +225,33 @@ import Testing
         #expect(forbidden.connectionCount == 0, "the second port saw no connection")
         let size = try fetcher.download("\(page.baseURL)/own", to: "\(folder)/own")
         #expect(size == Int64(Self.jfkMP3.count))
+        // The media download carried the headers yt-dlp gave (its browser User-Agent), not ours.
+        #expect(agents.all.last?.hasPrefix("Mozilla/") == true, "\(agents.all)")
+    }
+
+    /// yt-dlp's time limit ends before the invocation's deadline (less the reserve for storing
+    /// the file), however long its own limit is.
+    @Test func ytDlpStopsBeforeTheInvocationsDeadline() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slow-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let program = "\(folder)/yt-dlp"
+        try "#!/bin/sh\nexec sleep 60\n".write(toFile: program, atomically: true, encoding: .utf8)
+        chmod(program, 0o755)
+        var fetcher = MediaFetcher(
+            urlGuard: URLGuard(allowLoopback: true), maxBytes: 10_000_000,
+            resolver: PageResolver(sites: ["127.0.0.1"], program: program))
+        fetcher.reserveSeconds = 2
+        let started = Date()
+        do {
+            _ = try fetcher.download(
+                "http://127.0.0.1:9/watch", to: "\(folder)/out", deadline: Timestamp.now().adding(seconds: 8))
+            Issue.record("a sleeping yt-dlp cannot give media")
+        } catch {
+            #expect(!error.isPermanent && error.message.contains("too long"), "\(error)")
+        }
+        let took = Date().timeIntervalSince(started)
+        #expect(took < 7.5, "yt-dlp was stopped \(took) s after the start, past the deadline less the reserve")
     }
 
     /// A page whose only media is an HLS playlist: yt-dlp downloads it itself, through the
