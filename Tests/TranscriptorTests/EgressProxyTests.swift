@@ -154,6 +154,48 @@ import Testing
         #expect(crossed.hasPrefix("HTTP/1.1 407"), "\(crossed)")
     }
 
+    /// A name is judged by every address it resolves to (as pure logic: nothing is connected):
+    /// one forbidden address among public ones refuses it, so a resolver that answers with both
+    /// cannot slip the forbidden one through; the connection goes only to the addresses checked.
+    @Test func aNameWithAnyForbiddenAddressIsRefused() throws {
+        let answers: [String: [String]] = [
+            "mixed.media.test": ["93.184.216.34", "10.0.0.7"],
+            "metadata.media.test": ["2606:2800:220:1::1", "169.254.169.254"],
+            "mapped.media.test": ["::ffff:127.0.0.1"],
+            "public.media.test": ["93.184.216.34", "2606:2800:220:1::1"],
+        ]
+        let proxy = try EgressProxy(
+            urlGuard: URLGuard(allowLoopback: false, allowedHosts: ["media.test"]), limits: .init(),
+            logger: Logger(label: "t"),
+            resolver: { host, port in
+                guard let list = answers[host] else { return .failure(.init(description: "no such name")) }
+                return .success(list.compactMap { SocketAddress(ip: $0, port: port) })
+            })
+        defer { proxy.stop() }
+        func verdict(_ line: String) throws -> EgressProxy.Verdict {
+            proxy.vet(try ProxyRequestHead.parse(Array("\(line)\r\n\r\n".utf8)))
+        }
+        for name in ["mixed", "metadata", "mapped"] {
+            guard case .refused = try verdict("CONNECT \(name).media.test:443 HTTP/1.1") else {
+                Issue.record("\(name) was not refused")
+                continue
+            }
+        }
+        guard case .allowed(let addresses) = try verdict("GET http://public.media.test/a HTTP/1.1") else {
+            Issue.record("a public name was refused")
+            return
+        }
+        #expect(addresses.map(\.description) == ["93.184.216.34:80", "[2606:2800:220:1::1]:80"])
+        guard case .refused = try verdict("CONNECT elsewhere.test:443 HTTP/1.1") else {
+            Issue.record("a host the allow-list leaves out was looked up")
+            return
+        }
+        guard case .unresolved = try verdict("CONNECT missing.media.test:443 HTTP/1.1") else {
+            Issue.record("a name that does not resolve")
+            return
+        }
+    }
+
     @Test func aSlowHeadIsCutOffAndStopEndsOpenConnections() throws {
         let allowed = try LoopbackHTTPServer { _ in .text(200, "allowed") }
         var limits = EgressProxy.Limits()

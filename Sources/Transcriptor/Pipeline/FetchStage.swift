@@ -37,7 +37,9 @@ public struct FetchFunction: LambdaHandler {
             } catch {
                 logger.warn(
                     "fetch will be retried: \(error)", [("receiveCount", String(record.approximateReceiveCount))])
-                let reason = (error as? StageFailure)?.message ?? "\(error)"
+                // What the owner reads if the retries run out: the stage's own words, never an
+                // error's detail (endpoints, addresses), which the line above logs.
+                let reason = (error as? StageFailure)?.message ?? "The link could not be fetched and stored; retrying."
                 try? pipeline.jobs.noteAttemptFailure(userID: message.userId, jobID: message.jobId, reason: reason)
                 failures.append(.init(itemIdentifier: record.messageId))
             }

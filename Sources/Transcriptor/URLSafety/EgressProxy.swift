@@ -70,13 +70,23 @@ public final class EgressProxy: Sendable {
     let listener: Int32
     let wake: (read: Int32, write: Int32)
     let state = Mutex(State())
+    /// How names are looked up (the system's resolver; tests give answers of their own).
+    let resolver: @Sendable (String, UInt16) -> Result<[SocketAddress], ResolveFailure>
 
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let description: String
     }
 
     /// Starts listening on 127.0.0.1 (a port the system picks) and serving in threads of its own.
-    public init(urlGuard: URLGuard, limits: Limits = Limits(), logger: Logger) throws(Failure) {
+    public convenience init(urlGuard: URLGuard, limits: Limits = Limits(), logger: Logger) throws(Failure) {
+        try self.init(urlGuard: urlGuard, limits: limits, logger: logger, resolver: { Self.resolve($0, port: $1) })
+    }
+
+    init(
+        urlGuard: URLGuard, limits: Limits, logger: Logger,
+        resolver: @escaping @Sendable (String, UInt16) -> Result<[SocketAddress], ResolveFailure>
+    ) throws(Failure) {
+        self.resolver = resolver
         self.urlGuard = urlGuard
         self.limits = limits
         self.logger = logger
@@ -352,7 +362,7 @@ public final class EgressProxy: Sendable {
         if let literal = checked.literalAddress {
             addresses = [literal]
         } else {
-            switch Self.resolve(checked.host, port: port) {
+            switch resolver(checked.host, port) {
             case .success(let list): addresses = list
             case .failure(let failure): return .unresolved(failure.description)
             }
@@ -366,7 +376,7 @@ public final class EgressProxy: Sendable {
         return .allowed(addresses)
     }
 
-    struct ResolveFailure: Error, CustomStringConvertible {
+    struct ResolveFailure: Error, CustomStringConvertible, Sendable {
         var description: String
     }
 
