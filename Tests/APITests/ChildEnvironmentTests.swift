@@ -65,8 +65,11 @@ import Testing
         let upload = try #require(created.json["upload"] as? [String: Any])
         let put = try runProcess(
             "/usr/bin/curl",
-            ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-H", "Content-Type: audio/mpeg", "--data-binary",
-             "@\(file)", upload["url"] as! String])
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-H", "Content-Type: audio/mpeg",
+                "--data-binary",
+                "@\(file)", upload["url"] as! String,
+            ])
         #expect(put.output == "200", "\(put.output)")
         let uploadJob = try #require((created.json["job"] as? [String: Any])?["id"] as? String)
         #expect(try finished(uploadJob)["status"] as? String == "done")
@@ -81,7 +84,8 @@ import Testing
             #expect(names.contains("PATH"), "\(record): \(names)")
             let leaked = names.filter { name in
                 name.hasPrefix("AWS_")
-                    || ["SECRET", "TOKEN", "KEY", "JWT", "PASSWORD", "TABLE", "BUCKET", "QUEUE", "MEDIA_SITES"].contains {
+                    || ["SECRET", "TOKEN", "KEY", "JWT", "PASSWORD", "TABLE", "BUCKET", "QUEUE", "MEDIA_SITES"].contains
+                    {
                         name.uppercased().contains($0)
                     }
             }

@@ -91,7 +91,8 @@ import Testing
         let id = try link("\(page.baseURL)/own")
         let job = try finished(id)
         #expect(job["status"] as? String == "done", "\(job)")
-        let text = try api.call(.get, "/v1/jobs/\(id)/transcript?format=json", token: session.accessToken)
+        let text =
+            try api.call(.get, "/v1/jobs/\(id)/transcript?format=json", token: session.accessToken)
             .json["text"] as? String ?? ""
         #expect(WordErrorRate.measure(reference: PipelineTests.jfk, hypothesis: text).rate < 0.15, "\(text)")
         #expect(forbidden.connectionCount == 0)

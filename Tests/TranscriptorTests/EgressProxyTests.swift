@@ -101,7 +101,9 @@ import Testing
         #expect(anonymous.hasPrefix("HTTP/1.1 407"), "\(anonymous)")
         let wrong = try Self.exchange(
             proxy,
-            Array("GET http://127.0.0.1:\(allowed.port)/ HTTP/1.1\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\n\r\n".utf8))
+            Array(
+                "GET http://127.0.0.1:\(allowed.port)/ HTTP/1.1\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\n\r\n".utf8
+            ))
         #expect(wrong.hasPrefix("HTTP/1.1 407"), "\(wrong)")
         // A huge head is cut off.
         let huge = try Self.exchange(
@@ -137,7 +139,9 @@ import Testing
         #expect(lines.first == "/a?b=c", "\(lines)")
         #expect(lines.contains("host: 127.0.0.1:\(allowed.port)"), "\(lines)")
         #expect(lines.contains("x-kept: 2") && lines.contains("connection: close"), "\(lines)")
-        #expect(!lines.contains { $0.hasPrefix("proxy-") || $0.hasPrefix("x-hop") || $0.contains("keep-alive") }, "\(lines)")
+        #expect(
+            !lines.contains { $0.hasPrefix("proxy-") || $0.hasPrefix("x-hop") || $0.contains("keep-alive") }, "\(lines)"
+        )
     }
 
     /// Only the holder of the credential in `proxyURL` is served, and each proxy has its own.
@@ -150,7 +154,8 @@ import Testing
         }
         #expect(first.proxyURL != second.proxyURL)
         #expect(first.proxyURL.hasPrefix("http://fetch:") && first.proxyURL.hasSuffix("@127.0.0.1:\(first.port)"))
-        let crossed = try Self.exchange(first, Array("CONNECT example.com:443 HTTP/1.1\r\n\(Self.authorization(second))\r\n".utf8))
+        let crossed = try Self.exchange(
+            first, Array("CONNECT example.com:443 HTTP/1.1\r\n\(Self.authorization(second))\r\n".utf8))
         #expect(crossed.hasPrefix("HTTP/1.1 407"), "\(crossed)")
     }
 
@@ -313,7 +318,9 @@ import Testing
         #expect(made.status == 0, "\(made.output)")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)
         var bodies: [String: [UInt8]] = [:]
-        for file in files { bodies["/hls/\(file)"] = Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(file)"))) }
+        for file in files {
+            bodies["/hls/\(file)"] = Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(file)")))
+        }
         let served = bodies
         let agents = MediaFetcherTests.Counter()
         let page = try LoopbackHTTPServer { request in
@@ -327,8 +334,11 @@ import Testing
         let output = "\(folder)/fetched"
         let size = try fetcher.download("\(page.baseURL)/hls/list.m3u8", to: output)
         #expect(size > 50_000, "the segments were joined: \(size) bytes")
-        let probe = try runProcess("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", output])
-        #expect(abs((Double(probe.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) - 11) < 1, "\(probe.output)")
+        let probe = try runProcess(
+            "/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", output])
+        #expect(
+            abs((Double(probe.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) - 11) < 1, "\(probe.output)"
+        )
         #expect(agents.all.contains { $0.hasPrefix("/hls/part1.ts") }, "\(agents.all)")
     }
 }

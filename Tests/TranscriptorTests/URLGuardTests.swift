@@ -43,7 +43,8 @@ import Testing
     /// admitted with the local opt-in off, every other loopback port and form stays refused, and
     /// no entry opens a private or link-local range.
     @Test func hostAndPortEntriesAdmitExactlyThatPort() throws {
-        let rule = URLGuard(allowLoopback: false, allowedHosts: ["127.0.0.1:8123", "[::1]:8124", "example.com:8080", "media.test"])
+        let rule = URLGuard(
+            allowLoopback: false, allowedHosts: ["127.0.0.1:8123", "[::1]:8124", "example.com:8080", "media.test"])
         #expect(try rule.check("http://127.0.0.1:8123/page").port == 8123)
         #expect(try rule.check("http://[::1]:8124/page").host == "::1")
         #expect(try rule.check("http://example.com:8080/a").host == "example.com")

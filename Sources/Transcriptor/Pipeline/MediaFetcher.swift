@@ -63,7 +63,8 @@ public struct MediaFetcher {
         }
         defer { proxy.stop() }
         let media = try resolver.resolve(
-            url, proxy: proxy, work: work, timeoutSeconds: try seconds(resolver.timeoutSeconds, deadline), logger: logger)
+            url, proxy: proxy, work: work, timeoutSeconds: try seconds(resolver.timeoutSeconds, deadline),
+            logger: logger)
         if media.isProgressive {
             proxy.stop()
             do {
@@ -179,7 +180,8 @@ public struct MediaFetcher {
         } else if error == .timedOut {
             return .transient("source_unavailable", "The link's server took too long to answer; retrying.")
         } else if error == .tls {
-            return .permanent("fetch_failed", "The link's secure connection failed: its certificate could not be verified.")
+            return .permanent(
+                "fetch_failed", "The link's secure connection failed: its certificate could not be verified.")
         } else if error.isTransient {
             return .transient("source_unavailable", "The link's server broke off the download; retrying.")
         }
@@ -375,7 +377,8 @@ public struct PageResolver: Sendable {
             throw .transient("resolve_failed", "The media page reader stopped; retrying.")
         }
         throw .permanent(
-            "unresolvable_page", "No media was found at the page\(reason.flatMap(Self.userReason).map { ": \($0)" } ?? ".")")
+            "unresolvable_page",
+            "No media was found at the page\(reason.flatMap(Self.userReason).map { ": \($0)" } ?? ".")")
     }
 
     /// yt-dlp's error line as a user may read it, or nil when it is about the network (errno,
@@ -413,7 +416,10 @@ public struct PageResolver: Sendable {
             }
         }
         let colons = word.filter { $0 == ":" }.count
-        return colons >= 2 && word.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "[" || $0 == "]" || $0 == "." || $0 == "/" || $0 == "%" }
+        return colons >= 2
+            && word.allSatisfy {
+                $0.isHexDigit || $0 == ":" || $0 == "[" || $0 == "]" || $0 == "." || $0 == "/" || $0 == "%"
+            }
     }
 
     /// What yt-dlp's `--dump-single-json` output chose: the selected format's URL, protocol and

@@ -191,7 +191,10 @@ public final class EgressProxy: Sendable {
 
     private func acceptLoop() {
         while true {
-            var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, 2, -1)
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -324,7 +327,8 @@ public final class EgressProxy: Sendable {
             }
             searchFrom = max(0, buffer.count - 3)
             if buffer.count > ProxyRequestHead.maxHeadBytes {
-                reject(client, 431, "the proxy refused a request head that is too large", reason: "\(buffer.count) bytes")
+                reject(
+                    client, 431, "the proxy refused a request head that is too large", reason: "\(buffer.count) bytes")
                 return nil
             }
         }
@@ -391,7 +395,9 @@ public final class EgressProxy: Sendable {
         var addresses: [SocketAddress] = []
         var entry = list
         while let current = entry {
-            if let raw = current.pointee.ai_addr, let address = socketAddress(raw, length: Int(current.pointee.ai_addrlen), port: port) {
+            if let raw = current.pointee.ai_addr,
+                let address = socketAddress(raw, length: Int(current.pointee.ai_addrlen), port: port)
+            {
                 if !addresses.contains(address) { addresses.append(address) }
             }
             entry = current.pointee.ai_next
@@ -419,7 +425,8 @@ public final class EgressProxy: Sendable {
         var reasons: [String] = []
         for address in addresses {
             let family = address.family == .ipv4 ? AF_INET : AF_INET6
-            let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            let fd = socket(
+                family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             guard fd >= 0 else { continue }
             let registered = state.withLock { state -> Bool in
                 guard !state.stopping else { return false }
@@ -463,7 +470,8 @@ public final class EgressProxy: Sendable {
             inet6.sin6_family = sa_family_t(AF_INET6)
             inet6.sin6_port = address.port.bigEndian
             withUnsafeMutableBytes(of: &inet6.sin6_addr) { $0.copyBytes(from: address.bytes) }
-            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: inet6) { target.copyMemory(from: $0) } }
+            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: inet6) { target.copyMemory(from: $0) }
+            }
             length = socklen_t(MemoryLayout<sockaddr_in6>.size)
         }
         let result = withUnsafePointer(to: &storage) {
@@ -516,7 +524,8 @@ public final class EgressProxy: Sendable {
                         return state.report.tooLarge
                     }
                     if over {
-                        logger.warn("the egress proxy cut the traffic at its byte limit", [("bytes", String(limits.bytesIn))])
+                        logger.warn(
+                            "the egress proxy cut the traffic at its byte limit", [("bytes", String(limits.bytesIn))])
                         return
                     }
                 }

@@ -103,13 +103,18 @@ public struct ProxyRequestHead: Sendable, Equatable {
             guard let first = line.first, first != 0x20, first != 9 else {
                 throw .init(400, "a folded or empty header line")
             }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw .init(400, "a header without a colon") }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+                throw .init(400, "a header without a colon")
+            }
             let name = line[..<colon]
-            guard !name.isEmpty, name.allSatisfy(isTokenByte) else { throw .init(400, "a header name that is not a token") }
+            guard !name.isEmpty, name.allSatisfy(isTokenByte) else {
+                throw .init(400, "a header name that is not a token")
+            }
             var value = line[(colon + 1)...]
             while let first = value.first, first == 0x20 || first == 9 { value = value.dropFirst() }
             while let last = value.last, last == 0x20 || last == 9 { value = value.dropLast() }
-            headers.append(Header(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+            headers.append(
+                Header(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
         }
         try checkFraming(headers)
 
@@ -147,7 +152,8 @@ public struct ProxyRequestHead: Sendable, Equatable {
             } else if !after.isEmpty {
                 throw .init(400, "text after the IPv6 address")
             }
-            guard !host.isEmpty, host.utf8.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            guard !host.isEmpty,
+                host.utf8.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
             else { throw .init(400, "the IPv6 address is not one") }
         } else {
             if let colon = text.lastIndex(of: ":") {
@@ -157,7 +163,9 @@ public struct ProxyRequestHead: Sendable, Equatable {
                 host = text
             }
             guard (1...253).contains(host.utf8.count),
-                host.utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") })
+                host.utf8.allSatisfy({
+                    isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")
+                })
             else { throw .init(400, "the host is not a host name or address") }
         }
         let port: Int
