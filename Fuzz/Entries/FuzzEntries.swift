@@ -12,7 +12,7 @@ import Transcriptor
 public enum FuzzEntries {
     public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "json": json, "events": events, "sigv4": sigv4, "expressions": expressions, "subtitles": subtitles,
-        "urlguard": urlGuard, "multipartform": multipartForm, "cookies": cookies,
+        "urlguard": urlGuard, "multipartform": multipartForm, "cookies": cookies, "proxyhead": proxyHead,
     ]
 
     /// The strict `Cookie` header parser: what it accepts is grammatical (token names,
@@ -185,5 +185,35 @@ public enum FuzzEntries {
         if let address = checked.literalAddress, case .refuse = strict.decide(address) {
             preconditionFailure("\(text) passed with the forbidden address \(address)")
         }
+    }
+
+    /// The egress proxy's request-head parser: a head it accepts names a host and port the URL
+    /// guard sees the same way (so what is checked is what is connected to), carries no user
+    /// name, and a forwarded request goes upstream in origin form with no proxy credential, one
+    /// `Connection: close`, and only well-formed CRLF lines.
+    public static func proxyHead(_ bytes: [UInt8]) {
+        guard let head = try? ProxyRequestHead.parse(bytes) else { return }
+        precondition((1...65535).contains(head.port), "a port out of range: \(head.port)")
+        precondition(!head.host.isEmpty && !head.host.contains("@") && !head.host.contains("%"), "host \(head.host)")
+        let lenient = URLGuard(allowLoopback: true)
+        if let checked = try? lenient.check(head.guardURL) {
+            precondition(checked.port == head.port, "the guard saw port \(checked.port), the proxy \(head.port)")
+            var host = head.host
+            while host.hasSuffix(".") { host.removeLast() }
+            precondition(checked.host == host, "the guard saw host \(checked.host), the proxy \(head.host)")
+        }
+        guard case .forward = head.target else { return }
+        let upstream = head.upstreamHead()
+        let text = String(decoding: upstream, as: UTF8.self)
+        precondition(text.hasPrefix("\(head.method) /"), "not origin form: \(text.prefix(80))")
+        precondition(text.hasSuffix("Connection: close\r\n\r\n"), "no Connection: close at the end")
+        let lines = text.dropLast(4).split(separator: "\r\n", omittingEmptySubsequences: false)
+        for line in lines {
+            precondition(!line.isEmpty && !line.contains("\r") && !line.contains("\n"), "a broken line in \(text)")
+            let lowered = line.lowercased()
+            precondition(!lowered.hasPrefix("proxy-authorization:"), "the proxy credential went upstream")
+        }
+        precondition(lines.filter { $0.lowercased().hasPrefix("connection:") }.count == 1, "two Connection headers")
+        precondition(lines.filter { $0.lowercased().hasPrefix("host:") }.count == 1, "not one Host header")
     }
 }
