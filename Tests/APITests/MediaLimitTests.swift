@@ -91,7 +91,7 @@ import Testing
         cases.append(("ogg", opus, "audio/ogg"))
         cases.append(("piped mkv", try PipelineMedia.matroskaWithoutDuration(opus, in: media), "video/x-matroska"))
         let flac = try PipelineMedia.tone(seconds: 10 * 60, as: "flac", in: media)
-        try PipelineMedia.patchFLACTotalSamples(flac, samples: 16_000)
+        try PipelineMedia.patchFLACTotalSamples(flac, samples: 8_000)
         cases.append(("flac", flac, "audio/flac"))
         let m4a = try PipelineMedia.tone(seconds: minutes * 60, as: "m4a", in: media)
         try PipelineMedia.patchMP4Durations(m4a, seconds: 1)
@@ -173,13 +173,14 @@ import Testing
         #expect(usage["jobs"] as? Int == 1, "\(usage)")
 
         let short = try PipelineMedia.matroska(
-            TestAudio.path("librivox-0880.wav"), as: "mkv", claiming: 3600, in: media)
+            TestAudio.path("librivox-0870.wav"), as: "mkv", claiming: 3600, in: media)
         let fits = try service.upload(short, contentType: "video/x-matroska")
         #expect(try service.finished(fits, timeout: 180)["status"] as? String == "done")
-        #expect(abs((try service.usage()["audioSeconds"] as? Double ?? 0) - 18.1) < 0.3)
+        let after = try service.usage()
+        #expect(abs((after["audioSeconds"] as? Double ?? 0) - 18.1) < 0.3, "\(after)")
     }
 
-    /// The transcode function given 15 s and an ffmpeg that hangs: the tool is killed before the
+    /// The transcode function given 10 s and an ffmpeg that hangs: the tool is killed before the
     /// function's deadline (Lambda never times the function out), and every attempt removes its
     /// scratch folder and leaves no process behind.
     @Test func aHangingToolIsKilledBeforeTheFunctionsDeadlineAndLeavesNoScratchFiles() throws {
@@ -201,7 +202,7 @@ import Testing
         let original = try String(
             contentsOf: APIHarness.repository.appendingPathComponent("template.yaml"), encoding: .utf8)
         let short = original.replacingOccurrences(
-            of: "Command: [transcode]\n      Timeout: 900", with: "Command: [transcode]\n      Timeout: 15")
+            of: "Command: [transcode]\n      Timeout: 900", with: "Command: [transcode]\n      Timeout: 10")
         #expect(short != original)
         let template = try PipelineMedia.write(short, named: "template.yaml", in: media)
         let service = try Service(
@@ -217,10 +218,10 @@ import Testing
         #expect(job["status"] as? String == "failed", "\(job)")
         let pids = try String(contentsOfFile: "\(marks)/pids", encoding: .utf8).split(separator: "\n")
             .compactMap { Int32($0) }
-        #expect(pids.count == 3, "Lambda's two retries: \(pids)")
+        #expect(pids.count >= 3, "Lambda's two retries, and the failures stage's re-drives: \(pids)")
         let log = service.api.emulator.output
         let reports = log.split(separator: "\n").filter { $0.contains("[TranscodeFunction] REPORT") }
-        #expect(reports.count == 3, "\(reports)")
+        #expect(reports.count == pids.count, "\(reports)")
         #expect(!reports.contains { $0.contains("Status: timeout") }, "\(reports)")
         for pid in pids { #expect(kill(pid, 0) != 0, "the stuck tool \(pid) was killed") }
         let left = try FileManager.default.contentsOfDirectory(atPath: scratch)

@@ -56,33 +56,37 @@ enum PipelineMedia {
 
     // MARK: Files whose headers lie about their length
 
-    /// `seconds` of a 440 Hz tone (16 kHz, mono) as `format`: mkv and webm (Opus in Matroska),
-    /// ogg (Opus), mp3 (32 kb/s, with the Xing/Info header ffmpeg writes), flac, m4a (AAC).
+    /// `seconds` of a 440 Hz tone (8 kHz, mono) as `format`: mkv and webm (Opus in Matroska),
+    /// ogg (Opus), mp3 (with the Xing/Info header ffmpeg writes), flac, m4a (AAC). Made for speed:
+    /// half an hour of Opus at libopus's usual complexity takes a minute on a busy machine.
     static func tone(seconds: Int, as format: String, in folder: String) throws -> String {
         let output = "\(folder)/tone-\(UUID().uuidString.prefix(8)).\(format)"
         let codec: [String] =
             switch format {
-            case "mkv", "webm", "ogg": ["-c:a", "libopus", "-b:a", "12k"]
-            case "mp3": ["-c:a", "libmp3lame", "-b:a", "32k"]
-            case "m4a": ["-c:a", "aac", "-b:a", "24k"]
+            case "mkv", "webm", "ogg": opus
+            case "mp3": ["-c:a", "libmp3lame", "-b:a", "8k"]
+            case "m4a": ["-c:a", "aac", "-b:a", "16k"]
             default: []
             }
         try ffmpeg(
-            ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000:duration=\(seconds)", "-ac", "1"] + codec
+            ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=\(seconds)", "-ac", "1"] + codec
                 + [output])
         return output
     }
+
+    /// Opus at its fastest setting.
+    static let opus = ["-c:a", "libopus", "-b:a", "12k", "-compression_level", "0"]
+
+    /// How `source` becomes Opus: copied when it is Opus in Ogg already.
+    static func opusCodec(for source: String) -> [String] { source.hasSuffix(".ogg") ? ["-c:a", "copy"] : opus }
 
     /// `source` as Opus in Matroska written to a pipe: the muxer cannot go back to write a
     /// Duration or cues, so the file says nothing about its length.
     static func matroskaWithoutDuration(_ source: String, in folder: String) throws -> String {
         let output = "\(folder)/piped-\(UUID().uuidString.prefix(8)).mkv"
-        let result = try runProcess(
-            "/bin/sh",
-            [
-                "-c", "/usr/bin/ffmpeg -v error -i \"$1\" -c:a libopus -b:a 12k -f matroska - > \"$2\"", "sh", source,
-                output,
-            ])
+        let command =
+            "/usr/bin/ffmpeg -v error -i \"$1\" \(opusCodec(for: source).joined(separator: " ")) -f matroska -"
+        let result = try runProcess("/bin/sh", ["-c", command + " > \"$2\"", "sh", source, output])
         guard result.status == 0 else { throw ServerError("ffmpeg to a pipe: \(result.output)") }
         return output
     }
@@ -91,11 +95,9 @@ enum PipelineMedia {
     /// `claimed` seconds.
     static func matroska(
         _ source: String, as format: String, claiming claimed: Double, in folder: String
-    ) throws
-        -> String
-    {
+    ) throws -> String {
         let output = "\(folder)/claims-\(UUID().uuidString.prefix(8)).\(format)"
-        try ffmpeg(["-i", source, "-c:a", "libopus", "-b:a", "12k", output])
+        try ffmpeg(["-i", source] + opusCodec(for: source) + [output])
         try patchMatroskaDuration(output, seconds: claimed)
         return output
     }
