@@ -24,14 +24,16 @@ final class APIHarness: @unchecked Sendable {
     ///     `SignupsPerAddressPerHour` itself.
     ///   - config: more settings for every function (KEY=VALUE lines).
     ///   - dataDirectory: serve this data folder again (after a crash).
+    ///   - template: serve this template instead of the project's (a copy with a setting changed).
     init(
         parameters: [String: String] = [:], environment: [String: String] = [:], config: String = "",
-        reusing dataDirectory: String? = nil
+        reusing dataDirectory: String? = nil, template: String? = nil
     ) throws {
         // Links and webhooks may reach this machine only: no test sends a packet elsewhere, not
         // even a DNS query for a name in a test's URL.
         emulator = try EmulatorHarness(
-            templatePath: Self.repository.appendingPathComponent("template.yaml").path, environment: environment,
+            templatePath: template ?? Self.repository.appendingPathComponent("template.yaml").path,
+            environment: environment,
             config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(Self.allowedHosts)\n\(config)",
             reusing: dataDirectory,
             arguments: parameters.merging(["SignupsPerAddressPerHour": "100000"]) { given, _ in given }
