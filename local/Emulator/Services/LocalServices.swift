@@ -22,6 +22,10 @@ struct LocalServices: Sendable {
         database = try SQLiteDatabase(path: "\(dataDirectory)/state.sqlite")
         uploads = "\(dataDirectory)/s3/tmp-uploads"
         try FileManager.default.createDirectory(atPath: uploads, withIntermediateDirectories: true)
+        // Bodies that were arriving when the emulator was killed: no object refers to them.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? [] {
+            unlink("\(uploads)/\(name)")
+        }
         s3 = try S3Store(
             directory: "\(dataDirectory)/s3", database: database,
             buckets: template.buckets.values.sorted { $0.name < $1.name }.map { bucket in
