@@ -23,6 +23,7 @@ struct AWSResponder: HTTPResponder {
     let sqs: SQSStore
     let dynamodb: DynamoDBStore
     let ses: SESOutbox
+    let secrets: SecretsStore
     let uploads: String
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -106,10 +107,11 @@ struct AWSResponder: HTTPResponder {
         case "sqs": return try await Self.response(sqs.handle(serviceRequest))
         case "dynamodb": return try await Self.response(dynamodb.handle(serviceRequest))
         case "ses", "email": return try await Self.response(ses.handle(serviceRequest))
+        case "secretsmanager": return try await Self.response(secrets.handle(serviceRequest))
         default:
             return Self.error(
                 400, "UnknownService",
-                "The local emulator serves lambda, s3, sqs, dynamodb and ses, not \(verified.service)")
+                "The local emulator serves lambda, s3, sqs, dynamodb, ses and secretsmanager, not \(verified.service)")
         }
     }
 

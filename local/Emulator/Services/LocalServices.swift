@@ -14,6 +14,7 @@ struct LocalServices: Sendable {
     let sqs: SQSStore
     let dynamodb: DynamoDBStore
     let ses: SESOutbox
+    let secrets: SecretsStore
     let uploads: String
 
     init(
@@ -53,6 +54,9 @@ struct LocalServices: Sendable {
         dynamodb = try DynamoDBStore(
             database: database, tables: template.tables.values.sorted { $0.name < $1.name }.map(Self.table))
         ses = try SESOutbox(directory: "\(dataDirectory)/mail")
+        secrets = try SecretsStore(
+            database: database, region: template.context.region, accountID: template.context.accountID,
+            secrets: template.secrets.values.sorted { $0.name < $1.name })
     }
 }
 
