@@ -4,6 +4,7 @@ import HTTP
 import Runtime
 import TestSupport
 import Testing
+import Transcriptor
 
 /// The whole API as a user meets it: `transcriptor-local` serving the project's `template.yaml`
 /// with the route functions of this build, on free ports and a fresh data folder.
@@ -113,9 +114,30 @@ final class APIHarness: @unchecked Sendable {
         return nil
     }
 
-    /// The access-token secret the emulator generated for this data folder.
-    func tokenSecret() throws -> [UInt8] {
-        let text = try String(contentsOfFile: emulator.dataDirectory + "/secrets/JwtSecret", encoding: .utf8)
-        return Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+    /// The name of the access-token secret (template.yaml's TokenSigningKey) in the emulator.
+    static let tokenSecretName = "transcriptor-local-TokenSigningKey"
+
+    /// A version of the access-token secret as the functions read it (the emulator generated the
+    /// first on its first start): the key of the tokens whose `kid` is its version id.
+    func tokenKey(stage: String = "AWSCURRENT") throws -> AccessTokenSigner.Key {
+        let value = try SecretsManagerClient(configuration: aws).getSecretValue(
+            secretID: Self.tokenSecretName, stage: stage)
+        return AccessTokenSigner.Key(id: value.versionID, secret: Array((value.secretString ?? "").utf8))
+    }
+
+    /// Stops every warm function process, so the next invocation of each starts cold (and reads
+    /// its secrets again), as new instances on AWS do.
+    func coldStartFunctions() throws {
+        func processes() throws -> Set<Int> {
+            let status = try JSON.decode(JSONValue.self, from: emulator.request(.get, "/_local/status.json").body)
+            return Set(
+                (status["functions"]?.arrayValue ?? []).flatMap { $0["processes"]?.arrayValue ?? [] }.compactMap(
+                    \.intValue))
+        }
+        let killed = try processes()
+        for pid in killed { kill(pid_t(pid), SIGKILL) }
+        // The emulator sees each exit (and leaves the process out of its pool) a moment later.
+        let deadline = Date().addingTimeInterval(10)
+        while try !processes().isDisjoint(with: killed) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     }
 }

@@ -163,7 +163,7 @@ import Transcriptor
 
     @Test func missingMalformedExpiredAndTamperedCredentialsGet401() throws {
         let session = try api.signup()
-        let signer = AccessTokenSigner(secret: try api.tokenSecret())
+        let signer = AccessTokenSigner(signingKey: try api.tokenKey())
         let expired = signer.issue(userID: session.userID, now: Timestamp.now().adding(seconds: -16 * 60)).token
         let parts = session.accessToken.split(separator: ".").map(String.init)
         let otherUser = signer.issue(userID: "usr_doesnotexist").token

@@ -103,7 +103,7 @@ struct Serve: AsyncParsableCommand {
             responder: AWSResponder(
                 lambda: lambda, invoker: invoker, verifier: verifier, s3: services.s3, sqs: services.sqs,
                 dynamodb: services.dynamodb,
-                ses: services.ses, uploads: services.uploads),
+                ses: services.ses, secrets: services.secrets, uploads: services.uploads),
             configuration: .init(
                 address: .hostname("127.0.0.1", port: awsPort == 0 ? awsPortHolder.release() : awsPort),
                 serverName: "transcriptor-local"),

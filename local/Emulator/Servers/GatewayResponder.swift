@@ -24,6 +24,9 @@ struct GatewayResponder: HTTPResponder {
     var webHeaders = WebSecurityHeaders(bucketOrigin: nil)
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        // A page of another site reaches 127.0.0.1 by DNS rebinding with its own name as Host: it
+        // must not read the operator pages (mail.json holds every reset link) nor call the API.
+        guard LoopbackHost.accepts(request.head.authority) else { return .misdirected }
         let (rawPath, rawQuery) = request.rawPathAndQuery
         let path = rawPath.removingPercentEncoding ?? rawPath
         if path == "/_local" || path.hasPrefix("/_local/") { return await operatorPages.respond(path: path) }
