@@ -158,6 +158,21 @@ import Testing
         #expect(!stored.values.contains(.s(b)))
     }
 
+    @Test func anAccessTokenHasOneSpellingOnly() throws {
+        let session = try api.signup()
+        #expect(try api.call(.get, "/v1/me", token: session.accessToken).status == 200)
+        let parts = session.accessToken.split(separator: ".").map(String.init)
+        let variants = [
+            session.accessToken + "=", session.accessToken + "==",
+            "\(parts[0])=.\(parts[1]).\(parts[2])", "\(parts[0]).\(parts[1])=.\(parts[2])",
+            parts.joined(separator: ".").replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/"),
+            "\(parts[0]).\(parts[1]).\(parts[2]).",
+        ]
+        for variant in variants where variant != session.accessToken {
+            #expect(try api.call(.get, "/v1/me", token: variant).status == 401, "\(variant)")
+        }
+    }
+
     @Test func anAPIKeyCanExpire() throws {
         let session = try api.signup()
         for bad: Any in [0, 3651, -1, "7"] {

@@ -87,18 +87,30 @@ public struct AccessTokenSigner: Sendable {
         return ("\(signingInput).\(Base64.encode(signature, urlSafe: true))", claims)
     }
 
+    /// Whether `part` is what `Base64.encode(_:urlSafe: true)` writes for the bytes it decodes to.
+    static func isCanonicalBase64URL(_ part: Substring) -> Bool {
+        guard !part.isEmpty, let bytes = Base64.decode(String(part)) else { return false }
+        return Base64.encode(bytes, urlSafe: true) == part
+    }
+
     /// The claims of a valid, unexpired token.
     /// - Throws: `Failure` saying why the token is refused.
     public func verify(_ token: String, now: Timestamp = .now()) throws(Failure) -> Claims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerBytes = Base64.decode(String(parts[0])),
+        // One spelling per token: unpadded base64url only, each part exactly as we would write it
+        // (a lenient decoder would also take `TOKEN=`, padding or standard-alphabet variants, so
+        // one token would have many accepted texts).
+        guard parts.count == 3, Self.isCanonicalBase64URL(parts[0]), Self.isCanonicalBase64URL(parts[1]) else {
+            throw .malformed
+        }
+        guard let headerBytes = Base64.decode(String(parts[0])),
             let header = try? JSON.decode(JSONValue.self, from: headerBytes)
         else { throw .malformed }
         guard header["alg"] == .string("HS256"), header["crit"] == nil else { throw .unsupportedAlgorithm }
         guard case .string(let keyID)? = header["kid"], let key = keys.first(where: { $0.id == keyID }) else {
             throw .unknownKey
         }
-        guard let given = Base64.decode(String(parts[2])),
+        guard Self.isCanonicalBase64URL(parts[2]), let given = Base64.decode(String(parts[2])),
             constantTimeEquals(given, Digest.hmacSHA256(key: key.secret, data: Array("\(parts[0]).\(parts[1])".utf8)))
         else { throw .badSignature }
         guard let payload = Base64.decode(String(parts[1])), let claims = try? JSON.decode(Claims.self, from: payload)
