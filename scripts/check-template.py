@@ -282,12 +282,14 @@ def condition_holds(condition, context):
     return True
 
 
-def dynamodb_context(action, attributes=None, leading="USER#usr_a", returns="NONE", tx=False, index=None):
+def dynamodb_context(action, attributes=None, leading="USER#usr_a", returns="NONE", tx=False, index=None,
+                     select=True):
     """The request context DynamoDB gives IAM (the Developer Guide's "Using IAM policy conditions for
     fine-grained access control"): dynamodb:Attributes names the key attributes and those of the
     projection, update and condition expressions; a read carries dynamodb:Select (ALL_ATTRIBUTES
-    without a projection); a single write carries dynamodb:ReturnValues (NONE by default), a write
-    of a transaction dynamodb:EnclosingOperation instead."""
+    without a projection; the guide says it always has a value, `select=False` models a read
+    without it, so a policy must hold either way); a single write carries dynamodb:ReturnValues
+    (NONE by default), a write of a transaction dynamodb:EnclosingOperation instead."""
     context = {}
     if action != "Scan":
         context["dynamodb:LeadingKeys"] = ["DEADLINE" if index else leading]
@@ -295,7 +297,8 @@ def dynamodb_context(action, attributes=None, leading="USER#usr_a", returns="NON
         keys = ["gsi1pk", "gsi1sk", "pk", "sk"] if index else ["pk", "sk"]
         context["dynamodb:Attributes"] = sorted(set(keys) | set(attributes))
     if action in ("GetItem", "BatchGetItem", "Query", "Scan"):
-        context["dynamodb:Select"] = "SPECIFIC_ATTRIBUTES" if attributes is not None else "ALL_ATTRIBUTES"
+        if select:
+            context["dynamodb:Select"] = "SPECIFIC_ATTRIBUTES" if attributes is not None else "ALL_ATTRIBUTES"
     elif tx:
         context["dynamodb:EnclosingOperation"] = "TransactWriteItems"
     elif action != "ConditionCheckItem":
@@ -703,9 +706,9 @@ class Checker:
         # The code's own requests are allowed.
         for call in PIPELINE_CALLS[name]:
             resource = ("index", call["index"]) if call.get("index") else table
-            context = dynamodb_context(call["action"], call["attributes"], returns=call.get("returns") or "NONE",
-                                       tx=call.get("tx", False), index=call.get("index"))
-            if not can("dynamodb:" + call["action"], resource, context):
+            if not all(can("dynamodb:" + call["action"], resource, dynamodb_context(
+                    call["action"], call["attributes"], returns=call.get("returns") or "NONE", tx=call.get("tx", False),
+                    index=call.get("index"), select=select)) for select in (True, False)):
                 self.f.error(f"{name}: its policy denies a request its code makes: dynamodb:{call['action']} of "
                              f"{' '.join(call['attributes'])}" + (" in a transaction" if call.get("tx") else ""))
         # Nothing reaches a credential.
@@ -713,7 +716,8 @@ class Checker:
         reads, writes = {}, {}  # request -> attributes it reaches
         for attribute in sorted(set(CREDENTIALS) - readable):
             for action in ("GetItem", "BatchGetItem", "Query", "Scan"):
-                if can(f"dynamodb:{action}", table, dynamodb_context(action, [attribute])):
+                if any(can(f"dynamodb:{action}", table, dynamodb_context(action, [attribute], select=select))
+                       for select in (True, False)):
                     reads.setdefault(f"dynamodb:{action}", []).append(attribute)
             if can("dynamodb:Query", ("index", "gsi1"), dynamodb_context("Query", [attribute], index="gsi1")):
                 reads.setdefault("dynamodb:Query of the index", []).append(attribute)
@@ -729,11 +733,16 @@ class Checker:
                          f"{', '.join(a for a in attributes if a in CREDENTIALS) or 'none'}; the rest are not the "
                          "pipeline's to change)")
         for action in ("GetItem", "BatchGetItem", "Query", "Scan"):
-            if can(f"dynamodb:{action}", table, dynamodb_context(action)):
+            if any(can(f"dynamodb:{action}", table, dynamodb_context(action, select=select)) for select in (True, False)):
                 self.f.error(f"{name}: dynamodb:{action} can read whole items (no ProjectionExpression), credentials "
-                             "and all: require dynamodb:Select SPECIFIC_ATTRIBUTES with dynamodb:Attributes")
-        if can("dynamodb:Query", ("index", "gsi1"), dynamodb_context("Query", index="gsi1")):
+                             "and all: require dynamodb:Attributes (Null false), and dynamodb:Select SPECIFIC_ATTRIBUTES if any")
+        if any(can("dynamodb:Query", ("index", "gsi1"), dynamodb_context("Query", index="gsi1", select=select))
+               for select in (True, False)):
             self.f.error(f"{name}: dynamodb:Query can read whole items of the index")
+        for tx in (False, True):
+            if can("dynamodb:UpdateItem", table, dynamodb_context("UpdateItem", tx=tx)):
+                self.f.error(f"{name}: dynamodb:UpdateItem{' in a transaction' if tx else ''} without "
+                             "dynamodb:Attributes in its context is allowed: require it (Null false)")
         for action in ("PutItem", "DeleteItem", "BatchWriteItem"):
             if can(f"dynamodb:{action}", table, dynamodb_context(action, [])):
                 self.f.error(f"{name}: dynamodb:{action} can replace or delete whole items (profiles included)")
