@@ -719,7 +719,8 @@ class Checker:
                 if any(can(f"dynamodb:{action}", table, dynamodb_context(action, [attribute], select=select))
                        for select in (True, False)):
                     reads.setdefault(f"dynamodb:{action}", []).append(attribute)
-            if can("dynamodb:Query", ("index", "gsi1"), dynamodb_context("Query", [attribute], index="gsi1")):
+            if any(can("dynamodb:Query", ("index", "gsi1"), dynamodb_context("Query", [attribute], index="gsi1",
+                                                                              select=select)) for select in (True, False)):
                 reads.setdefault("dynamodb:Query of the index", []).append(attribute)
         for attribute in sorted(set(CREDENTIALS) | PROTECTED):
             for action in ("UpdateItem", "PutItem", "DeleteItem", "BatchWriteItem", "ConditionCheckItem"):
