@@ -76,8 +76,14 @@ CREDENTIALS = {
     "emailNormalized": "the profile's normalized email address",
     "keyHash": "an API key's hash",
 }
-# The webhook secret may be read (never written) by the stages that send webhooks.
-WEBHOOK_SIGNERS = {"PersistFunction", "FailuresFunction", "SweepFunction"}
+# The webhook secret may be read (never written; a projection of it alone) by the stages that send
+# webhooks: job.completed (persist) and job.failed, which every stage sends when it fails a job
+# (Pipeline.fail -> notify). It signs the user's webhooks and is not a login credential: no session,
+# API key or account comes with it; a stage taken over by untrusted media could at worst sign a forged
+# event to the user's own webhook receiver.
+WEBHOOK_SIGNERS = {
+    "FetchFunction", "TranscodeFunction", "TranscribeFunction", "PersistFunction", "FailuresFunction", "SweepFunction",
+}
 # Attributes no pipeline role may write (some it reads): who owns what, what a token or key grants,
 # what the user asked for.
 PROTECTED = {
@@ -122,13 +128,13 @@ FAIL_CALLS = [  # JobStore.fail: the job failed and its place in flight released
 NOTE_CALL = _write("pk lastAttemptError")  # JobStore.noteAttemptFailure
 ADVANCE_CALL = _write("pk status updatedAt gsi1pk gsi1sk", returns="UPDATED_NEW")  # JobStore.advance
 PIPELINE_CALLS = {
-    "FetchFunction": [_read(JOB_FIELDS), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS],
+    "FetchFunction": [_read(JOB_FIELDS), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS],
     "TranscodeFunction": [
-        _read(JOB_FIELDS + " doneChunks"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
+        _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
         _write("pk status updatedAt gsi1pk gsi1sk chunksTotal chunksDone durationSec chunkStarts doneChunks "
                "lastAttemptError", returns="UPDATED_NEW"),  # the chunk plan (TranscodeFunction.transcode)
     ],
-    "TranscribeFunction": [_read(JOB_FIELDS + " chunkStarts"), NOTE_CALL, *FAIL_CALLS],
+    "TranscribeFunction": [_read(JOB_FIELDS + " chunkStarts"), _read("webhookSecret"), NOTE_CALL, *FAIL_CALLS],
     "PersistFunction": [
         _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
         _write("pk status chunksDone doneChunks updatedAt", returns="UPDATED_NEW"),  # JobStore.markChunkDone
@@ -149,29 +155,11 @@ PIPELINE_CALLS = {
 # what" -> the change it needs. The checker notes them, and fails on one not listed here (a new
 # call that does not fit) and on one listed here that is gone (remove it with the gap it records).
 PENDING_PIPELINE_CALLS = {
-    "Sources/Transcriptor/Jobs/JobStore+Pipeline.swift: item: getItem reads whole items (no projection)":
-        "project the job's attributes (JOB_FIELDS and the stage's own: doneChunks, chunkStarts, lastAttemptError, "
-        "gsi1sk) by #placeholders (status and others are reserved words)",
-    "Sources/Transcriptor/Jobs/JobStore.swift: job: getItem reads whole items (no projection)":
-        "project JOB_FIELDS (the API's functions may keep reading whole items)",
-    "Sources/Transcriptor/Accounts/AccountStore.swift: user: getItem reads whole items (no projection)":
-        "Pipeline.notify reads the profile as a UserRecord (password hash and email included): read only "
-        "webhookSecret (a GetItem projecting it)",
-    "Sources/Transcriptor/Jobs/JobStore+Pipeline.swift: advance: updateItem returns the whole item (ReturnValues ALL_*)":
-        "ReturnValues UPDATED_NEW (or NONE), then the job by a projected read",
-    "Sources/Transcriptor/Jobs/JobStore+Pipeline.swift: markChunkDone: updateItem returns the whole item (ReturnValues ALL_*)":
-        "ReturnValues UPDATED_NEW (or NONE), then the job by a projected read",
-    "Sources/Transcriptor/Jobs/JobStore+Pipeline.swift: overdue: query reads whole items (no projection)":
-        "projection userId, jobId",
     "Sources/Transcriptor/Pipeline/TranscodeStage.swift: transcode: objectExists is a HeadObject (s3:GetObject, and "
     "s3:ListBucket without s3:prefix for a 404)":
-        "ask whether the rendition exists by listing (ListObjectsV2, prefix the key, max-keys 1)",
-    "Sources/Speech/TranscribeStage.swift: transcribe: objectExists is a HeadObject (s3:GetObject, and s3:ListBucket "
-    "without s3:prefix for a 404)":
-        "ask whether the segments exist by listing (ListObjectsV2, prefix the key, max-keys 1)",
-    "Sources/Transcriptor/Pipeline/Pipeline.swift: notify: signs a webhook (reads the webhook secret)":
-        "fetch, transcode and transcribe must not hold the secret: hand job.failed to a signer (e.g. a message on "
-        "the failures queue that the failures stage delivers)",
+        "ask whether the rendition exists by listing its key: s3.objectListed (ListObjectsV2, the key as the prefix, "
+        "one key), which the role's s3:ListBucket on renditions/ allows (granting s3:GetObject on renditions/ would "
+        "not do: a missing key is a 403, not a 404, without an unconditioned s3:ListBucket)",
 }
 
 # What each Dockerfile target offers beyond the base image, and what needs it.
@@ -677,6 +665,10 @@ class Checker:
             if f'"{attribute}"' not in sources and not re.search(rf"\b{attribute}\b\s*[=:]", sources):
                 self.f.error(f"the credential table names {attribute}, which no Swift source uses: renamed? "
                              f"(update CREDENTIALS/PROTECTED in {__file__})")
+        listed = re.search(r"static let attributes = \[([^\]]*)\]", sources)
+        if not listed or re.findall(r'"(\w+)"', listed.group(1)) != JOB_FIELDS.split():
+            self.f.error(f"Job.attributes (what Job(item:) reads, and a read of a job projects) is not JOB_FIELDS of "
+                         f"{__file__}: keep them one list")
         # Every key prefix the sources build but a user's partition: token, key and email lookups, rates.
         partitions = sorted(set(re.findall(r'"([A-Z]+)#\\\(', sources)) - {"USER"})
         stages = sorted(re.search(r"stagePrefixes = \[([^\]]*)\]", sources).group(1).replace('"', "").replace(" ", "")

@@ -94,8 +94,8 @@ public final class Pipeline {
     /// Sends the job's webhook, if it has one; a receiver's trouble is logged and counted, never thrown.
     public func notify(_ job: Job, type: String, logger: Logger) {
         guard job.webhook != nil else { return }
-        guard let user = try? services.accounts.user(id: job.userID) else { return }
-        let outcome = WebhookSender(urlGuard: urlGuard).deliver(type: type, job: job, secret: user.webhookSecret)
+        guard let secret = try? services.accounts.webhookSecret(userID: job.userID) else { return }
+        let outcome = WebhookSender(urlGuard: urlGuard).deliver(type: type, job: job, secret: secret)
         if case .failed(let reason, let attempts) = outcome {
             logger.warn("webhook not delivered", [("event", type), ("attempts", String(attempts)), ("reason", reason)])
             var metrics = MetricsLogger(namespace: "Transcriptor")
