@@ -84,7 +84,7 @@ let package = Package(
         // The speech engines (whisper worker, pocketsphinx, OpenAI-compatible servers): linked only
         // by what transcribes.
         .target(
-            name: "Speech", dependencies: ["Runtime", "HTTP", "Transcriptor", "CPocketSphinx"],
+            name: "Speech", dependencies: ["Runtime", "HTTP", "Cloud", "Transcriptor", "CPocketSphinx"],
             exclude: ["Whisper/worker.py"]),
 
         // Sample functions: the smallest handler on the runtime (benchmarks, emulator tests) and

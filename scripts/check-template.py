@@ -19,6 +19,8 @@ them the AWS operations and the environment variables read. The checks:
 - permissions: each function's policy grants exactly the DynamoDB, S3, SQS and SES actions its code
   calls (S3 per action), on the table, its index, the bucket by name (never !Ref MediaBucket:
   E3004), the queue, the SES identities; no policy templates;
+  secretsmanager:GetSecretValue alone, on exactly the secrets whose ARNs (*_SECRET_ARN, !Ref of an
+  AWS::SecretsManager::Secret) its code reads, and a conditional grant on the secret's condition;
 - the pipeline's least privilege: its functions' statements are evaluated (Allow and Deny, with
   their IAM condition keys) against requests: the DynamoDB requests their code makes
   (PIPELINE_CALLS) are allowed; reading a credential (CREDENTIALS: password hashes, emails, key
@@ -560,9 +562,12 @@ class Checker:
 
     def classify(self, resource):
         """What a policy resource names: ('table',), ('index', name), ('bucket',), ('objects', prefix),
-        ('queue', logical id), ('function', logical id), ('ses',), or None."""
+        ('queue', logical id), ('function', logical id), ('ses',), ('secret', logical id), or None."""
         if resource == {"Fn::GetAtt": ["Table", "Arn"]}:
             return ("table",)
+        if isinstance(resource, dict) and set(resource) == {"Ref"}:
+            if self.resources.get(resource["Ref"], {}).get("Type") == "AWS::SecretsManager::Secret":
+                return ("secret", resource["Ref"])
         if isinstance(resource, dict) and "Fn::GetAtt" in resource and resource["Fn::GetAtt"][1] == "Arn":
             target = resource["Fn::GetAtt"][0]
             kind = self.resources.get(target, {}).get("Type")
@@ -591,7 +596,18 @@ class Checker:
             if not use:
                 continue
             granted = {}  # (service, action) -> [classified resource]
+            variables = props.get("Environment", {}).get("Variables", {})
             for policy in props.get("Policies", []):
+                # `!If [Condition, policy, !Ref AWS::NoValue]`: a grant that exists with what it is for
+                # (the condition must be the one of the resource it grants).
+                if isinstance(policy, dict) and set(policy) == {"Fn::If"}:
+                    condition, policy, otherwise = policy["Fn::If"]
+                    if otherwise != {"Ref": "AWS::NoValue"}:
+                        self.f.error(f"{name}: a conditional policy is !If [condition, policy, !Ref AWS::NoValue]")
+                    for ref in references(policy):
+                        resource_condition = self.resources.get(ref, {}).get("Condition")
+                        if resource_condition and resource_condition != condition:
+                            self.f.error(f"{name}: a policy on {ref} must have its condition {resource_condition}")
                 if not isinstance(policy, dict) or set(policy) != {"Statement"}:
                     self.f.error(f"{name}: {policy if isinstance(policy, str) else list(policy)[0]}: write explicit "
                                  "Statement policies (least privilege, and checked here)")
@@ -607,7 +623,10 @@ class Checker:
                         kind = self.classify(resource)
                         if kind is None:
                             self.f.error(f"{name}: the policy resource {resource} is not one the checker knows "
-                                         "(the table, its index, the bucket by name, a queue, a function, SES identities)")
+                                         "(the table, its index, the bucket by name, a queue, a function, SES "
+                                         "identities, a secret by !Ref)")
+                        elif kind[0] == "secret" and actions != ["secretsmanager:GetSecretValue"]:
+                            self.f.error(f"{name}: a secret is granted secretsmanager:GetSecretValue alone, not {actions}")
                         for action in actions:
                             service, _, verb = action.partition(":")
                             granted.setdefault((service, verb), []).append(kind)
@@ -623,6 +642,16 @@ class Checker:
                     kind = ("queue", detail)
                 elif service == "lambda":
                     kind = ("function", None)
+                elif service == "secretsmanager":
+                    # The secret is the one whose ARN the variable holds: !Ref Secret, or !If on the
+                    # secret's condition.
+                    value = variables.get(detail)
+                    if isinstance(value, dict) and "Fn::If" in value:
+                        value = value["Fn::If"][1]
+                    ref = value.get("Ref") if isinstance(value, dict) else None
+                    if self.resources.get(ref, {}).get("Type") != "AWS::SecretsManager::Secret":
+                        self.f.error(f"{name}: {detail} must be !Ref of an AWS::SecretsManager::Secret, not {value}")
+                    kind = ("secret", ref)
                 else:
                     kind = ("ses",)
                 needed.setdefault((service, action), set()).add(kind)
@@ -639,11 +668,16 @@ class Checker:
             for (service, action), kinds in sorted(granted.items()):
                 if (service, action) not in needed:
                     self.f.error(f"{name}: its policy grants {service}:{action}, which its code never calls")
+                elif service == "secretsmanager" and set(kinds) - needed[(service, action)]:
+                    extra = sorted(str(k[-1]) for k in set(kinds) - needed[(service, action)] if k)
+                    self.f.error(f"{name}: its policy grants {service}:{action} on {extra}, which its code never reads")
                 elif service == "dynamodb" and action != "Query" and any(k and k[0] == "index" for k in kinds):
                     self.f.error(f"{name}: {service}:{action} on an index: only Query reads an index")
 
     @staticmethod
     def describe(kind):
+        if kind[0] == "secret":
+            return f"the secret {kind[1]}"
         if kind[0] in ("table", "bucket", "ses"):
             return {"table": "the table", "bucket": "the bucket", "ses": "SES identities"}[kind[0]]
         return f"{kind[0]} {kind[1] or ''}".strip()

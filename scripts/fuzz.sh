@@ -4,11 +4,11 @@
 # inputs that add coverage go to .fuzz-work/<target>/ (not committed); a crash is written to
 # Fuzz/Crashes/<target>/ — commit it with the fix, and `make test` replays it from then on
 # (Tests/FuzzRegressionTests). FUZZ_TARGETS picks some (json events sigv4 expressions subtitles urlguard
-# multipartform).
+# multipartform cookies proxyhead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-json events sigv4 expressions subtitles urlguard multipartform}
+targets=${FUZZ_TARGETS:-json events sigv4 expressions subtitles urlguard multipartform cookies proxyhead}
 echo "fuzz: building the targets (libFuzzer, AddressSanitizer)"
 swift build --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address >/dev/null
 bin=$(swift build --package-path Fuzz --scratch-path .build-fuzz --show-bin-path)

@@ -197,7 +197,7 @@ def manifest(bin_dir, out):
             "tiny.en and base assembled and checked by SHA-256 (scripts/install-models.sh) in /opt/whisper-models, the "
             "model packages then removed; the worker at /var/task/whisper/worker.py. The pocketsphinx engine uses "
             "Debian's model in /usr/share/pocketsphinx/model/en-us; the openai engine needs only OPENAI_BASE_URL "
-            "and OPENAI_API_KEY.",
+            "and the OPENAI_API_KEY_SECRET_ARN secret.",
             "",
         ]
     os.makedirs(os.path.dirname(out), exist_ok=True)

@@ -50,6 +50,7 @@ SQS_OPERATIONS = {
 SQS_QUEUES = {"transcribeQueueURL": "TranscribeQueue", "fetchQueueURL": "FetchQueue"}
 SES_OPERATIONS = {"sendEmail": ["SendEmail"]}
 LAMBDA_OPERATIONS = {"invokeAsynchronously": ["InvokeFunction"]}
+SECRETS_OPERATIONS = {"getSecretValue": ["GetSecretValue"]}
 
 # Names that dispatch through a protocol (every route has `respond`, every handler `handle`):
 # linking them by name would make every function reach every other. Entry points are the types.
@@ -336,6 +337,7 @@ class SourceIndex:
             ("sqs", r"\bsqs\(\)\s*\.", SQS_OPERATIONS),
             ("ses", r"\bses\(\)\s*\.", SES_OPERATIONS),
             ("lambda", r"\blambda\s*\.", LAMBDA_OPERATIONS),
+            ("secretsmanager", r"\bsecrets\s*\.", SECRETS_OPERATIONS),
         ):
             for m in re.finditer(receiver + r"\s*(\w+)\s*\(", masked):
                 detail = None
@@ -346,12 +348,19 @@ class SourceIndex:
                         raise ValueError(f"{body.path}: in {body.name}: an SQS call's queueURL must be one of "
                                          f"{sorted(SQS_QUEUES)} (a variable of that name), so the checker knows the queue")
                     detail = SQS_QUEUES[named.group(1)]
+                if service == "secretsmanager":
+                    # The secret is the one whose ARN the same body reads from a *_SECRET_ARN variable.
+                    named = {m.group(2) for m in ENV_READ.finditer(text) if m.group(2).endswith("_SECRET_ARN")}
+                    if len(named) != 1:
+                        raise ValueError(f"{body.path}: in {body.name}: a getSecretValue call must be in the body that "
+                                         "reads its ARN from one *_SECRET_ARN variable, so the checker knows the secret")
+                    detail = named.pop()
                 for action in operations.get(m.group(1), []):
                     found.append((service, action, detail))
-        known = re.compile(r"\b(db|dynamodb|s3|lambda)\s*\.\s*$|\b(sqs|ses)\(\)\s*\.\s*$")
+        known = re.compile(r"\b(db|dynamodb|s3|lambda|secrets)\s*\.\s*$|\b(sqs|ses)\(\)\s*\.\s*$")
         every = (
             set(DYNAMODB_OPERATIONS) | set(S3_OPERATIONS) | set(SQS_OPERATIONS) | set(SES_OPERATIONS)
-            | set(LAMBDA_OPERATIONS)
+            | set(LAMBDA_OPERATIONS) | set(SECRETS_OPERATIONS)
         )
         every -= {"query"}  # APIRequest.query(_:) reads the query string
         for m in re.finditer(r"\.\s*(\w+)\s*\(", masked):

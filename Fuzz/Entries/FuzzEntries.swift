@@ -12,8 +12,41 @@ import Transcriptor
 public enum FuzzEntries {
     public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "json": json, "events": events, "sigv4": sigv4, "expressions": expressions, "subtitles": subtitles,
-        "urlguard": urlGuard, "multipartform": multipartForm,
+        "urlguard": urlGuard, "multipartform": multipartForm, "cookies": cookies, "proxyhead": proxyHead,
     ]
+
+    /// The strict `Cookie` header parser: what it accepts is grammatical (token names,
+    /// cookie-octet values), within its limits, and reads back the same when written out again;
+    /// a name it answers for came exactly once and well formed.
+    public static func cookies(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Split at the byte, not at grapheme clusters (`;` and a combining mark are one Character).
+        let pieces = text.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        guard let parsed = try? CookieHeader(header: text) else {
+            precondition(
+                text.utf8.count > CookieHeader.maxBytes || pieces.count > CookieHeader.maxPairs,
+                "a header within the limits was refused whole")
+            return
+        }
+        precondition(parsed.pairs.count + parsed.malformedNames.count <= CookieHeader.maxPairs, "over the pair limit")
+        for (name, value) in parsed.pairs {
+            precondition(!name.isEmpty && name.utf8.allSatisfy(CookieHeader.isTokenByte), "a name off the grammar")
+            precondition(value.utf8.allSatisfy(CookieHeader.isCookieOctet), "a value off the grammar")
+        }
+        let again = try? CookieHeader(header: parsed.headerValue)
+        precondition(again?.pairs.elementsEqual(parsed.pairs, by: ==) == true, "the cookies do not read back the same")
+        // The same pairs whether the header comes whole or split into the event's entries.
+        precondition((try? CookieHeader(pairs: pieces)) == parsed, "the header and its split pairs read differently")
+        for name in Set(parsed.pairs.map(\.name) + parsed.malformedNames) {
+            guard let value = try? parsed.value(of: name) else { continue }
+            precondition(
+                !parsed.malformedNames.contains(name)
+                    && parsed.pairs.filter({ $0.name == name }).map(\.value) == [value],
+                "value(of: \(name)) answered for a cookie that is repeated or malformed")
+        }
+    }
 
     /// The browser-form parser of the emulator's S3 (POST Object), on a body from disk: the first
     /// line of the input is the boundary, the rest the body. What it finds lies inside the body,
@@ -152,5 +185,35 @@ public enum FuzzEntries {
         if let address = checked.literalAddress, case .refuse = strict.decide(address) {
             preconditionFailure("\(text) passed with the forbidden address \(address)")
         }
+    }
+
+    /// The egress proxy's request-head parser: a head it accepts names a host and port the URL
+    /// guard sees the same way (so what is checked is what is connected to), carries no user
+    /// name, and a forwarded request goes upstream in origin form with no proxy credential, one
+    /// `Connection: close`, and only well-formed CRLF lines.
+    public static func proxyHead(_ bytes: [UInt8]) {
+        guard let head = try? ProxyRequestHead.parse(bytes) else { return }
+        precondition((1...65535).contains(head.port), "a port out of range: \(head.port)")
+        precondition(!head.host.isEmpty && !head.host.contains("@") && !head.host.contains("%"), "host \(head.host)")
+        let lenient = URLGuard(allowLoopback: true)
+        if let checked = try? lenient.check(head.guardURL) {
+            precondition(checked.port == head.port, "the guard saw port \(checked.port), the proxy \(head.port)")
+            var host = head.host
+            while host.hasSuffix(".") { host.removeLast() }
+            precondition(checked.host == host, "the guard saw host \(checked.host), the proxy \(head.host)")
+        }
+        guard case .forward = head.target else { return }
+        let upstream = head.upstreamHead()
+        let text = String(decoding: upstream, as: UTF8.self)
+        precondition(text.hasPrefix("\(head.method) /"), "not origin form: \(text.prefix(80))")
+        precondition(text.hasSuffix("Connection: close\r\n\r\n"), "no Connection: close at the end")
+        let lines = text.dropLast(4).split(separator: "\r\n", omittingEmptySubsequences: false)
+        for line in lines {
+            precondition(!line.isEmpty && !line.contains("\r") && !line.contains("\n"), "a broken line in \(text)")
+            let lowered = line.lowercased()
+            precondition(!lowered.hasPrefix("proxy-authorization:"), "the proxy credential went upstream")
+        }
+        precondition(lines.filter { $0.lowercased().hasPrefix("connection:") }.count == 1, "two Connection headers")
+        precondition(lines.filter { $0.lowercased().hasPrefix("host:") }.count == 1, "not one Host header")
     }
 }

@@ -1,5 +1,5 @@
 // The libFuzzer executable for every fuzz target: `FUZZ_TARGET` (json, events, sigv4,
-// expressions, subtitles, urlguard) picks which of `FuzzEntries.targets` the inputs go to.
+// expressions, subtitles, urlguard, multipartform, cookies) picks which of `FuzzEntries.targets` the inputs go to.
 // SwiftPM gives an executable an entry point of its own, so main runs libFuzzer's driver itself.
 import FuzzEntries
 

@@ -4,6 +4,7 @@ import HTTP
 import Runtime
 import TestSupport
 import Testing
+import Transcriptor
 
 /// The whole API as a user meets it: `transcriptor-local` serving the project's `template.yaml`
 /// with the route functions of this build, on free ports and a fresh data folder.
@@ -24,14 +25,16 @@ final class APIHarness: @unchecked Sendable {
     ///     `SignupsPerAddressPerHour` itself.
     ///   - config: more settings for every function (KEY=VALUE lines).
     ///   - dataDirectory: serve this data folder again (after a crash).
+    ///   - template: serve this template instead of the project's (a copy with a setting changed).
     init(
         parameters: [String: String] = [:], environment: [String: String] = [:], config: String = "",
-        reusing dataDirectory: String? = nil
+        reusing dataDirectory: String? = nil, template: String? = nil
     ) throws {
         // Links and webhooks may reach this machine only: no test sends a packet elsewhere, not
         // even a DNS query for a name in a test's URL.
         emulator = try EmulatorHarness(
-            templatePath: Self.repository.appendingPathComponent("template.yaml").path, environment: environment,
+            templatePath: template ?? Self.repository.appendingPathComponent("template.yaml").path,
+            environment: environment,
             config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(Self.allowedHosts)\n\(config)",
             reusing: dataDirectory,
             arguments: parameters.merging(["SignupsPerAddressPerHour": "100000"]) { given, _ in given }
@@ -43,7 +46,8 @@ final class APIHarness: @unchecked Sendable {
     }
 
     /// An answer of the API, with its JSON body parsed when it has one.
-    struct Reply: CustomStringConvertible {
+    struct Reply: CustomStringConvertible, @unchecked Sendable {
+        // @unchecked Sendable: a value read once its request has finished, never mutated after.
         var status: Int
         var response: HTTPResponse
         var json: [String: Any] {
@@ -110,9 +114,30 @@ final class APIHarness: @unchecked Sendable {
         return nil
     }
 
-    /// The access-token secret the emulator generated for this data folder.
-    func tokenSecret() throws -> [UInt8] {
-        let text = try String(contentsOfFile: emulator.dataDirectory + "/secrets/JwtSecret", encoding: .utf8)
-        return Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+    /// The name of the access-token secret (template.yaml's TokenSigningKey) in the emulator.
+    static let tokenSecretName = "transcriptor-local-TokenSigningKey"
+
+    /// A version of the access-token secret as the functions read it (the emulator generated the
+    /// first on its first start): the key of the tokens whose `kid` is its version id.
+    func tokenKey(stage: String = "AWSCURRENT") throws -> AccessTokenSigner.Key {
+        let value = try SecretsManagerClient(configuration: aws).getSecretValue(
+            secretID: Self.tokenSecretName, stage: stage)
+        return AccessTokenSigner.Key(id: value.versionID, secret: Array((value.secretString ?? "").utf8))
+    }
+
+    /// Stops every warm function process, so the next invocation of each starts cold (and reads
+    /// its secrets again), as new instances on AWS do.
+    func coldStartFunctions() throws {
+        func processes() throws -> Set<Int> {
+            let status = try JSON.decode(JSONValue.self, from: emulator.request(.get, "/_local/status.json").body)
+            return Set(
+                (status["functions"]?.arrayValue ?? []).flatMap { $0["processes"]?.arrayValue ?? [] }.compactMap(
+                    \.intValue))
+        }
+        let killed = try processes()
+        for pid in killed { kill(pid_t(pid), SIGKILL) }
+        // The emulator sees each exit (and leaves the process out of its pool) a moment later.
+        let deadline = Date().addingTimeInterval(10)
+        while try !processes().isDisjoint(with: killed) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     }
 }

@@ -176,6 +176,24 @@ import Testing
         #expect(messages.map(\.body).contains("still here"))
     }
 
+    @Test func templateSecretsAreMadeOnceAndTheirVersionsSurviveAKilledEmulator() throws {
+        let secrets = try SecretsManagerClient(configuration: configuration)
+        let generated = try secrets.getSecretValue(secretID: "local/api-key")
+        let rotated = try secrets.putSecretValue(secretID: generated.arn, string: "the second key")
+        let restarted = try crashAndRestart()
+        var again = configuration
+        again.endpoints = Dictionary(
+            uniqueKeysWithValues: AWSService.allCases.map { ($0, try! Endpoint(url: restarted.aws)) })
+        let after = try SecretsManagerClient(configuration: again)
+        let current = try after.getSecretValue(secretID: "local/api-key")
+        #expect(current.secretString == "the second key" && current.versionID == rotated.versionID)
+        let previous = try after.getSecretValue(secretID: "local/api-key", stage: SecretsManagerClient.previous)
+        #expect(
+            previous.secretString == generated.secretString && previous.versionID == generated.versionID,
+            "not generated again on a restart")
+        #expect(generated.secretString?.count == 40)
+    }
+
     @Test func aMessageTheFunctionKeepsFailingIsRedrivenToTheDeadLetterQueue() throws {
         let sqs = try SQSClient(configuration: configuration)
         let work = try sqs.getQueueURL(name: "transcriptor-local-Work")

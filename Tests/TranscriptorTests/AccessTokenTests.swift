@@ -48,6 +48,33 @@ import Testing
         }
     }
 
+    @Test func aRotatedSignerVerifiesThePreviousKeyByItsKidAndSignsWithTheNew() throws {
+        let old = AccessTokenSigner.Key(id: "v1", secret: secret)
+        let new = AccessTokenSigner.Key(id: "v2", secret: Array("the next signing secret, also 32 bytes+".utf8))
+        let before = AccessTokenSigner(signingKey: old)
+        let after = AccessTokenSigner(signingKey: new, acceptedKeys: [old])
+        let (oldToken, oldClaims) = before.issue(userID: "u-1", now: now)
+        #expect(try after.verify(oldToken, now: now) == oldClaims)
+        let (newToken, _) = after.issue(userID: "u-1", now: now)
+        let header = try JSON.decode(JSONValue.self, from: Base64.decode(String(newToken.split(separator: ".")[0]))!)
+        #expect(header["kid"] == "v2" && header["alg"] == "HS256")
+        #expect(throws: AccessTokenSigner.Failure.unknownKey) { try before.verify(newToken, now: now) }
+        // The previous key's id on a token the new key signed (or the reverse) is a bad signature.
+        let swapped = AccessTokenSigner(signingKey: .init(id: "v1", secret: new.secret)).issue(userID: "u-1", now: now)
+        #expect(throws: AccessTokenSigner.Failure.badSignature) { try after.verify(swapped.token, now: now) }
+        let kidless = Base64.encode(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8), urlSafe: true)
+        let parts = newToken.split(separator: ".")
+        #expect(throws: AccessTokenSigner.Failure.unknownKey) {
+            try after.verify("\(kidless).\(parts[1]).\(parts[2])", now: now)
+        }
+        for kid in [#"1"#, #"null"#, #"["v2"]"#] {
+            let forged = Base64.encode(Array(#"{"alg":"HS256","kid":\#(kid)}"#.utf8), urlSafe: true)
+            #expect(throws: AccessTokenSigner.Failure.unknownKey) {
+                try after.verify("\(forged).\(parts[1]).\(parts[2])", now: now)
+            }
+        }
+    }
+
     @Test func signatureAgreesWithAnIndependentHMAC() throws {
         let (token, _) = signer.issue(userID: "u-123", now: now)
         let script = """

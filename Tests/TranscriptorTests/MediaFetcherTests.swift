@@ -61,10 +61,10 @@ import Testing
 
     @Test func aRecordedYtDlpAnswerGivesTheMediaURL() throws {
         let recorded = try Data(contentsOf: Self.fixtures.appendingPathComponent("yt-dlp-video.json"))
-        #expect(try PageResolver.mediaURL(fromJSON: Array(recorded)) == "MEDIA_URL")
+        #expect(try PageResolver.media(fromJSON: Array(recorded)).url == "MEDIA_URL")
         let playlist = try Data(contentsOf: Self.fixtures.appendingPathComponent("yt-dlp-playlist.json"))
-        #expect(throws: StageFailure.self) { try PageResolver.mediaURL(fromJSON: Array(playlist)) }
-        #expect(throws: StageFailure.self) { try PageResolver.mediaURL(fromJSON: Array("not json".utf8)) }
+        #expect(throws: StageFailure.self) { try PageResolver.media(fromJSON: Array(playlist)) }
+        #expect(throws: StageFailure.self) { try PageResolver.media(fromJSON: Array("not json".utf8)) }
 
         let resolver = PageResolver()
         #expect(resolver.handles("https://www.youtube.com/watch?v=x"))

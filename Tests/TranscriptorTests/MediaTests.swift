@@ -116,15 +116,32 @@ import Testing
         #expect(timedOut?.isPermanent == false)
     }
 
-    @Test func tooLongIsPermanentAndSaysTheLimit() throws {
-        let length: Double = 5 * 3600 + 120
-        let info = MediaInfo(durationSeconds: length, hasAudio: true, hasVideo: false, formatName: "mp3")
-        #expect(throws: Never.self) { try info.requireDuration(atMost: 6 * 3600) }
-        let error = Self.mediaError { try info.requireDuration(atMost: 4 * 3600) }
-        #expect(error == MediaError.tooLong(seconds: length, limit: 14_400))
+    /// The limit holds on what decodes: jfk (11 s) against limits of 5 s and 10.5 s (within the
+    /// second's tolerance) and 30 s; the rendition stops where it is told.
+    @Test func tooLongIsDecidedOnTheDecodedAudioAndSaysTheLimit() throws {
+        let files = try MediaFixtures.get()
+        let output = files.path("too-long.wav")
+        let error = Self.mediaError {
+            try Self.tools.convertToSpeechWAV(
+                input: files.path("jfk.mp3"), output: output, maxSeconds: 5, timeoutSeconds: Self.timeout)
+        }
+        #expect(error == MediaError.tooLong(limit: 5))
         #expect(error?.isPermanent == true)
         #expect(error?.code == "too_long")
-        #expect(error?.description.hasPrefix("The recording is 5 h 2 min long, over the limit of 4 h.") == true)
+        #expect(error?.description.hasPrefix("The recording is longer than the longest accepted, 5 s.") == true)
+        #expect(!FileManager.default.fileExists(atPath: output), "no output is left behind")
+        for limit in [10.5, 30] {
+            try Self.tools.convertToSpeechWAV(
+                input: files.path("jfk.mp3"), output: output, maxSeconds: limit, timeoutSeconds: Self.timeout)
+            #expect(abs(try MediaTools.wavDuration(output) - 11.0) < 0.1)
+        }
+        #expect(MediaError.tooLong(limit: 4 * 3600).description.contains("longest accepted, 4 h."))
+
+        let rendition = files.path("rendition-cut.m4a")
+        try Self.tools.makeRendition(
+            input: files.path("jfk.mp3"), output: rendition, maxSeconds: 4, timeoutSeconds: Self.timeout)
+        let info = try Self.tools.probe(rendition, timeoutSeconds: Self.timeout)
+        #expect(abs(info.durationSeconds - 4) < 0.2, "\(info.durationSeconds)")
     }
 
     // MARK: Conversion
@@ -416,7 +433,7 @@ extension MediaTests {
     @Suite struct Errors {
         @Test func onlyToolFailuresAreTransient() {
             let cases: [MediaError] = [
-                .notMedia(reason: "ffprobe: x"), .noAudio, .tooLong(seconds: 2, limit: 1), .emptyFile,
+                .notMedia(reason: "ffprobe: x"), .noAudio, .tooLong(limit: 1), .emptyFile,
                 .toolFailed(detail: "ffmpeg did not finish in time"),
             ]
             #expect(cases.map(\.isPermanent) == [true, true, true, true, false])

@@ -39,6 +39,31 @@ import Testing
         #expect(throws: URLRefusal.self, "loopback opt-in does not open \(url)") { try local.check(url) }
     }
 
+    /// `host:port` entries admit exactly that host on that port; a loopback address so listed is
+    /// admitted with the local opt-in off, every other loopback port and form stays refused, and
+    /// no entry opens a private or link-local range.
+    @Test func hostAndPortEntriesAdmitExactlyThatPort() throws {
+        let rule = URLGuard(
+            allowLoopback: false, allowedHosts: ["127.0.0.1:8123", "[::1]:8124", "example.com:8080", "media.test"])
+        #expect(try rule.check("http://127.0.0.1:8123/page").port == 8123)
+        #expect(try rule.check("http://[::1]:8124/page").host == "::1")
+        #expect(try rule.check("http://example.com:8080/a").host == "example.com")
+        #expect(try rule.check("https://cdn.media.test/a").host == "cdn.media.test")
+        for url in [
+            "http://127.0.0.1:8124/", "http://127.0.0.1/", "http://localhost:8123/", "http://2130706433:8123/",
+            "http://[::1]:8123/", "http://example.com/", "http://example.com:8081/", "http://www.example.com:8080/",
+        ] {
+            #expect(throws: URLRefusal.self, "\(url)") { try rule.check(url) }
+        }
+        #expect(rule.decide(SocketAddress(ip: "127.0.0.1", port: 8123)!) == .allow)
+        #expect(rule.decide(SocketAddress(ip: "127.0.0.1", port: 8124)!) != .allow)
+        #expect(rule.decide(SocketAddress(ip: "127.0.0.2", port: 8123)!) != .allow)
+        #expect(rule.decide(SocketAddress(ip: "::ffff:127.0.0.1", port: 8123)!) != .allow)
+        let listedPrivate = URLGuard(allowLoopback: false, allowedHosts: ["10.0.0.1:80", "169.254.169.254:80"])
+        #expect(listedPrivate.decide(SocketAddress(ip: "10.0.0.1", port: 80)!) != .allow)
+        #expect(listedPrivate.decide(SocketAddress(ip: "169.254.169.254", port: 80)!) != .allow)
+    }
+
     @Test func theMetadataServiceIsNamedInTheReason() {
         #expect { try strict.check("http://169.254.169.254/") } throws: {
             ($0 as? URLRefusal)?.message.contains("metadata") == true

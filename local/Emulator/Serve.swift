@@ -93,7 +93,9 @@ struct Serve: AsyncParsableCommand {
                 staticFiles: StaticFiles(root: webRoot),
                 operatorPages: OperatorPages(
                     lambda: lambda, template: template, services: services, invoker: invoker, emf: emf),
-                webOrigin: template.parameters["WebOrigin"]),
+                webOrigin: template.parameters["WebOrigin"],
+                // The functions presign against the AWS endpoint: the page uploads and plays from it.
+                webHeaders: WebSecurityHeaders(bucketOrigin: settings.awsEndpoint)),
             configuration: .init(address: .hostname("127.0.0.1", port: gatewayPort), serverName: "transcriptor-local"),
             onServerRunning: { channel in Ready.shared.report("gateway", port: channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group))
@@ -101,7 +103,7 @@ struct Serve: AsyncParsableCommand {
             responder: AWSResponder(
                 lambda: lambda, invoker: invoker, verifier: verifier, s3: services.s3, sqs: services.sqs,
                 dynamodb: services.dynamodb,
-                ses: services.ses, uploads: services.uploads),
+                ses: services.ses, secrets: services.secrets, uploads: services.uploads),
             configuration: .init(
                 address: .hostname("127.0.0.1", port: awsPort == 0 ? awsPortHolder.release() : awsPort),
                 serverName: "transcriptor-local"),

@@ -34,9 +34,14 @@ public enum PayloadV2 {
     }
 
     /// Every cookie of every `Cookie` header (`a=1; b=2` → `["a=1", "b=2"]`); nil when there are none.
+    /// Split at the byte `;`: a split at Characters would also cut at U+037E (canonically equal to
+    /// `;`) and miss a `;` that a combining mark follows, letting a pair hide inside another.
     static func cookies(_ request: GatewayRequest) -> [String]? {
         let cookies = request.values(of: "cookie").flatMap { header in
-            header.split(separator: ";").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+            header.utf8.split(separator: UInt8(ascii: ";")).map {
+                String(decoding: $0, as: UTF8.self).trimmingWhitespace()
+            }
+            .filter { !$0.isEmpty }
         }
         return cookies.isEmpty ? nil : cookies
     }

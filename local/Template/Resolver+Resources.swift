@@ -29,7 +29,7 @@ extension Resolver {
         case .queue:
             let fifo = try resolveProperty("FifoQueue", of: resource)?.string?.lowercased() == "true"
             name = try explicitName(of: resource) ?? generated + (fifo ? ".fifo" : "")
-        case .table, .simpleTable, .ignored:
+        case .table, .simpleTable, .secret, .ignored:
             name = try explicitName(of: resource) ?? generated
         }
         physicalNames[logicalID] = name
@@ -76,6 +76,7 @@ extension Resolver {
         let name = try physicalName(of: logicalID)
         switch resource.kind {
         case .queue: return queueURL(name)
+        case .secret: return secretARN(name)
         case .ignored where resource.type == "AWS::SNS::Topic": return arn(ofIgnored: resource, name: name)
         default: return name
         }
@@ -100,6 +101,7 @@ extension Resolver {
         case (.table, "Arn"), (.simpleTable, "Arn"): return tableARN(name)
         case (.table, "StreamArn"), (.simpleTable, "StreamArn"):
             return tableARN(name) + "/stream/1970-01-01T00:00:00.000"
+        case (.secret, "Id"): return secretARN(name)
         case (.httpAPI, "ApiId"): return name
         case (.httpAPI, "ApiEndpoint"): return "https://\(name).execute-api.\(region).amazonaws.com"
         case (.ignored, "Arn"): return arn(ofIgnored: resource, name: name)
@@ -118,6 +120,10 @@ extension Resolver {
     }
 
     func queueARN(_ name: String) -> String { "arn:aws:sqs:\(context.region):\(context.accountID):\(name)" }
+
+    func secretARN(_ name: String) -> String {
+        SecretDefinition.arn(name: name, region: context.region, accountID: context.accountID)
+    }
 
     func tableARN(_ name: String) -> String { "arn:aws:dynamodb:\(context.region):\(context.accountID):table/\(name)" }
 
@@ -138,6 +144,7 @@ extension Resolver {
             case .queue: return value == name || value == queueURL(name) || value == queueARN(name)
             case .bucket: return value == name || value == "arn:aws:s3:::\(name)"
             case .table, .simpleTable: return value == name || value == tableARN(name)
+            case .secret: return value == name || value == secretARN(name)
             case .function, .httpAPI, .ignored: return value == name
             }
         }

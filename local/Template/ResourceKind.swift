@@ -6,6 +6,7 @@ enum ResourceKind: Sendable, Equatable {
     case table
     case simpleTable
     case httpAPI
+    case secret
     /// A type the emulator has no use for (topics, alarms, roles, permissions, …).
     case ignored
 
@@ -22,6 +23,7 @@ enum ResourceKind: Sendable, Equatable {
         case "AWS::DynamoDB::Table": self = .table
         case "AWS::Serverless::SimpleTable": self = .simpleTable
         case "AWS::Serverless::HttpApi": self = .httpAPI
+        case "AWS::SecretsManager::Secret": self = .secret
         default: self = .ignored
         }
     }
@@ -35,6 +37,7 @@ enum ResourceKind: Sendable, Equatable {
         case "AWS::SNS::Topic": "TopicName"
         case "AWS::Logs::LogGroup": "LogGroupName"
         case "AWS::CloudWatch::Alarm": "AlarmName"
+        case "AWS::SecretsManager::Secret": "Name"
         default: nil
         }
     }
@@ -47,6 +50,7 @@ enum ResourceKind: Sendable, Equatable {
         case .queue: ["Arn", "QueueName", "QueueUrl"]
         case .table, .simpleTable: ["Arn", "StreamArn"]
         case .httpAPI: ["ApiId", "ApiEndpoint"]
+        case .secret: ["Id"]
         case .ignored: ["Arn"]
         }
     }

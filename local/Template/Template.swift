@@ -25,6 +25,8 @@ public struct Template: Sendable {
     public var outputs: [String: String]
     /// Created resources of types the emulator does not serve: logical ID → type.
     public var ignoredResources: [String: String]
+    /// `AWS::SecretsManager::Secret` resources, by logical ID.
+    public var secrets: [String: SecretDefinition] = [:]
 
     public init(
         context: TemplateContext = .init(), functions: [String: FunctionDefinition] = [:],

@@ -95,6 +95,9 @@ struct TemplateReader {
                 template.tables[id] = try TableDefinition(simpleTable: id, name: name, properties: properties)
             case .httpAPI:
                 httpAPIs.append(try HTTPAPIDefinition(logicalID: id, properties: properties))
+            case .secret:
+                template.secrets[id] = try SecretDefinition(
+                    logicalID: id, name: name, arn: resolver.secretARN(name), properties: properties)
             case .ignored:
                 break
             }

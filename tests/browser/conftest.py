@@ -176,6 +176,27 @@ class Browser:
         if not self.driver.current_url.startswith(self.gateway):
             self.open("/login")
         self.driver.execute_script("localStorage.clear(); sessionStorage.clear()")
+        # The refresh cookie (HttpOnly, Path=/v1/auth): no script can clear it, the browser can.
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+
+    def cookies(self) -> list[dict]:
+        """Every cookie the browser holds, HttpOnly ones and other paths' included (which no page script sees)."""
+        return self.driver.execute_cdp_cmd("Network.getAllCookies", {})["cookies"]
+
+    def stored_text(self) -> str:
+        """Everything page scripts can read of what this origin stored: localStorage, sessionStorage, document.cookie."""
+        return self.driver.execute_script(
+            "const dump = (s) => Array.from({ length: s.length }, (_, i) => s.key(i) + '=' + s.getItem(s.key(i))).join('\\n');"
+            "return [dump(localStorage), dump(sessionStorage), document.cookie].join('\\n')"
+        )
+
+    def csp_violations(self) -> list[str]:
+        """The Content-Security-Policy violations the console reported since the last call."""
+        return [
+            entry["message"]
+            for entry in self.driver.get_log("browser")
+            if "Content Security Policy" in entry["message"] or "Content-Security-Policy" in entry["message"]
+        ]
 
     # Artifacts
 
@@ -229,6 +250,8 @@ def browser(gateway: str, downloads: Path):
         "--lang=en-US",
     ):
         options.add_argument(argument)
+    # The console, read after every test: a CSP violation is a failure.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.add_experimental_option(
         "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False, "intl.accept_languages": "en-US"}
     )
@@ -241,6 +264,16 @@ def browser(gateway: str, downloads: Path):
         yield wrapped
     finally:
         driver.quit()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request: pytest.FixtureRequest):
+    """After each test that drove the browser: the console reported no Content-Security-Policy violation."""
+    yield
+    if "browser" in request.fixturenames:
+        browser: Browser = request.getfixturevalue("browser")
+        violations = browser.csp_violations()
+        assert not violations, f"CSP violations: {violations}"
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -2,37 +2,47 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ApiClient, type LockRunner } from "../src/api/client";
 import { ApiError } from "../src/api/errors";
-import { MemorySessionStore, type Session } from "../src/api/session";
+import { LocalStorageSessionStore, MemorySessionStore, type Session, sessionFromAuth } from "../src/api/session";
 import { fakeFetch, json, type Call } from "./support/fetch";
 
 const NOW = Date.parse("2026-03-12T12:00:00Z");
 const USER = { id: "usr_1", email: "ada@example.com", emailVerified: false, createdAt: "2026-03-01T00:00:00Z" };
 
 function session(fields: Partial<Session> = {}): Session {
-  return { user: USER, accessToken: "at_1", accessExpiresAt: NOW + 600_000, refreshToken: "rt_1", ...fields };
+  return { user: USER, accessToken: "at_1", accessExpiresAt: NOW + 600_000, ...fields };
 }
 
-/** The service's refresh rotation: each refresh token works once; a spent one ends the family. */
+/**
+ * The service's refresh rotation over the browser's cookie jar, which every tab shares: each
+ * refresh token works once, a spent one ends the family, and the cookie counts only with the web
+ * app's header. The token is read when the request is sent, as a browser attaches the cookie.
+ */
 function rotatingService() {
   let generation = 1;
+  let cookie: string | null = "rt_1";
+  const presented: (string | null)[] = [];
   const spent = new Set<string>();
   let revoked = false;
   const refresh = async (call: Call) => {
+    const token = call.credentials === "omit" ? null : cookie;
+    presented.push(token);
     await new Promise((resolve) => setTimeout(resolve, 5)); // Answers take a moment: callers overlap.
-    const token = (call.body as { refreshToken: string }).refreshToken;
-    if (revoked || spent.has(token) || token !== `rt_${generation}`) {
+    if (call.headers["x-transcriptor-client"] !== "web") return json(403, { error: { code: "csrf_required", message: "No." } });
+    if (call.body !== undefined) throw new Error("the web app sends no refresh token in the body");
+    if (revoked || token === null || spent.has(token) || token !== `rt_${generation}`) {
       revoked = true; // Reuse detection.
       return json(401, { error: { code: "invalid_refresh_token", message: "Sign in again." } });
     }
     spent.add(token);
     generation += 1;
-    return json(200, { user: USER, accessToken: `at_${generation}`, refreshToken: `rt_${generation}`, expiresIn: 900 });
+    cookie = `rt_${generation}`;
+    return json(200, { user: USER, accessToken: `at_${generation}`, expiresIn: 900 });
   };
   const jobs = (call: Call) =>
     call.headers.authorization === `Bearer at_${generation}`
       ? json(200, { jobs: [], nextCursor: null })
       : json(401, { error: { code: "unauthorized", message: "The access token has expired." } });
-  return { refresh, jobs, revoked: () => revoked, generation: () => generation };
+  return { refresh, jobs, revoked: () => revoked, generation: () => generation, presented };
 }
 
 /** One lock shared by several clients, as Web Locks are by the tabs of an origin. */
@@ -64,8 +74,8 @@ test("an expired access token is renewed before the request", async () => {
     calls.map((call) => `${call.method} ${call.path}`),
     ["POST /v1/auth/refresh", "GET /v1/jobs"],
   );
-  assert.equal(store.read()?.refreshToken, "rt_2");
-  assert.equal(store.read()?.accessExpiresAt, NOW + 900_000);
+  assert.deepEqual(service.presented, ["rt_1"], "the refresh cookie went with the request");
+  assert.deepEqual(store.read(), session({ accessToken: "at_2", accessExpiresAt: NOW + 900_000 }));
 });
 
 test("many requests at once with an expired token share one refresh", async () => {
@@ -99,10 +109,10 @@ test("tabs sharing the session never spend a refresh token twice", async () => {
   await Promise.all(tabs.flatMap((tab) => [tab.listJobs(), tab.listJobs()]));
   assert.equal(calls.filter((call) => call.path === "/v1/auth/refresh").length, 1, "the later tabs used the token the first one stored");
   assert.equal(service.revoked(), false);
-  assert.equal(store.read()?.refreshToken, "rt_2");
+  assert.equal(store.read()?.accessToken, "at_2");
 });
 
-test("a tab whose token was refused renews with the newest refresh token in the store", async () => {
+test("tabs renewing one after another each spend the newest refresh cookie", async () => {
   const service = rotatingService();
   const { fetch, calls } = fakeFetch({ "POST /v1/auth/refresh": service.refresh, "GET /v1/jobs": service.jobs });
   const store = new MemorySessionStore(session({ accessExpiresAt: NOW - 1 }));
@@ -113,10 +123,8 @@ test("a tab whose token was refused renews with the newest refresh token in the 
   store.write({ ...store.read()!, accessExpiresAt: NOW - 1 }); // Time passes: at_2 expires.
   await second.listJobs(); // rt_2 → rt_3, never rt_1 again
   await first.listJobs(); // at_3 is fresh: no refresh
-  assert.deepEqual(
-    calls.filter((call) => call.path === "/v1/auth/refresh").map((call) => (call.body as { refreshToken: string }).refreshToken),
-    ["rt_1", "rt_2"],
-  );
+  assert.equal(calls.filter((call) => call.path === "/v1/auth/refresh").length, 2);
+  assert.deepEqual(service.presented, ["rt_1", "rt_2"]);
   assert.equal(service.revoked(), false);
 });
 
@@ -143,7 +151,7 @@ test("a refresh that cannot reach the service keeps the session", async () => {
     now: () => NOW,
   });
   await assert.rejects(api.listJobs(), (error: unknown) => error instanceof ApiError && error.code === "network");
-  assert.equal(store.read()?.refreshToken, "rt_1");
+  assert.equal(store.read()?.accessToken, "at_1");
 });
 
 test("signed out, authenticated calls fail without a request", async () => {
@@ -162,12 +170,12 @@ test("errors carry the service's message", async () => {
   const api = new ApiClient({ store, fetch, now: () => NOW });
   await assert.rejects(api.login("ada@example.com", "nope"), { message: "The email address or the password is not right.", code: "invalid_credentials" });
   await assert.rejects(api.createJob({ source: { url: "https://example.com/a.mp3" } }, "key-1"), { status: 402, code: "quota_exceeded" });
-  assert.equal(store.read()?.refreshToken, "rt_1", "a failed login leaves the session alone");
+  assert.equal(store.read()?.accessToken, "at_1", "a failed login leaves the session alone");
 });
 
 test("login and signup start a session; logout ends it here and on the service", async () => {
   const { fetch, calls } = fakeFetch({
-    "POST /v1/auth/login": () => json(200, { user: USER, accessToken: "at_9", refreshToken: "rt_9", expiresIn: 900 }),
+    "POST /v1/auth/login": () => json(200, { user: USER, accessToken: "at_9", expiresIn: 900 }),
     "POST /v1/auth/logout": () => new Response(null, { status: 204 }),
   });
   const store = new MemorySessionStore(null);
@@ -175,9 +183,17 @@ test("login and signup start a session; logout ends it here and on the service",
   await api.login("ada@example.com", "a long passphrase");
   assert.equal(store.read()?.accessToken, "at_9");
   assert.equal(calls[0].headers.authorization, undefined);
+  assert.equal(calls[0].headers["x-transcriptor-client"], "web", "the refresh token comes back as a cookie");
+  assert.equal(calls[0].credentials, "same-origin", "the browser stores the cookie the answer sets");
   await api.logout();
   assert.equal(store.read(), null);
-  assert.deepEqual(calls[1].body, { refreshToken: "rt_9" });
+  assert.deepEqual(
+    { method: calls[1].method, path: calls[1].path, body: calls[1].body, client: calls[1].headers["x-transcriptor-client"], credentials: calls[1].credentials },
+    { method: "POST", path: "/v1/auth/logout", body: undefined, client: "web", credentials: "same-origin" },
+    "logout sends the cookie (and the header it needs), no token in the body",
+  );
+  await api.logout();
+  assert.equal(calls.length, 3, "logout is sent even without a stored session: the cookie may outlive it");
 });
 
 test("the account's verified flag follows /v1/me", async () => {
@@ -198,18 +214,18 @@ test("the account's verified flag follows /v1/me", async () => {
 
 test("a password change stores the new session the service answers with", async () => {
   const { fetch, calls } = fakeFetch({
-    "POST /v1/me/password": () => json(200, { user: USER, accessToken: "at_7", refreshToken: "rt_7", expiresIn: 900 }),
+    "POST /v1/me/password": () => json(200, { user: USER, accessToken: "at_7", expiresIn: 900 }),
   });
   const store = new MemorySessionStore(session());
   await new ApiClient({ store, fetch, now: () => NOW }).changePassword("old passphrase", "new passphrase!");
   assert.equal(calls[0].headers.authorization, "Bearer at_1");
   assert.deepEqual(calls[0].body, { currentPassword: "old passphrase", newPassword: "new passphrase!" });
-  assert.deepEqual(store.read(), session({ accessToken: "at_7", refreshToken: "rt_7", accessExpiresAt: NOW + 900_000 }));
+  assert.deepEqual(store.read(), session({ accessToken: "at_7", accessExpiresAt: NOW + 900_000 }));
 
   const refused = fakeFetch({ "POST /v1/me/password": () => json(403, { error: { code: "wrong_password", message: "The current password is not right." } }) });
   const kept = new MemorySessionStore(session());
   await assert.rejects(new ApiClient({ store: kept, fetch: refused.fetch, now: () => NOW }).changePassword("x", "new passphrase!"), (error: ApiError) => error.code === "wrong_password");
-  assert.equal(kept.read()?.refreshToken, "rt_1");
+  assert.equal(kept.read()?.accessToken, "at_1");
 });
 
 test("resending the confirmation: 202 is fine, 409 marks the address verified, 429 carries its wait", async () => {
@@ -242,4 +258,66 @@ test("job creation sends the idempotency key; transcripts download as blobs", as
   const blob = await api.transcriptFile("job_1", "srt");
   assert.match(await blob.text(), /-->/);
   assert.equal(calls[1].url, "/v1/jobs/job_1/transcript?format=srt");
+});
+
+/** A Storage over a Map, as localStorage behaves. */
+function mapStorage(): Storage & { entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  return {
+    entries,
+    get length() {
+      return entries.size;
+    },
+    clear: () => entries.clear(),
+    getItem: (key) => entries.get(key) ?? null,
+    key: (index) => [...entries.keys()][index] ?? null,
+    removeItem: (key) => void entries.delete(key),
+    setItem: (key, value) => void entries.set(key, String(value)),
+  };
+}
+
+test("the stored session never holds a refresh token, and one an older version stored is removed", () => {
+  const storage = mapStorage();
+  const store = new LocalStorageSessionStore(storage, "transcriptor.session", null);
+  // An answer with a refresh token in its body (as API clients get) still stores none.
+  store.write(sessionFromAuth({ user: USER, accessToken: "at_1", refreshToken: "rt_body", expiresIn: 900 }, NOW));
+  store.write({ ...store.read()!, ...({ refreshToken: "rt_spread" } as object) });
+  assert.equal(/refresh|rt_/.test(storage.entries.get("transcriptor.session") ?? ""), false);
+
+  storage.setItem("transcriptor.session", JSON.stringify({ ...session(), refreshToken: "rt_legacy" }));
+  assert.deepEqual(store.read(), session(), "the session is still read");
+  assert.equal(/rt_legacy/.test(storage.entries.get("transcriptor.session") ?? ""), false, "and the token left the storage");
+});
+
+test("a sign-in waits for a logout in flight, so the logout's answer cannot clear the new session's cookie", async () => {
+  const order: string[] = [];
+  let answerLogout: () => void = () => undefined;
+  const { fetch } = fakeFetch({
+    "POST /v1/auth/logout": async () => {
+      order.push("logout sent");
+      await new Promise<void>((resolve) => (answerLogout = resolve));
+      order.push("logout answered (cookie cleared)");
+      return new Response(null, { status: 204 });
+    },
+    "POST /v1/auth/login": () => {
+      order.push("login sent (cookie set)");
+      return json(200, { user: USER, accessToken: "at_9", expiresIn: 900 });
+    },
+    "POST /v1/me/password": () => {
+      order.push("password change sent (cookie set)");
+      return json(200, { user: USER, accessToken: "at_10", expiresIn: 900 });
+    },
+  });
+  const store = new MemorySessionStore(session());
+  const api = new ApiClient({ store, fetch, lock: sharedLock(), now: () => NOW });
+  const loggingOut = api.logout();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const loggingIn = api.login("ada@example.com", "a long passphrase");
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(order, ["logout sent"], "the login waits");
+  answerLogout();
+  await Promise.all([loggingOut, loggingIn]);
+  await api.changePassword("a long passphrase", "another passphrase");
+  assert.deepEqual(order, ["logout sent", "logout answered (cookie cleared)", "login sent (cookie set)", "password change sent (cookie set)"]);
+  assert.equal(store.read()?.accessToken, "at_10");
 });

@@ -1,6 +1,6 @@
 /// The AWS services the project calls, with the names SigV4 and the endpoint settings use.
 public enum AWSService: String, Sendable, CaseIterable {
-    case s3, sqs, dynamodb, sesv2, lambda
+    case s3, sqs, dynamodb, sesv2, lambda, secretsmanager
 
     /// The name in the SigV4 credential scope.
     public var signingName: String {
@@ -10,6 +10,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .dynamodb: "dynamodb"
         case .sesv2: "ses"
         case .lambda: "lambda"
+        case .secretsmanager: "secretsmanager"
         }
     }
 
@@ -22,6 +23,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .dynamodb: "DYNAMODB"
         case .sesv2: "SESV2"
         case .lambda: "LAMBDA"
+        case .secretsmanager: "SECRETS_MANAGER"
         }
     }
 
@@ -32,6 +34,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .dynamodb: "dynamodb.\(region).amazonaws.com"
         case .sesv2: "email.\(region).amazonaws.com"
         case .lambda: "lambda.\(region).amazonaws.com"
+        case .secretsmanager: "secretsmanager.\(region).amazonaws.com"
         }
     }
 }

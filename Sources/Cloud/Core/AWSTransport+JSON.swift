@@ -1,16 +1,19 @@
 import HTTP
 import Runtime
 
-/// AWS's JSON 1.0 protocol (DynamoDB, SQS): `POST /` with `X-Amz-Target: Prefix.Operation`.
+/// AWS's JSON protocol, 1.0 (DynamoDB, SQS) or 1.1 (Secrets Manager): `POST /` with
+/// `X-Amz-Target: Prefix.Operation`.
 extension AWSTransport {
     func jsonCall<Input: Encodable, Output: Decodable>(
-        targetPrefix: String, operation: String, input: Input, idempotent: Bool, as output: Output.Type = Output.self
+        targetPrefix: String, operation: String, input: Input, idempotent: Bool, jsonVersion: String = "1.0",
+        as output: Output.Type = Output.self
     ) throws -> Output {
         let body = try JSON.encode(input)
         let call = AWSCall(
             method: .post, path: "/",
             headers: [
-                ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "\(targetPrefix).\(operation)"),
+                ("Content-Type", "application/x-amz-json-\(jsonVersion)"),
+                ("X-Amz-Target", "\(targetPrefix).\(operation)"),
             ],
             body: .bytes(body), idempotent: idempotent)
         let response = try send(call, errorParser: Self.jsonError)

@@ -1,3 +1,4 @@
+import Cloud
 import HTTP
 import Runtime
 import Transcriptor
@@ -22,7 +23,9 @@ public final class OpenAIEngine: SpeechEngine {
 
         public init() {}
 
-        /// From `OPENAI_BASE_URL`, `OPENAI_API_KEY`, `OPENAI_MODEL`.
+        /// From `OPENAI_BASE_URL`, `OPENAI_MODEL` and the Secrets Manager secret
+        /// `OPENAI_API_KEY_SECRET_ARN` names (its `AWSCURRENT` text; none when the variable is unset,
+        /// for a server that takes no key). Read once per cold start, as the engine is made.
         public static func fromEnvironment() throws(SpeechError) -> Settings {
             var settings = Settings()
             settings.baseURL = Environment.text("OPENAI_BASE_URL", settings.baseURL)
@@ -30,7 +33,15 @@ public final class OpenAIEngine: SpeechEngine {
             guard settings.baseURL.hasPrefix("http://") || settings.baseURL.hasPrefix("https://") else {
                 throw .misconfigured("OPENAI_BASE_URL must be an http(s) URL, not \"\(settings.baseURL)\"")
             }
-            settings.apiKey = Environment.get("OPENAI_API_KEY").flatMap { $0.isEmpty ? nil : $0 }
+            if let arn = Environment.get("OPENAI_API_KEY_SECRET_ARN"), !arn.isEmpty {
+                do {
+                    let secrets = try SecretsManagerClient(configuration: .fromEnvironment())
+                    let key = try secrets.getSecretValue(secretID: arn, stage: SecretsManagerClient.current)
+                    settings.apiKey = key.secretString.flatMap { $0.isEmpty ? nil : $0 }
+                } catch {
+                    throw .misconfigured("cannot read the API key secret \(arn): \(error)")
+                }
+            }
             settings.model = Environment.text("OPENAI_MODEL", settings.model)
             return settings
         }

@@ -103,7 +103,11 @@ public final class WhisperEngine: SpeechEngine {
         if settings.threads > 0 { arguments += ["--threads", String(settings.threads)] }
         let child: ChildProcess
         do {
-            child = try ChildProcess(settings.python, arguments)
+            // The worker's test hooks are the only settings it reads from its environment.
+            let hooks = ["WHISPER_WORKER_TEST_HOOKS", "WHISPER_WORKER_CRASH_RATE"].reduce(into: [String: String]()) {
+                if let value = Environment.get($1) { $0[$1] = value }
+            }
+            child = try ChildProcess(settings.python, arguments, environment: hooks)
         } catch {
             throw .misconfigured("cannot start the whisper worker (\(settings.python) \(settings.worker)): \(error)")
         }

@@ -20,8 +20,10 @@ public final class APICall {
     }
 
     /// The caller and their profile; 401 when the credential is missing or not valid.
-    public func authenticate() throws -> (Caller, UserRecord) {
-        let (caller, record) = try services.accounts.authenticate(request, now: now)
+    /// - Parameter includingDeleting: also an account whose deletion has started (to finish it).
+    public func authenticate(includingDeleting: Bool = false) throws -> (Caller, UserRecord) {
+        let (caller, record) = try services.accounts.authenticate(
+            request, now: now, includingDeleting: includingDeleting)
         userID = caller.userID
         return (caller, record)
     }
@@ -78,7 +80,20 @@ public struct APIFunction<Route: APIRoute>: ByteLambdaHandler {
                     "The request could not be read: its path, query or headers hold characters that are not allowed."
                 ).response
         }
-        return try JSON.encode(response)
+        return try JSON.encode(Self.secured(response))
+    }
+
+    /// Every answer of the API, whatever route made it: never stored by a cache (they carry
+    /// account data, tokens or presigned URLs) and never sniffed into another content type.
+    static func secured(_ response: APIGatewayV2Response) -> APIGatewayV2Response {
+        var response = response
+        var headers = (response.headers ?? [:]).filter {
+            !["cache-control", "x-content-type-options"].contains($0.key.lowercased())
+        }
+        headers["cache-control"] = "no-store"
+        headers["x-content-type-options"] = "nosniff"
+        response.headers = headers
+        return response
     }
 
     public func handle(_ event: APIGatewayV2Request, context: LambdaContext) -> APIGatewayV2Response {
@@ -113,7 +128,7 @@ public struct APIFunction<Route: APIRoute>: ByteLambdaHandler {
         } else {
             context.logger.info("request", fields)
         }
-        return ResponseCompression.apply(response, acceptEncoding: event.header("accept-encoding"))
+        return ResponseCompression.apply(Self.secured(response), acceptEncoding: event.header("accept-encoding"))
     }
 }
 

@@ -26,14 +26,16 @@ public struct AccountMail {
     }
 
     public func sendPasswordReset(to user: User) throws {
-        let token = try services.accounts.createMailToken(
-            .passwordReset, userID: user.id, lifetime: Self.resetLifetime)
+        let token = try services.accounts.createResetToken(userID: user.id, lifetime: Self.resetLifetime)
         let link = "\(services.settings.webOrigin)/reset-password?token=\(token.text)"
         try send(
             to: user.email, subject: "Reset your Transcriptor password",
             lines: [
                 "Someone (we hope you) asked to reset the password of your Transcriptor account.", "",
-                "Choose a new password with the link below; it works once, for one hour:", "", link, "",
+                "Choose a new password with the link below; it works once, for one hour, and any earlier",
+                "reset link stops working:", "", link, "",
+                "Resetting the password signs you out everywhere and revokes every API key of the account;",
+                "create new keys afterwards for your scripts.", "",
                 "If you did not ask for this, ignore this message: your password stays as it is.",
             ], link: link, action: "Choose a new password")
     }

@@ -25,7 +25,7 @@ public struct AccountStore {
             "pk": .s(Keys.user(userID)), "sk": .s(Keys.profile), "userId": .s(userID), "email": .s(email.text),
             "emailNormalized": .s(email.normalized), "passwordHash": .s(passwordHash), "emailVerified": .bool(false),
             "createdAt": .s(created), "webhookSecret": .s(WebhookSignature.newSecret()), "plan": .s("free"),
-            "jobsInFlight": .number(0),
+            "jobsInFlight": .number(0), "apiKeyCount": .number(0),
         ]
         var claim = Keys.email(email.normalized)
         claim["userId"] = .s(userID)
@@ -40,9 +40,13 @@ public struct AccountStore {
         return UserRecord(profile)!
     }
 
-    public func user(id userID: String) throws -> UserRecord? {
-        try db.getItem(table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true).flatMap(
-            UserRecord.init)
+    /// The account, unless it is gone or being deleted (`includingDeleting` to see that too).
+    public func user(id userID: String, includingDeleting: Bool = false) throws -> UserRecord? {
+        guard
+            let record = try db.getItem(table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true)
+                .flatMap(UserRecord.init), includingDeleting || !record.deleting
+        else { return nil }
+        return record
     }
 
     public func user(email: EmailAddress) throws -> UserRecord? {
@@ -122,21 +126,37 @@ public struct AccountStore {
         status: 401, code: "invalid_refresh_token",
         message: "The refresh token is unknown, expired, already used or signed out; log in again.")
 
-    /// Spends a refresh token for a new pair in the same session. A token is spent once: a second
-    /// use (a copy in someone else's hands, or a replay) revokes the whole session.
+    /// How long a spent refresh token may be presented again for a sibling pair (a client whose
+    /// answer was lost retries), before a reuse counts as theft.
+    public static let reuseGraceSeconds: Int64 = 10
+
+    /// Spends a refresh token for a new pair in the same session. A token is spent once: presented
+    /// again within `reuseGraceSeconds` of being spent it gets a fresh sibling pair in the same
+    /// session (the first answer may have been lost on the way); later, a second use (a copy in
+    /// someone else's hands, or a replay) revokes the whole session.
     public func refresh(_ text: String, now: Timestamp = .now()) throws -> AuthResult {
         guard let token = OpaqueToken(presented: text, kind: .refresh) else { throw Self.invalidRefresh }
         let key = Keys.refreshToken(token.hash)
         let spent: Item?
         do {
             spent = try db.updateItem(
-                table: table, key: key, update: "SET spentAt = :now",
+                table: table, key: key, update: "SET spentAt = :now, spentAtSeconds = :seconds",
                 condition: "attribute_exists(pk) AND attribute_not_exists(spentAt)",
-                values: [":now": .s(now.iso8601)], returnValues: .allNew)
+                values: [":now": .s(now.iso8601), ":seconds": .number(now.secondsSinceEpoch)], returnValues: .allNew)
         } catch let error as AWSError where error.isConditionFailure {
             if let item = try db.getItem(table: table, key: key, consistentRead: true),
                 let userID = item.string("userId"), let familyID = item.string("familyId")
             {
+                if let spentAt = item.int("spentAtSeconds"), now.secondsSinceEpoch - spentAt <= Self.reuseGraceSeconds,
+                    let expires = item.int("expiresAt"), expires > now.secondsSinceEpoch,
+                    let record = try user(id: userID)
+                {
+                    do {
+                        return try issueSession(for: record.user, familyID: familyID, now: now)
+                    } catch let error as AWSError where error.cancelledConditions.first == true {
+                        throw Self.invalidRefresh  // the session was revoked meanwhile
+                    }
+                }
                 try revokeFamily(userID: userID, familyID: familyID, now: now)
             }
             throw Self.invalidRefresh
@@ -171,8 +191,11 @@ public struct AccountStore {
         }
     }
 
-    /// Signs out every session of the user (after a password reset).
+    /// Signs out every session of the user (after a password reset or change): their refresh
+    /// tokens stop working, and so do access tokens issued before `now` (`sessionsValidFrom`,
+    /// which `authenticate` checks), so a stolen access token dies with them.
     public func revokeAllSessions(_ userID: String, now: Timestamp = .now()) throws {
+        try updateProfile(userID, set: ["sessionsValidFrom": .number(now.secondsSinceEpoch)])
         for item in try ownedItems(userID, prefix: Keys.familyPrefix) where item["revokedAt"] == nil {
             guard let sk = item.string("sk") else { continue }
             try revokeFamily(userID: userID, familyID: String(sk.dropFirst(Keys.familyPrefix.count)), now: now)
@@ -212,6 +235,75 @@ public struct AccountStore {
         return old.string("userId")
     }
 
+    // MARK: Password reset
+
+    /// A new password-reset token. Each account counts its reset links (`resetEpoch` on the
+    /// profile): a new link, or a reset that succeeds, moves the count on, and a link works only
+    /// while it carries the current count, so every older link is spent.
+    public func createResetToken(userID: String, lifetime: Int64, now: Timestamp = .now()) throws -> OpaqueToken {
+        let epoch: Int64
+        do {
+            let updated = try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.profile),
+                update: "SET resetEpoch = if_not_exists(resetEpoch, :zero) + :one", condition: "attribute_exists(pk)",
+                values: [":zero": .number(0), ":one": .number(1)], returnValues: .updatedNew)
+            epoch = updated?.int("resetEpoch") ?? 0
+        } catch let error as AWSError where error.isConditionFailure {
+            throw APIError.unauthorized()
+        }
+        let token = OpaqueToken(kind: .passwordReset)
+        var item = Keys.mailToken(token.hash)
+        item["userId"] = .s(userID)
+        item["kind"] = .s(OpaqueToken.Kind.passwordReset.rawValue)
+        item["expiresAt"] = .number(now.secondsSinceEpoch + lifetime)
+        item["resetEpoch"] = .number(epoch)
+        try db.putItem(table: table, item: item)
+        return token
+    }
+
+    /// A reset link that still works, without spending it (a weak new password leaves it usable).
+    public struct PendingReset {
+        public var record: UserRecord
+        let tokenHash: String
+        let epoch: Int64
+    }
+
+    /// The account a live reset link was made for; nil for an unknown, expired, spent or
+    /// superseded link.
+    public func pendingReset(_ text: String, now: Timestamp = .now()) throws -> PendingReset? {
+        guard let token = OpaqueToken(presented: text, kind: .passwordReset),
+            let item = try db.getItem(table: table, key: Keys.mailToken(token.hash), consistentRead: true),
+            item.string("kind") == OpaqueToken.Kind.passwordReset.rawValue,
+            let expires = item.int("expiresAt"), expires > now.secondsSinceEpoch,
+            let userID = item.string("userId"), let epoch = item.int("resetEpoch"),
+            let profile = try db.getItem(table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true),
+            let record = UserRecord(profile), !record.deleting, profile.int("resetEpoch") == epoch
+        else { return nil }
+        return PendingReset(record: record, tokenHash: token.hash, epoch: epoch)
+    }
+
+    /// Sets the new password (the address counts as confirmed: the link came by mail) and spends
+    /// the link and every other one in one transaction, so two uses of one link at once give one
+    /// reset. False when the link was spent or superseded meanwhile.
+    public func completeReset(_ pending: PendingReset, passwordHash: String) throws -> Bool {
+        do {
+            try db.transactWriteItems([
+                .update(
+                    table: table, key: Keys.owned(pending.record.user.id, Keys.profile),
+                    update: "SET passwordHash = :hash, emailVerified = :yes, resetEpoch = resetEpoch + :one",
+                    condition: "attribute_exists(pk) AND resetEpoch = :epoch",
+                    values: [
+                        ":hash": .s(passwordHash), ":yes": .bool(true), ":one": .number(1),
+                        ":epoch": .number(pending.epoch),
+                    ]),
+                .delete(table: table, key: Keys.mailToken(pending.tokenHash), condition: "attribute_exists(pk)"),
+            ])
+            return true
+        } catch let error as AWSError where error.code == "TransactionCanceledException" {
+            return false
+        }
+    }
+
     // MARK: Items of a user
 
     /// Every item of the user's partition whose sort key starts with `prefix`.
@@ -229,17 +321,35 @@ public struct AccountStore {
         return items
     }
 
-    /// Deletes the account and everything it owns: the profile first (its tokens and keys stop
-    /// working at once), then the email claim, keys, sessions, jobs, usage, and every object
-    /// under the user's prefixes in the bucket.
-    public func deleteAccount(_ record: UserRecord) throws {
+    /// Deletes the account and everything it owns. The profile is marked deleting first (its
+    /// tokens and keys stop working at once) and the account is listed under `DELETING`, so a
+    /// deletion cut short (a timeout, a crash) is finished by a retry of the route or by the
+    /// sweep; then keys, sessions, jobs, usage and every object under the user's prefixes go, the
+    /// profile, and last the email claim and the listing: the address can sign up again only once
+    /// nothing of the old account is left. Safe to run again at any point.
+    public func deleteAccount(_ record: UserRecord, now: Timestamp = .now()) throws {
         let userID = record.user.id
-        try db.deleteItem(table: table, key: Keys.owned(userID, Keys.profile))
-        if let email = try? EmailAddress(record.user.email) {
-            try db.deleteItem(
-                table: table, key: Keys.email(email.normalized), condition: "userId = :u", values: [":u": .s(userID)])
+        var marker = Keys.deleting(userID)
+        marker["userId"] = .s(userID)
+        marker["email"] = .s(record.user.email)
+        marker["since"] = .s(now.iso8601)
+        do {
+            try db.transactWriteItems([
+                .update(
+                    table: table, key: Keys.owned(userID, Keys.profile), update: "SET deletingAt = :now",
+                    condition: "attribute_exists(pk) AND attribute_not_exists(deletingAt)",
+                    values: [":now": .s(now.iso8601)]),
+                .put(table: table, item: marker),
+            ])
+        } catch let error as AWSError where error.cancelledConditions.first == true {
+            // Marked already (a retry) or gone: finish what is left.
         }
-        for item in try ownedItems(userID, prefix: "") {
+        try finishDeletion(userID: userID, email: record.user.email)
+    }
+
+    /// The rest of a deletion that `deleteAccount` started (idempotent).
+    func finishDeletion(userID: String, email: String) throws {
+        for item in try ownedItems(userID, prefix: "") where item.string("sk") != Keys.profile {
             if let hash = item.string("keyHash") { try db.deleteItem(table: table, key: Keys.apiKeyLookup(hash)) }
             guard let pk = item["pk"], let sk = item["sk"] else { continue }
             try db.deleteItem(table: table, key: ["pk": pk, "sk": sk])
@@ -247,6 +357,31 @@ public struct AccountStore {
         for prefix in StorageKeys.userPrefixes(userID) {
             _ = try services.s3.deletePrefix(bucket: services.settings.bucketName, prefix: prefix)
         }
+        try db.deleteItem(table: table, key: Keys.owned(userID, Keys.profile))
+        if let address = try? EmailAddress(email) {
+            try db.deleteItem(
+                table: table, key: Keys.email(address.normalized), condition: "userId = :u OR attribute_not_exists(pk)",
+                values: [":u": .s(userID)])
+        }
+        try db.deleteItem(table: table, key: Keys.deleting(userID))
+    }
+
+    /// Finishes deletions that were started before `before` and never completed (the sweep).
+    /// - Returns: how many were finished.
+    public func finishStalledDeletions(before: Timestamp, limit: Int) throws -> Int {
+        let page = try db.query(
+            table: table, keyCondition: "pk = :pk", values: [":pk": Keys.deleting("")["pk"]!], limit: limit,
+            consistentRead: true)
+        var finished = 0
+        for item in page.items {
+            guard let userID = item.string("userId"), let email = item.string("email"),
+                let since = item.string("since").flatMap(Timestamp.init(iso8601:)),
+                since.millisecondsSinceEpoch < before.millisecondsSinceEpoch
+            else { continue }
+            try finishDeletion(userID: userID, email: email)
+            finished += 1
+        }
+        return finished
     }
 
     // MARK: Usage

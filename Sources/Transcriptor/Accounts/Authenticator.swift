@@ -6,11 +6,14 @@ extension AccountStore {
     /// expires or its account is deleted) or an API key (until it is revoked). Every failure is the
     /// same 401, so a caller learns nothing about why beyond "sign in again".
     /// - Returns: the caller and their profile, read consistently.
-    public func authenticate(_ request: APIRequest, now: Timestamp = .now()) throws -> (Caller, UserRecord) {
+    public func authenticate(
+        _ request: APIRequest, now: Timestamp = .now(), includingDeleting: Bool = false
+    ) throws -> (Caller, UserRecord) {
         guard let credential = request.bearerCredential else {
             throw APIError.unauthorized("Send an access token or API key as Authorization: Bearer <credential>.")
         }
         let caller: Caller
+        var issuedAt: Int64?
         if credential.hasPrefix("\(OpaqueToken.Kind.apiKey.rawValue)_") {
             guard let found = try authenticateAPIKey(credential, now: now) else {
                 throw APIError.unauthorized("The API key is unknown or revoked.")
@@ -21,13 +24,20 @@ extension AccountStore {
             do {
                 let claims = try tokens.verify(credential, now: now)
                 caller = Caller(userID: claims.sub, apiKeyID: nil)
+                issuedAt = claims.iat
             } catch .expired {
                 throw APIError.unauthorized("The access token has expired; refresh it or log in again.")
             } catch {
                 throw APIError.unauthorized()
             }
         }
-        guard let record = try user(id: caller.userID) else { throw APIError.unauthorized() }
+        guard let record = try user(id: caller.userID, includingDeleting: includingDeleting) else {
+            throw APIError.unauthorized()
+        }
+        // A password reset or change signs every earlier session out, access tokens included.
+        if let issuedAt, let validFrom = record.sessionsValidFrom, issuedAt < validFrom {
+            throw APIError.unauthorized("The session was signed out (the password changed); log in again.")
+        }
         return (caller, record)
     }
 }

@@ -23,6 +23,13 @@ public struct UserRecord: Sendable {
     public var webhookSecret: String
     public var plan: String
     public var jobsInFlight: Int
+    /// Access tokens issued before this (seconds since the epoch) are refused: a password reset or
+    /// change signed their sessions out.
+    public var sessionsValidFrom: Int64?
+    /// The account is being deleted: it no longer signs in (`AccountStore.deleteAccount`).
+    public var deleting: Bool
+    /// How many API keys the account holds (nil on accounts made before the count was kept).
+    var apiKeyCount: Int64?
 
     init?(_ item: Item) {
         guard let id = item.string("userId"), let email = item.string("email"),
@@ -33,6 +40,9 @@ public struct UserRecord: Sendable {
         webhookSecret = item.string("webhookSecret") ?? ""
         plan = item.string("plan") ?? "free"
         jobsInFlight = Int(item.int("jobsInFlight") ?? 0)
+        sessionsValidFrom = item.int("sessionsValidFrom")
+        deleting = item["deletingAt"] != nil
+        apiKeyCount = item.int("apiKeyCount")
     }
 }
 
@@ -51,10 +61,12 @@ public struct APIKeyInfo: Encodable, Sendable, Equatable {
     public var prefix: String
     public var createdAt: String
     public var lastUsedAt: String?
+    /// When the key stops working; nil for never.
+    public var expiresAt: String?
     /// Only in the answer to creation.
     public var key: String?
 
-    enum CodingKeys: String, CodingKey { case id, name, prefix, createdAt, lastUsedAt, key }
+    enum CodingKeys: String, CodingKey { case id, name, prefix, createdAt, lastUsedAt, expiresAt, key }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -62,6 +74,11 @@ public struct APIKeyInfo: Encodable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encode(prefix, forKey: .prefix)
         try container.encode(createdAt, forKey: .createdAt)
+        if let expiresAt {
+            try container.encode(expiresAt, forKey: .expiresAt)
+        } else {
+            try container.encodeNil(forKey: .expiresAt)
+        }
         if let key {
             try container.encode(key, forKey: .key)
         } else if let lastUsedAt {

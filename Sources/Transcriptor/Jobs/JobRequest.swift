@@ -63,11 +63,11 @@ public struct JobRequest: Decodable, Sendable {
         case (nil, let upload?):
             let name = upload.filename.trimmingWhitespace()
             guard !name.isEmpty, name.count <= Self.maxFilenameLength,
-                name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f }), !name.contains("/"),
+                DisplayText.firstForbidden(in: name) == nil, !name.contains("/"),
                 !name.contains("\\")
             else {
                 throw .badRequest(
-                    "source.upload.filename must be a file name of 1 to \(Self.maxFilenameLength) characters, without slashes or control characters."
+                    "source.upload.filename must be a file name of 1 to \(Self.maxFilenameLength) characters, without slashes, control or bidirectional-formatting characters."
                 )
             }
             let type = upload.contentType.trimmingWhitespace().lowercased()
@@ -95,6 +95,7 @@ public struct JobRequest: Decodable, Sendable {
             guard !trimmed.isEmpty, trimmed.count <= Self.maxTitleLength else {
                 throw .badRequest("title must have 1 to \(Self.maxTitleLength) characters.")
             }
+            try DisplayText.check(trimmed, field: "title")
             title = trimmed
         }
         let language = options?.language ?? "auto"
@@ -135,7 +136,7 @@ public struct JobRequest: Decodable, Sendable {
         let segments = rest.split(separator: "/", omittingEmptySubsequences: true)
         let last = segments.count > 1 ? String(segments.last!) : String(segments.first ?? "media")
         let decoded = PercentEncoding.decode(last).trimmingWhitespace()
-        let name = String(decoded.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.map(Character.init))
+        let name = DisplayText.stripped(decoded).trimmingWhitespace()
         return name.isEmpty ? "media" : String(name.prefix(maxFilenameLength))
     }
 

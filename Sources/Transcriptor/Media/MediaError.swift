@@ -8,8 +8,9 @@ public enum MediaError: Error, Equatable, Sendable, CustomStringConvertible {
     case notMedia(reason: String)
     /// The file is media, but has no audio stream (a silent video).
     case noAudio
-    /// The recording is longer than the service accepts.
-    case tooLong(seconds: Double, limit: Double)
+    /// The recording is longer than the service accepts. Its full length is not known: decoding
+    /// stops past the limit, and a header's claim is not evidence.
+    case tooLong(limit: Double)
     /// The file has no bytes at all.
     case emptyFile
     /// ffmpeg or ffprobe could not start, crashed, or ran out of time, or a file of ours could not
@@ -42,8 +43,8 @@ public enum MediaError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "Upload an audio or video file, such as MP3, M4A, WAV, OGG, WebM or MP4."
         case .noAudio:
             "The file has no audio track, so there is nothing to transcribe. Upload a recording with sound."
-        case .tooLong(let seconds, let limit):
-            "The recording is \(Self.spoken(seconds)) long, over the limit of \(Self.spoken(limit)). "
+        case .tooLong(let limit):
+            "The recording is longer than the longest accepted, \(Self.spoken(limit)). "
                 + "Split it into shorter parts and upload them one by one."
         case .emptyFile:
             "The file is empty (0 bytes). Upload it again, or check the link."

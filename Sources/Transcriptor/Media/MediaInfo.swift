@@ -5,7 +5,8 @@ import Runtime
 public struct MediaInfo: Equatable, Sendable, Codable {
     /// The container's duration, or the longest audio stream's when the container has none;
     /// 0 when ffprobe knows neither (a raw stream it cannot estimate). An estimate for some
-    /// formats (a truncated MP3 claims its full length): the converted WAV's length is exact.
+    /// formats (a truncated MP3 claims its full length), and only a claim: a header may say 1 s
+    /// of a file that holds hours. Limits are enforced on the converted WAV, whose length is exact.
     public var durationSeconds: Double
     public var hasAudio: Bool
     /// Whether there is a moving picture; cover art attached to a song does not count.
@@ -53,11 +54,5 @@ public struct MediaInfo: Equatable, Sendable, Codable {
             audioCodec: first?["codec_name"]?.stringValue,
             sampleRate: number(first?["sample_rate"]).flatMap { Int(exactly: $0) },
             channels: first?["channels"]?.intValue)
-    }
-
-    /// Checks the length against the service's limit.
-    /// - Throws: `MediaError.tooLong` when the recording is longer than `limitSeconds`.
-    public func requireDuration(atMost limitSeconds: Double) throws(MediaError) {
-        if durationSeconds > limitSeconds { throw .tooLong(seconds: durationSeconds, limit: limitSeconds) }
     }
 }

@@ -50,28 +50,66 @@ public struct MediaTools: Sendable {
 
     /// Converts to what the speech engines take: 16 kHz mono 16-bit PCM WAV of the first audio
     /// stream. A file that decodes only in part (truncated, damaged) gives what decodes.
-    /// - Throws: `.emptyFile`, `.noAudio`, or `.notMedia` when nothing decodes (permanent);
+    ///
+    /// With `maxSeconds`, decoding stops a little past it (`-t`, and `-fs` on the bytes written, in
+    /// case the stream's timestamps lie too): a file is as long as what decodes from it, whatever its
+    /// header says, and one longer than the limit costs no more than the limit to find out.
+    /// - Parameter maxSeconds: the longest accepted recording; nil decodes all of it.
+    /// - Throws: `.tooLong` when more than `maxSeconds` (and a second) decodes (the output is
+    ///   removed); `.emptyFile`, `.noAudio`, or `.notMedia` when nothing decodes (permanent);
     ///   `.toolFailed` when ffmpeg cannot run or write the output (retry).
-    public func convertToSpeechWAV(input: String, output: String, timeoutSeconds: Int64) throws(MediaError) {
+    public func convertToSpeechWAV(
+        input: String, output: String, maxSeconds: Double? = nil, timeoutSeconds: Int64
+    ) throws(MediaError) {
         try Self.requireNonEmpty(input)
+        var limits: [String] = []
+        if let maxSeconds {
+            let cap = Self.decodeCap(maxSeconds)
+            limits = ["-t", Self.seconds(cap), "-fs", String(Self.speechWAVBytes(seconds: cap) + 64 * 1024)]
+        }
         let arguments =
             ["-nostdin", "-hide_banner", "-v", "error", "-y"] + Self.inputOptions + ["-i", Self.url(input)]
-            + ["-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-f", "wav"]
-            + [Self.url(output)]
+            + ["-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le"] + limits
+            + ["-f", "wav", Self.url(output)]
         try runFFmpeg(arguments, input: input, output: output, timeoutSeconds: timeoutSeconds)
         let format = try WAVFormat.read(output)
         guard format.frameCount > 0 else {
             unlink(output)
             throw .notMedia(reason: "ffmpeg: no audio could be decoded")
         }
+        if let maxSeconds, format.durationSeconds > maxSeconds + Self.lengthTolerance {
+            unlink(output)
+            throw .tooLong(limit: maxSeconds)
+        }
+    }
+
+    /// How far past the limit a recording may run and still be accepted: encoders pad the end
+    /// (AAC and Opus priming, an MP3's last frame), so a file cut at the limit decodes a little
+    /// longer.
+    static let lengthTolerance = 1.0
+
+    /// Where decoding stops for a limit: past the tolerance, so a longer file shows as longer.
+    static func decodeCap(_ maxSeconds: Double) -> Double { maxSeconds + lengthTolerance + 1 }
+
+    /// The size of a speech WAV (16 kHz, mono, 16-bit) of `seconds`, with a header as ffmpeg writes it.
+    static func speechWAVBytes(seconds: Double) -> Int64 { Int64((seconds * 32000).rounded(.up)) + 1024 }
+
+    /// Seconds as ffmpeg reads them, to the millisecond.
+    static func seconds(_ value: Double) -> String {
+        let milliseconds = Int64((max(0, value) * 1000).rounded(.up))
+        let fraction = String(milliseconds % 1000)
+        return "\(milliseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 
     /// Makes the rendition an `<audio>` element plays: AAC in MP4 (`.m4a`, index at the front),
     /// audio only, mono or stereo as the source (more channels are mixed down to two), 64 kb/s a
     /// channel. `sourceChannels` is the probe's channel count; nil probes the file again.
-    /// - Throws: as `convertToSpeechWAV`.
+    /// - Parameter maxSeconds: where the rendition ends (`-t`, with a cap on the bytes written too):
+    ///   the speech WAV's length, so a file whose header lies costs no more here than there; nil
+    ///   encodes all of it.
+    /// - Throws: as `convertToSpeechWAV`, but never `.tooLong`: the rendition is cut at `maxSeconds`.
     public func makeRendition(
-        input: String, output: String, sourceChannels: Int? = nil, timeoutSeconds: Int64
+        input: String, output: String, sourceChannels: Int? = nil, maxSeconds: Double? = nil, timeoutSeconds: Int64
     ) throws(MediaError) {
         try Self.requireNonEmpty(input)
         var channels = 2
@@ -84,9 +122,15 @@ public struct MediaTools: Sendable {
         let format =
             "aformat=sample_rates=48000|44100|32000|24000|22050|16000|12000|11025|8000"
             + ":channel_layouts=mono|stereo"
+        var limits: [String] = []
+        if let maxSeconds {
+            // Four times the nominal rate leaves the encoder room; -t ends it long before.
+            let bytes = Int64((max(0, maxSeconds) + 1) * Double(bitrate) * 1000 / 8 * 4) + 1024 * 1024
+            limits = ["-t", Self.seconds(maxSeconds), "-fs", String(bytes)]
+        }
         let arguments =
             ["-nostdin", "-hide_banner", "-v", "error", "-y"] + Self.inputOptions + ["-i", Self.url(input)]
-            + ["-map", "0:a:0", "-vn", "-sn", "-dn", "-af", format, "-c:a", "aac", "-b:a", "\(bitrate)k"]
+            + ["-map", "0:a:0", "-vn", "-sn", "-dn", "-af", format, "-c:a", "aac", "-b:a", "\(bitrate)k"] + limits
             + ["-movflags", "+faststart", "-f", "mp4", Self.url(output)]
         try runFFmpeg(arguments, input: input, output: output, timeoutSeconds: timeoutSeconds)
     }

@@ -121,6 +121,8 @@ public struct FailuresFunction: LambdaHandler {
 /// safety net that should find nothing).
 public struct SweepFunction: LambdaHandler {
     let pipeline: Pipeline
+    /// A deletion younger than this may still be in its route (whose timeout is shorter).
+    static let deletionGraceSeconds: Int64 = 120
 
     public init() throws { pipeline = try .fromEnvironment() }
 
@@ -143,6 +145,11 @@ public struct SweepFunction: LambdaHandler {
             pipeline.fail(userID: userID, jobID: jobID, failure, stage: "sweep", logger: logger)
             failed += 1
         }
-        return .object(["failed": .integer(Int64(failed))])
+        // Account deletions cut short (the route timed out part-way) are finished here; one that
+        // started in the last minutes may still be running in its route, and is left to it.
+        let deletions = try pipeline.services.accounts.finishStalledDeletions(
+            before: now.adding(seconds: -Self.deletionGraceSeconds), limit: 25)
+        if deletions > 0 { context.logger.warn("finished \(deletions) account deletions that had stopped part-way") }
+        return .object(["failed": .integer(Int64(failed)), "accountsDeleted": .integer(Int64(deletions))])
     }
 }

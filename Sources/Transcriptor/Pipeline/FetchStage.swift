@@ -31,13 +31,15 @@ public struct FetchFunction: LambdaHandler {
             }
             let logger = context.logger.job(message.userId, message.jobId)
             do {
-                try fetch(userID: message.userId, jobID: message.jobId, logger: logger)
+                try fetch(userID: message.userId, jobID: message.jobId, deadline: context.deadline, logger: logger)
             } catch let failure as StageFailure where failure.isPermanent {
                 pipeline.fail(userID: message.userId, jobID: message.jobId, failure, stage: "fetch", logger: logger)
             } catch {
                 logger.warn(
                     "fetch will be retried: \(error)", [("receiveCount", String(record.approximateReceiveCount))])
-                let reason = (error as? StageFailure)?.message ?? "\(error)"
+                // What the owner reads if the retries run out: the stage's own words, never an
+                // error's detail (endpoints, addresses), which the line above logs.
+                let reason = (error as? StageFailure)?.message ?? "The link could not be fetched and stored; retrying."
                 try? pipeline.jobs.noteAttemptFailure(userID: message.userId, jobID: message.jobId, reason: reason)
                 failures.append(.init(itemIdentifier: record.messageId))
             }
@@ -45,7 +47,9 @@ public struct FetchFunction: LambdaHandler {
         return SQSBatchResponse(batchItemFailures: failures)
     }
 
-    func fetch(userID: String, jobID: String, logger: Logger) throws {
+    /// Fetches one job's link; every tool (yt-dlp, the download) must end before `deadline`,
+    /// with time left to store the file.
+    func fetch(userID: String, jobID: String, deadline: Timestamp, logger: Logger) throws {
         let jobs = pipeline.jobs
         guard let job = try jobs.advance(userID: userID, jobID: jobID, from: [.queued, .fetching], to: .fetching) else {
             logger.info("nothing to fetch: the job is gone or past this stage")
@@ -58,7 +62,7 @@ public struct FetchFunction: LambdaHandler {
         defer { pipeline.removeTemporary(directory) }
         let path = "\(directory)/source"
         let started = Timestamp.now()
-        let bytes = try fetcher.download(url, to: path)
+        let bytes = try fetcher.download(url, to: path, deadline: deadline, logger: logger)
         let key = StorageKeys.upload(userID, jobID)
         guard try jobs.job(userID: userID, jobID: jobID) != nil else {
             logger.info("the job was deleted during the download; nothing is stored")

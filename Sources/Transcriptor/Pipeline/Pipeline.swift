@@ -49,10 +49,10 @@ public final class Pipeline {
         return "chunk-\(String(repeating: "0", count: max(0, 4 - digits.count)))\(digits).\(ext)"
     }
 
-    /// A fresh temporary folder for one piece of work, removed by `removeTemporary`.
+    /// A fresh temporary folder for one piece of work, removed by `removeTemporary`. Its name
+    /// carries this process's id (`transcriptor-{pid}-XXXXXX`), for `removeStaleTemporaries`.
     public func temporaryDirectory() throws -> String {
-        let base = Environment.get("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(base)/transcriptor-XXXXXX".utf8CString)
+        var template = Array("\(Self.temporaryBase)/transcriptor-\(getpid())-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw StageFailure.transient(
                 "no_scratch_space", "No temporary space for the work: \(String(cString: strerror(errno)))")
@@ -60,9 +60,41 @@ public final class Pipeline {
         return String(cString: made)
     }
 
+    static var temporaryBase: String { Environment.get("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp" }
+
     public func removeTemporary(_ directory: String) {
         guard directory.contains("/transcriptor-") else { return }
         _ = try? ChildProcess.run("rm", ["-rf", "--", directory], timeoutSeconds: 60)
+    }
+
+    /// Removes the scratch folders an earlier invocation could not: one that Lambda stopped at its
+    /// deadline, or a process that crashed (Lambda keeps `/tmp` for the next invocation in the
+    /// same environment). A folder is stale when the process that made it has ended, or is this
+    /// one: call this before an invocation's own work, when this process has none in progress.
+    /// Folders of other live processes (other functions sharing the machine) are left alone.
+    public func removeStaleTemporaries() {
+        guard let folder = opendir(Self.temporaryBase) else { return }
+        var stale: [String] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let pid = Self.temporaryOwner(name) else { continue }
+            if pid == getpid() || (kill(pid, 0) != 0 && errno == ESRCH) {
+                stale.append("\(Self.temporaryBase)/\(name)")
+            }
+        }
+        closedir(folder)
+        for path in stale { removeTemporary(path) }
+    }
+
+    /// The process id in a scratch folder's name (`transcriptor-{pid}-XXXXXX`); nil for any other name.
+    static func temporaryOwner(_ name: String) -> pid_t? {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "transcriptor", parts[2].count == 6,
+            parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let pid = pid_t(parts[1]), pid > 0
+        else { return nil }
+        return pid
     }
 
     /// Fails the job (once) and tells the user's webhook; a storage error is logged (the stage's

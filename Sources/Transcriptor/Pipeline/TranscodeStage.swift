@@ -7,6 +7,13 @@ import Runtime
 /// the job, then writes the chunks under `audio/` and hands each to the transcribe queue as it is
 /// written (`ChunkMessage`).
 ///
+/// The limits hold on what decodes, not on what the file's header claims (a Matroska Duration, an
+/// MP3's Xing frame count, an Ogg granule position can say anything): conversion stops just past
+/// the longest accepted length (`too_long`), and the month's quota is checked against the decoded
+/// length before any chunk is written (`quota_exceeded`); that length is what is metered. Every
+/// tool's time limit ends before the invocation's, so a slow tool is killed and its scratch files
+/// removed while the stage still runs.
+///
 /// A repeated event is harmless: a job past transcoding is left alone, except that when some of
 /// its chunks never got written (a crash half-way), the missing ones are written again, and the
 /// ones written but not transcribed are announced again.
@@ -14,6 +21,7 @@ public struct TranscodeFunction: LambdaHandler {
     let pipeline: Pipeline
     /// Audio longer than this is split (`CHUNK_SECONDS`, default 5 minutes).
     let chunkSeconds: Double
+    /// The longest any one tool may run, when the invocation has that much time left.
     let toolTimeout: Int64 = 1800
     let tools = MediaTools.fromEnvironment()
 
@@ -23,6 +31,7 @@ public struct TranscodeFunction: LambdaHandler {
     }
 
     public func handle(_ event: S3Event, context: LambdaContext) throws -> NoOutput {
+        pipeline.removeStaleTemporaries()
         for record in event.records where record.eventName.hasPrefix("ObjectCreated") {
             guard let key = Pipeline.MediaKey(record.s3.object.key), key.stage == "uploads", key.file == "source" else {
                 context.logger.warn("an upload event for a key outside uploads/{user}/{job}/source was ignored")
@@ -30,7 +39,7 @@ public struct TranscodeFunction: LambdaHandler {
             }
             let logger = context.logger.job(key.userID, key.jobID)
             do {
-                try transcode(key, logger: logger)
+                try transcode(key, budget: TimeBudget(deadline: context.deadline), logger: logger)
             } catch let failure as StageFailure where failure.isPermanent {
                 pipeline.fail(userID: key.userID, jobID: key.jobID, failure, stage: "transcode", logger: logger)
             } catch let error as MediaError where error.isPermanent {
@@ -46,7 +55,7 @@ public struct TranscodeFunction: LambdaHandler {
         return NoOutput()
     }
 
-    func transcode(_ key: Pipeline.MediaKey, logger: Logger) throws {
+    func transcode(_ key: Pipeline.MediaKey, budget: TimeBudget, logger: Logger) throws {
         let jobs = pipeline.jobs
         let s3 = pipeline.services.s3
         let source = StorageKeys.upload(key.userID, key.jobID)
@@ -95,26 +104,25 @@ public struct TranscodeFunction: LambdaHandler {
         defer { pipeline.removeTemporary(directory) }
         let input = "\(directory)/source"
         try s3.getObject(bucket: pipeline.bucket, key: source, toFile: input)
-        let info = try tools.probe(input, timeoutSeconds: 120)
-        let limit = pipeline.services.settings.limits.maxFileSeconds
-        guard info.durationSeconds <= Double(limit) + 1 else {
-            throw StageFailure.permanent(
-                "too_long",
-                "The recording is \(Self.clock(info.durationSeconds)) long; the longest accepted is \(Self.clock(Double(limit)))."
-            )
-        }
+        // The probe sorts out what is not media or has no audio; its duration is the header's
+        // claim, so the length limit is left to the conversion.
+        let info = try tools.probe(input, timeoutSeconds: budget.seconds(atMost: 120))
+        let limits = pipeline.services.settings.limits
         let wav = "\(directory)/audio.wav"
+        let convertTimeout = try budget.seconds(atMost: toolTimeout)
         try afterProbe { () throws(MediaError) in
-            try tools.convertToSpeechWAV(input: input, output: wav, timeoutSeconds: toolTimeout)
+            try tools.convertToSpeechWAV(
+                input: input, output: wav, maxSeconds: Double(limits.maxFileSeconds), timeoutSeconds: convertTimeout)
         }
         let duration = try MediaTools.wavDuration(wav)
         guard duration >= 0.1 else {
             throw StageFailure.permanent("no_audio", "The file has no audio to transcribe (it is silent or empty).")
         }
+        if missing == nil { try requireQuota(for: duration, userID: key.userID) }
         var written: [String] = []
         var starts: [Double] = [0]
         if duration > chunkSeconds {
-            let silences = try tools.silences(inWAV: wav, timeoutSeconds: toolTimeout)
+            let silences = try tools.silences(inWAV: wav, timeoutSeconds: budget.seconds(atMost: toolTimeout))
             starts = ChunkPlanner.plan(duration: duration, silences: silences, target: chunkSeconds)
         }
         let chunks = try WAVSplitter.split(wav, at: starts, into: directory)
@@ -149,9 +157,12 @@ public struct TranscodeFunction: LambdaHandler {
         let needsRendition = try missing == nil || !s3.objectExists(bucket: pipeline.bucket, key: renditionKey)
         if needsRendition {
             let rendition = "\(directory)/audio.m4a"
+            let renditionTimeout = try budget.seconds(atMost: toolTimeout)
             try afterProbe { () throws(MediaError) in
+                // As long as the speech audio: no longer, whatever the header says.
                 try tools.makeRendition(
-                    input: input, output: rendition, sourceChannels: info.channels, timeoutSeconds: toolTimeout)
+                    input: input, output: rendition, sourceChannels: info.channels, maxSeconds: duration + 1,
+                    timeoutSeconds: renditionTimeout)
             }
             try s3.putObject(
                 bucket: pipeline.bucket, key: renditionKey, body: .file(path: rendition), contentType: "audio/mp4")
@@ -183,9 +194,16 @@ public struct TranscodeFunction: LambdaHandler {
         }
     }
 
-    static func clock(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        let (h, m, s) = (total / 3600, total / 60 % 60, total % 60)
-        return h > 0 ? "\(h) h \(m) min" : m > 0 ? "\(m) min \(s) s" : "\(s) s"
+    /// Fails the job when its decoded length does not fit in what is left of the month's quota
+    /// (creating it checked only that some was left). Nothing is metered for a failed job.
+    func requireQuota(for seconds: Double, userID: String) throws {
+        let allowed = Double(pipeline.services.settings.limits.monthlyAudioMinutes * 60)
+        let used = try pipeline.services.accounts.usage(userID, month: Keys.month(.now())).audioSeconds
+        guard used + seconds > allowed else { return }
+        throw StageFailure.permanent(
+            "quota_exceeded",
+            "The recording is \(MediaError.spoken(seconds)) long, more than the \(MediaError.spoken(max(0, allowed - used))) "
+                + "left of this month's \(MediaError.spoken(allowed)) of audio; more becomes available on the 1st (UTC)."
+        )
     }
 }

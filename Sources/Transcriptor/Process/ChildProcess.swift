@@ -7,7 +7,8 @@ import Runtime
 #endif
 
 /// A child process with pipes to its standard input and output (and optionally its error
-/// stream), for the tools a function drives: ffmpeg and ffprobe, the speech worker. Spawned with
+/// stream), for the tools a function drives: ffmpeg and ffprobe, yt-dlp, the speech worker. It
+/// gets a minimal environment (never the function's credentials or secrets). Spawned with
 /// `posix_spawnp` in a process group of its own, so a stuck tool and everything it started can be
 /// killed together; reads wait with `poll` and a deadline, so no tool can hang an invocation.
 public final class ChildProcess {
@@ -50,11 +51,12 @@ public final class ChildProcess {
 
     /// Starts `program` (looked up in `PATH` unless it has a slash).
     /// - Parameters:
-    ///   - environment: the child's whole environment; nil inherits this process's.
+    ///   - environment: what the tool needs besides the minimal environment every child gets
+    ///     (`minimalEnvironment`); a secret-looking name is dropped even here.
     ///   - captureErrors: pipe standard error too (read with `readAll`); otherwise the child
     ///     writes it to ours, which is the function's log.
     public init(
-        _ program: String, _ arguments: [String], environment: [String: String]? = nil, captureErrors: Bool = false
+        _ program: String, _ arguments: [String], environment: [String: String] = [:], captureErrors: Bool = false
     ) throws(Failure) {
         // A child that dies while we write to it must not take this process with it.
         signal(SIGPIPE, SIG_IGN)
@@ -87,18 +89,11 @@ public final class ChildProcess {
 
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        var envp: [UnsafeMutablePointer<CChar>?]?
-        if let environment {
-            envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        }
-        defer { envp?.forEach { free($0) } }
+        var envp = Self.childEnvironment(environment).map { strdup($0) } + [nil]
+        defer { envp.forEach { free($0) } }
         var child: pid_t = 0
-        let status: Int32 =
-            if var envp {
-                posix_spawnp(&child, program, &actions, &attributes, argv, &envp)
-            } else {
-                posix_spawnp(&child, program, &actions, &attributes, argv, environ)
-            }
+        // posix_spawnp looks the program up in the PATH of this process; the child gets its own.
+        let status = posix_spawnp(&child, program, &actions, &attributes, argv, &envp)
         close(inPipe[0])
         close(outPipe[1])
         if captureErrors { close(errPipe[1]) }
@@ -112,6 +107,32 @@ public final class ChildProcess {
         input = inPipe[1]
         output = outPipe[0]
         errors = captureErrors ? errPipe[0] : -1
+    }
+
+    /// The variables every child gets, from this process's: where to find programs, the locale and
+    /// time zone, a home and a temporary folder (HOME is /tmp when this process has none), and the
+    /// library path. Nothing else: no AWS credentials or endpoints, no secrets, no proxy settings
+    /// of this process, none of the function's configuration.
+    public static let minimalEnvironmentNames = ["PATH", "LANG", "LC_ALL", "TZ", "HOME", "TMPDIR", "LD_LIBRARY_PATH"]
+
+    /// `name=value` lines for a child: the minimal environment, then `extra` (which wins), less
+    /// any name that looks like a credential.
+    static func childEnvironment(_ extra: [String: String]) -> [String] {
+        var variables: [String: String] = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp"]
+        for name in minimalEnvironmentNames {
+            if let value = Environment.get(name), !value.isEmpty { variables[name] = value }
+        }
+        variables.merge(extra) { $1 }
+        return variables.filter { !isSecretName($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// AWS_*, and any name that holds SECRET, TOKEN, PASSWORD, JWT, CREDENTIAL or KEY.
+    public static func isSecretName(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        if upper.hasPrefix("AWS_") { return true }
+        return ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "JWT", "CREDENTIAL", "KEY", "SESSION"].contains {
+            upper.contains($0)
+        }
     }
 
     /// A pipe whose ends are closed on exec, so other children never inherit them.
@@ -281,7 +302,7 @@ public final class ChildProcess {
 
     /// Runs a command to its end with a time limit; the process group is killed when time runs out.
     public static func run(
-        _ program: String, _ arguments: [String], timeoutSeconds: Int64, environment: [String: String]? = nil
+        _ program: String, _ arguments: [String], timeoutSeconds: Int64, environment: [String: String] = [:]
     ) throws(Failure) -> Result {
         let child = try ChildProcess(program, arguments, environment: environment, captureErrors: true)
         child.closeInput()

@@ -2,8 +2,25 @@ import Cloud
 import Runtime
 
 /// Access tokens: JWTs signed with HMAC-SHA256 (RFC 7519). The algorithm is pinned: a token
-/// whose header names any other (`none` included) is refused, whatever it carries.
+/// whose header names any other (`none` included) is refused, whatever it carries. The header's
+/// `kid` names the key that signed it, so a key can rotate with two valid at once: new tokens are
+/// signed with the current key, and a token of the previous key verifies until it expires. A
+/// token without a `kid`, or with one of no key held, is refused.
 public struct AccessTokenSigner: Sendable {
+    /// One HMAC key and its id (the `kid` of the tokens it signs).
+    public struct Key: Sendable {
+        public var id: String
+        public var secret: [UInt8]
+
+        /// - Parameter secret: at least 32 bytes.
+        public init(id: String, secret: [UInt8]) {
+            precondition(secret.count >= 32, "a JWT signing secret needs at least 32 bytes")
+            precondition(!id.isEmpty, "a signing key needs an id")
+            self.id = id
+            self.secret = secret
+        }
+    }
+
     /// The claims of an access token.
     public struct Claims: Codable, Sendable, Equatable {
         /// The user id.
@@ -25,22 +42,38 @@ public struct AccessTokenSigner: Sendable {
 
     /// Why a token was refused; every case is a 401 for the caller.
     public enum Failure: Error, Equatable, Sendable {
-        case malformed, unsupportedAlgorithm, badSignature, expired, notYetValid
+        case malformed, unsupportedAlgorithm, unknownKey, badSignature, expired, notYetValid
     }
 
-    private let secret: [UInt8]
+    /// The key new tokens are signed with.
+    public let signingKey: Key
+    /// The keys tokens are verified with: the signing key and the ones still accepted.
+    private let keys: [Key]
     /// How long a new token lives (15 minutes).
     public let lifetimeSeconds: Int64
+    /// The encoded header of new tokens.
+    private let header: String
 
-    /// - Parameter secret: at least 32 bytes (the emulator generates one in its data folder;
-    ///   deployments take it from configuration).
-    public init(secret: [UInt8], lifetimeSeconds: Int64 = 15 * 60) {
-        precondition(secret.count >= 32, "a JWT signing secret needs at least 32 bytes")
-        self.secret = secret
+    /// - Parameters:
+    ///   - signingKey: signs new tokens (the secret's `AWSCURRENT` version).
+    ///   - acceptedKeys: other keys whose tokens still verify (`AWSPREVIOUS`).
+    public init(signingKey: Key, acceptedKeys: [Key] = [], lifetimeSeconds: Int64 = 15 * 60) {
+        self.signingKey = signingKey
+        keys = [signingKey] + acceptedKeys.filter { $0.id != signingKey.id }
         self.lifetimeSeconds = lifetimeSeconds
+        struct Header: Encodable {
+            var alg = "HS256"
+            var typ = "JWT"
+            var kid: String
+        }
+        // Encoding three plain fields cannot fail.
+        header = Base64.encode(try! JSON.encode(Header(kid: signingKey.id)), urlSafe: true)
     }
 
-    private static let header = Base64.encode(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8), urlSafe: true)
+    /// One key, `secret` (at least 32 bytes), with the id `keyID`.
+    public init(secret: [UInt8], keyID: String = "local", lifetimeSeconds: Int64 = 15 * 60) {
+        self.init(signingKey: Key(id: keyID, secret: secret), lifetimeSeconds: lifetimeSeconds)
+    }
 
     /// A new token for `userID`, valid from `now` for `lifetimeSeconds`.
     public func issue(userID: String, now: Timestamp = .now()) -> (token: String, claims: Claims) {
@@ -49,8 +82,9 @@ public struct AccessTokenSigner: Sendable {
             jti: RandomBytes.uuid())
         // Encoding four plain fields cannot fail.
         let payload = Base64.encode(try! JSON.encode(claims), urlSafe: true)
-        let signingInput = "\(Self.header).\(payload)"
-        return ("\(signingInput).\(signature(signingInput))", claims)
+        let signingInput = "\(header).\(payload)"
+        let signature = Digest.hmacSHA256(key: signingKey.secret, data: Array(signingInput.utf8))
+        return ("\(signingInput).\(Base64.encode(signature, urlSafe: true))", claims)
     }
 
     /// The claims of a valid, unexpired token.
@@ -61,8 +95,11 @@ public struct AccessTokenSigner: Sendable {
             let header = try? JSON.decode(JSONValue.self, from: headerBytes)
         else { throw .malformed }
         guard header["alg"] == .string("HS256"), header["crit"] == nil else { throw .unsupportedAlgorithm }
+        guard case .string(let keyID)? = header["kid"], let key = keys.first(where: { $0.id == keyID }) else {
+            throw .unknownKey
+        }
         guard let given = Base64.decode(String(parts[2])),
-            constantTimeEquals(given, Digest.hmacSHA256(key: secret, data: Array("\(parts[0]).\(parts[1])".utf8)))
+            constantTimeEquals(given, Digest.hmacSHA256(key: key.secret, data: Array("\(parts[0]).\(parts[1])".utf8)))
         else { throw .badSignature }
         guard let payload = Base64.decode(String(parts[1])), let claims = try? JSON.decode(Claims.self, from: payload)
         else {
@@ -72,9 +109,5 @@ public struct AccessTokenSigner: Sendable {
         guard seconds < claims.exp else { throw .expired }
         guard claims.iat <= seconds + 60 else { throw .notYetValid }
         return claims
-    }
-
-    private func signature(_ signingInput: String) -> String {
-        Base64.encode(Digest.hmacSHA256(key: secret, data: Array(signingInput.utf8)), urlSafe: true)
     }
 }

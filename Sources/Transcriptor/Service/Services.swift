@@ -20,19 +20,38 @@ public final class Services {
         s3 = try S3Client(configuration: aws)
     }
 
-    /// The signer of access tokens, keyed by `JWT_SECRET` (at least 32 characters). Only the
-    /// functions that issue or check tokens (the API's) are given the secret: the pipeline's,
-    /// which read untrusted media and links, cannot mint a session.
+    /// The signer of access tokens. Its keys are the versions of the Secrets Manager secret
+    /// `JWT_SECRET_ARN` names, read once per warm instance: `AWSCURRENT` signs new tokens and
+    /// verifies, `AWSPREVIOUS` (after a rotation) still verifies; each version's id is its tokens'
+    /// `kid`. Only the functions that issue or check tokens (the API's) may read the secret: the
+    /// pipeline's, which read untrusted media and links, cannot mint a session.
     public func tokens() throws -> AccessTokenSigner {
         if let tokenSigner { return tokenSigner }
-        let secret = Array(try Environment.require("JWT_SECRET").utf8)
-        guard secret.count >= 32 else {
-            throw ServiceSettings.Invalid(
-                description: "JWT_SECRET must have at least 32 characters (it signs access tokens)")
+        let arn = try Environment.require("JWT_SECRET_ARN")
+        let secrets = try SecretsManagerClient(configuration: aws)
+        let current = try secrets.getSecretValue(secretID: arn, stage: SecretsManagerClient.current)
+        var accepted: [AccessTokenSigner.Key] = []
+        do {
+            let previous = try secrets.getSecretValue(secretID: arn, stage: SecretsManagerClient.previous)
+            accepted.append(try Self.tokenKey(previous))
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+            // Never rotated: one key.
         }
-        let signer = AccessTokenSigner(secret: secret)
+        let signer = AccessTokenSigner(signingKey: try Self.tokenKey(current), acceptedKeys: accepted)
         tokenSigner = signer
         return signer
+    }
+
+    /// A version of the token secret as a signing key (its text, at least 32 bytes).
+    private static func tokenKey(_ version: SecretsManagerClient.SecretValue) throws -> AccessTokenSigner.Key {
+        let secret = Array((version.secretString ?? "").utf8)
+        guard secret.count >= 32 else {
+            throw ServiceSettings.Invalid(
+                description:
+                    "the token secret's version \(version.versionID) must be text of at least 32 bytes (it signs access tokens)"
+            )
+        }
+        return AccessTokenSigner.Key(id: version.versionID, secret: secret)
     }
 
     /// From the function's environment (see `ServiceSettings.fromEnvironment`).

@@ -27,6 +27,10 @@ public enum Keys {
     /// A single-use mail token (verification, reset), by the hash of its text.
     public static func mailToken(_ hash: String) -> Item { ["pk": .s("TOKEN#\(hash)"), "sk": .s("TOKEN")] }
 
+    /// An account whose deletion has started (`AccountStore.deleteAccount`); the sweep finishes
+    /// any left half-done.
+    public static func deleting(_ userID: String) -> Item { ["pk": .s("DELETING"), "sk": .s(userID)] }
+
     public static func owned(_ userID: String, _ sk: String) -> Item { ["pk": .s(user(userID)), "sk": .s(sk)] }
 
     /// The calendar month (UTC) of `time`, `2026-11`: the unit of usage and quota.

@@ -14,9 +14,13 @@ public struct URLGuard: Sendable {
     /// Local development's opt-in (`ALLOW_LOOPBACK_URLS=true`): loopback only; the other ranges
     /// stay forbidden.
     public var allowLoopback: Bool
-    /// When not empty, the only hosts fetched (each entry, or a name under it), checked before
-    /// any name is looked up: a deployment that fetches from known sources only, and the test
-    /// suites, which must never send a packet off this machine (not even a DNS query).
+    /// When not empty, the only hosts fetched, checked before any name is looked up: a deployment
+    /// that fetches from known sources only, and the test suites, which must never send a packet
+    /// off this machine (not even a DNS query). An entry `host` admits that host and the names
+    /// under it on any port; `host:port` (`[v6]:port`) admits exactly that host on that port, and
+    /// when the host is a loopback address it admits that address and port even with
+    /// `allowLoopback` off (a test's one local server, while every other loopback port stays
+    /// forbidden). No entry admits a private, link-local or other forbidden range.
     public var allowedHosts: [String]
 
     public init(allowLoopback: Bool = false, allowedHosts: [String] = []) {
@@ -87,7 +91,7 @@ public struct URLGuard: Sendable {
         if literal == nil && (host == "localhost" || host.hasSuffix(".localhost")) && !allowLoopback {
             throw .init("URLs that point at this service's own machine (\(host)) are not fetched.")
         }
-        if !allowedHosts.isEmpty, !allowedHosts.contains(where: { host == $0 || host.hasSuffix(".\($0)") }) {
+        if !allowedHosts.isEmpty, !allowedHosts.contains(where: { Self.entry($0, admits: host, port: port) }) {
             throw .init(
                 "This service only fetches from \(allowedHosts.joined(separator: ", ")); \(host) is not one of them.")
         }
@@ -97,7 +101,7 @@ public struct URLGuard: Sendable {
     /// The decision for one address, as the HTTP client asks before each connection.
     public func decide(_ address: SocketAddress) -> AddressDecision {
         if address.isLoopback {
-            return allowLoopback
+            return allowLoopback || admitsExactly(address)
                 ? .allow : .refuse(reason: "\(address.ip) is this machine (loopback), which is never fetched.")
         }
         if address.isLinkLocal {
@@ -119,6 +123,38 @@ public struct URLGuard: Sendable {
             return .refuse(reason: "\(address.ip) is a reserved address, which is never fetched.")
         }
         return .allow
+    }
+
+    /// An allow-list entry split into its host and, when it names one, its port.
+    static func parseEntry(_ entry: String) -> (host: String, port: Int?) {
+        if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") {
+            let host = String(entry[entry.index(after: entry.startIndex)..<close])
+            let after = entry[entry.index(after: close)...]
+            return (host, after.hasPrefix(":") ? Int(after.dropFirst()) : nil)
+        }
+        let colons = entry.filter { $0 == ":" }.count
+        if colons == 1, let colon = entry.firstIndex(of: ":"), let port = Int(entry[entry.index(after: colon)...]) {
+            return (String(entry[..<colon]), port)
+        }
+        return (entry, nil)
+    }
+
+    /// Whether an allow-list entry admits `host` on `port`.
+    static func entry(_ entry: String, admits host: String, port: Int) -> Bool {
+        let (allowed, allowedPort) = parseEntry(entry)
+        if let allowedPort { return host == allowed && port == allowedPort }
+        return host == allowed || host.hasSuffix(".\(allowed)")
+    }
+
+    /// Whether an entry `address:port` names exactly this address and port.
+    func admitsExactly(_ address: SocketAddress) -> Bool {
+        allowedHosts.contains { entry in
+            let (host, port) = Self.parseEntry(entry)
+            guard let port, port == Int(address.port), let listed = SocketAddress(ip: host, port: address.port) else {
+                return false
+            }
+            return listed == address
+        }
     }
 
     /// The policy for `HTTPClient.addressPolicy`.

@@ -103,6 +103,20 @@ extension AWSResponder {
         return s3Error(code == "XAmzContentSHA256Mismatch" ? 400 : 403, code, failure.message)
     }
 
+    /// S3's refusal of a body over `limit` bytes.
+    static func s3EntityTooLarge(size: Int64, limit: Int64) -> Response {
+        s3Error(
+            400, "EntityTooLarge",
+            "Your proposed upload exceeds the maximum allowed size (\(size) bytes; at most \(limit))")
+    }
+
+    /// The refusal of a body over the service's limit, in the service's shape.
+    static func tooLarge(service: String, limit: Int64) -> Response {
+        if service == "s3" { return s3EntityTooLarge(size: limit + 1, limit: limit) }
+        return error(
+            413, "RequestEntityTooLargeException", "The request body is too large (at most \(limit) bytes)")
+    }
+
     /// An S3 error document.
     static func s3Error(_ status: Int, _ code: String, _ message: String) -> Response {
         let xml =

@@ -20,8 +20,13 @@ struct GatewayResponder: HTTPResponder {
     /// The template's `WebOrigin` (`http://127.0.0.1:3000`): the one origin the bucket's CORS rules
     /// and the mail links know.
     var webOrigin: String? = nil
+    /// The CSP and the other headers of the web app's pages and assets.
+    var webHeaders = WebSecurityHeaders(bucketOrigin: nil)
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        // A page of another site reaches 127.0.0.1 by DNS rebinding with its own name as Host: it
+        // must not read the operator pages (mail.json holds every reset link) nor call the API.
+        guard LoopbackHost.accepts(request.head.authority) else { return .misdirected }
         let (rawPath, rawQuery) = request.rawPathAndQuery
         let path = rawPath.removingPercentEncoding ?? rawPath
         if path == "/_local" || path.hasPrefix("/_local/") { return await operatorPages.respond(path: path) }
@@ -40,9 +45,9 @@ struct GatewayResponder: HTTPResponder {
             // The UI opened as localhost: the same port on 127.0.0.1, where uploads are allowed.
             var location = redirect + rawPath
             if !rawQuery.isEmpty { location += "?" + rawQuery }
-            response = GatewayResponse(status: 308, headers: [("Location", location)], body: [])
+            response = webHeaders.decorate(GatewayResponse(status: 308, headers: [("Location", location)], body: []))
         } else {
-            response = staticFiles.respond(path: path, head: gatewayRequest.method == "HEAD")
+            response = webHeaders.decorate(staticFiles.respond(path: path, head: gatewayRequest.method == "HEAD"))
         }
         return Response(cors.map { $0.decorate(response, for: gatewayRequest) } ?? response)
     }

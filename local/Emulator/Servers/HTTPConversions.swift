@@ -43,6 +43,16 @@ extension Response {
         bytes(status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8))
     }
 
+    /// The refusal of a request whose `Host` is not a loopback name (`LoopbackHost`): what a page
+    /// of another site sends after rebinding its name to 127.0.0.1.
+    static var misdirected: Response {
+        bytes(
+            421, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Connection", "close")],
+            body: Array(
+                "Misdirected request: transcriptor-local answers only a loopback Host (127.0.0.1, localhost, [::1]).\n"
+                    .utf8))
+    }
+
     init(_ gateway: GatewayResponse) {
         self = .bytes(gateway.status, headers: gateway.headers, body: gateway.body)
     }

@@ -14,6 +14,7 @@ struct LocalServices: Sendable {
     let sqs: SQSStore
     let dynamodb: DynamoDBStore
     let ses: SESOutbox
+    let secrets: SecretsStore
     let uploads: String
 
     init(
@@ -22,6 +23,10 @@ struct LocalServices: Sendable {
         database = try SQLiteDatabase(path: "\(dataDirectory)/state.sqlite")
         uploads = "\(dataDirectory)/s3/tmp-uploads"
         try FileManager.default.createDirectory(atPath: uploads, withIntermediateDirectories: true)
+        // Bodies that were arriving when the emulator was killed: no object refers to them.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? [] {
+            unlink("\(uploads)/\(name)")
+        }
         s3 = try S3Store(
             directory: "\(dataDirectory)/s3", database: database,
             buckets: template.buckets.values.sorted { $0.name < $1.name }.map { bucket in
@@ -49,6 +54,9 @@ struct LocalServices: Sendable {
         dynamodb = try DynamoDBStore(
             database: database, tables: template.tables.values.sorted { $0.name < $1.name }.map(Self.table))
         ses = try SESOutbox(directory: "\(dataDirectory)/mail")
+        secrets = try SecretsStore(
+            database: database, region: template.context.region, accountID: template.context.accountID,
+            secrets: template.secrets.values.sorted { $0.name < $1.name })
     }
 }
 

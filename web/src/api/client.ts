@@ -49,12 +49,17 @@ export interface RequestOptions {
 /** How long before its expiry an access token is renewed rather than sent. */
 const EXPIRY_MARGIN_MS = 30_000;
 const REFRESH_LOCK = "transcriptor.refresh";
+/**
+ * Sent on every request: the service then keeps the refresh token in an HttpOnly cookie instead
+ * of the body, and accepts that cookie only with this header, which a cross-site form cannot send.
+ */
+export const CLIENT_HEADER = { "X-Transcriptor-Client": "web" } as const;
 
 /**
  * The v1 API over `fetch`. It sends the session's access token and renews it with the refresh
- * token when it is about to expire or is refused: one renewal at a time, in this tab (callers
- * share the one in flight) and across tabs (a Web Lock, with the newest refresh token re-read from
- * the shared store inside it), because a refresh token spent twice ends the session.
+ * cookie when it is about to expire or is refused: one renewal at a time, in this tab (callers
+ * share the one in flight) and across tabs (a Web Lock, inside which a token another tab just got
+ * is used instead), because a refresh token spent twice ends the session.
  */
 export class ApiClient {
   readonly store: SessionStore;
@@ -90,7 +95,7 @@ export class ApiClient {
   }
 
   private async send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
-    const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
+    const headers: Record<string, string> = { Accept: "application/json", ...CLIENT_HEADER, ...options.headers };
     if (token) headers.Authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (options.body !== undefined) {
@@ -103,7 +108,8 @@ export class ApiClient {
         headers,
         body,
         signal: options.signal,
-        credentials: "omit",
+        // The refresh cookie goes only to /v1/auth (its path) and only to this origin.
+        credentials: "same-origin",
       });
     } catch {
       if (options.signal?.aborted) throw ApiError.aborted();
@@ -160,9 +166,8 @@ export class ApiClient {
     try {
       response = await this.fetchImpl(this.baseUrl + "/v1/auth/refresh", {
         method: "POST",
-        headers: { Accept: "application/json", "Content-Type": "application/json" },
-        body: JSON.stringify({ refreshToken: session.refreshToken }),
-        credentials: "omit",
+        headers: { Accept: "application/json", ...CLIENT_HEADER },
+        credentials: "same-origin",
       });
     } catch {
       throw ApiError.network();
@@ -171,7 +176,7 @@ export class ApiClient {
       const error = errorFromResponse(response.status, await response.text().catch(() => ""));
       if (response.status === 400 || response.status === 401) {
         // Spent, expired, signed out elsewhere or the account is gone: this session is over.
-        if (this.store.read()?.refreshToken === session.refreshToken) this.store.clear();
+        if (this.store.read()?.accessToken === session.accessToken) this.store.clear();
         throw ApiError.signedOut();
       }
       throw error;
@@ -198,21 +203,33 @@ export class ApiClient {
 
   // MARK: - Auth
 
+  /*
+   * Every call whose answer sets the refresh cookie (signup, login, a password change) holds the
+   * refresh lock, as refresh and logout do: the browser keeps one cookie for all of them, so a
+   * logout or refresh answered after a new sign-in would otherwise clear or overwrite its cookie.
+   */
+
   async signup(email: string, password: string): Promise<AuthResult> {
-    return this.startSession(await this.request<AuthResult>("/v1/auth/signup", { body: { email, password }, auth: false }));
+    return this.startSession(
+      await this.lock(REFRESH_LOCK, () => this.request<AuthResult>("/v1/auth/signup", { body: { email, password }, auth: false })),
+    );
   }
 
   async login(email: string, password: string): Promise<AuthResult> {
-    return this.startSession(await this.request<AuthResult>("/v1/auth/login", { body: { email, password }, auth: false }));
+    return this.startSession(
+      await this.lock(REFRESH_LOCK, () => this.request<AuthResult>("/v1/auth/login", { body: { email, password }, auth: false })),
+    );
   }
 
-  /** Ends the session here and on the service (taking the refresh lock, so no renewal races it). */
+  /**
+   * Ends the session here and on the service, which also clears the refresh cookie (taking the
+   * refresh lock, so no renewal races it). Sent even without a stored session: the cookie may
+   * outlive it.
+   */
   async logout(): Promise<void> {
     await this.lock(REFRESH_LOCK, async () => {
-      const session = this.store.read();
       this.store.clear();
-      if (!session) return;
-      await this.request<void>("/v1/auth/logout", { body: { refreshToken: session.refreshToken }, auth: false }).catch(
+      await this.request<void>("/v1/auth/logout", { method: "POST", auth: false }).catch(
         () => undefined, // Signed out here regardless; the service forgets the session when it expires.
       );
     });
@@ -251,7 +268,11 @@ export class ApiClient {
    * new session for this client, which becomes the stored one (the other tabs follow it).
    */
   async changePassword(currentPassword: string, newPassword: string): Promise<AuthResult> {
-    return this.startSession(await this.request<AuthResult>("/v1/me/password", { body: { currentPassword, newPassword } }));
+    const token = await this.accessToken(); // Renewed first if need be: the lock below is not reentrant.
+    const options: RequestOptions = { body: { currentPassword, newPassword } };
+    return this.startSession(
+      await this.lock(REFRESH_LOCK, async () => this.read<AuthResult>(await this.send("/v1/me/password", options, token), "json")),
+    );
   }
 
   /**

@@ -1,17 +1,17 @@
 import type { AuthResult, User } from "./types";
 
 /**
- * What a signed-in browser keeps. The refresh token lives in localStorage so that every tab
- * shares one session and always spends the newest token (a spent one, presented again, revokes
- * the whole session); the access token is kept beside it so a tab can reuse the one another tab
- * just got instead of refreshing again.
+ * What a signed-in browser keeps where its scripts can read it: the user and the short-lived
+ * access token, in localStorage so that every tab shares them and a tab can reuse the token
+ * another tab just got instead of refreshing again. The long-lived refresh token is not here: the
+ * service keeps it in an HttpOnly cookie (scoped to /v1/auth) that the browser sends on refresh
+ * and logout, and that no script, this app's or an injected one, can read.
  */
 export interface Session {
   user: User;
   accessToken: string;
   /** Epoch milliseconds after which the access token is no longer accepted. */
   accessExpiresAt: number;
-  refreshToken: string;
 }
 
 export interface SessionStore {
@@ -27,7 +27,6 @@ export function sessionFromAuth(result: AuthResult, now: number = Date.now()): S
     user: result.user,
     accessToken: result.accessToken,
     accessExpiresAt: now + result.expiresIn * 1000,
-    refreshToken: result.refreshToken,
   };
 }
 
@@ -35,14 +34,9 @@ function parseSession(raw: string | null): Session | null {
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as Partial<Session>;
-    if (
-      typeof value.refreshToken === "string" &&
-      typeof value.accessToken === "string" &&
-      typeof value.accessExpiresAt === "number" &&
-      value.user &&
-      typeof value.user.email === "string"
-    ) {
-      return value as Session;
+    if (typeof value.accessToken === "string" && typeof value.accessExpiresAt === "number" && value.user && typeof value.user.email === "string") {
+      // Only these fields: a refresh token an older version stored here is dropped with the rest.
+      return { user: value.user, accessToken: value.accessToken, accessExpiresAt: value.accessExpiresAt };
     }
   } catch {
     // A damaged entry counts as signed out.
@@ -66,14 +60,22 @@ export class LocalStorageSessionStore implements SessionStore {
 
   read(): Session | null {
     try {
-      return parseSession(this.storage.getItem(this.key));
+      const raw = this.storage.getItem(this.key);
+      const session = parseSession(raw);
+      if (raw && raw.includes("refreshToken")) {
+        // Stored by an older version: the long-lived token leaves the storage scripts can read.
+        if (session) this.storage.setItem(this.key, JSON.stringify(session));
+        else this.storage.removeItem(this.key);
+      }
+      return session;
     } catch {
       return null;
     }
   }
 
   write(session: Session): void {
-    this.storage.setItem(this.key, JSON.stringify(session));
+    const { user, accessToken, accessExpiresAt } = session; // Nothing else, whatever the caller spread in.
+    this.storage.setItem(this.key, JSON.stringify({ user, accessToken, accessExpiresAt }));
     this.emit(session);
   }
 

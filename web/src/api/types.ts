@@ -10,7 +10,8 @@ export interface User {
 export interface AuthResult {
   user: User;
   accessToken: string;
-  refreshToken: string;
+  /** Only for API clients: the web app's (which sends X-Transcriptor-Client: web) is an HttpOnly cookie. */
+  refreshToken?: string;
   expiresIn: number;
 }
 

@@ -50,7 +50,10 @@ export function ResetPasswordPage() {
   return (
     <>
       <h1 tabIndex={-1}>Choose a new password</h1>
-      <p className="auth-lede">Changing it signs you out everywhere; you then sign in with the new one.</p>
+      <p className="auth-lede">
+        Resetting it signs you out everywhere and revokes every API key of the account; you then sign in with the
+        new one and create new keys for your scripts.
+      </p>
       {error && (
         <Alert>
           {error.message}

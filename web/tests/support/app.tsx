@@ -10,7 +10,7 @@ export function renderApp(path: string, routes: Record<string, Responder>, user:
   window.history.replaceState(null, "", path);
   const { fetch, calls } = fakeFetch(routes);
   const store = new MemorySessionStore(
-    user ? { user, accessToken: "at_1", accessExpiresAt: Date.now() + 600_000, refreshToken: "rt_1" } : null,
+    user ? { user, accessToken: "at_1", accessExpiresAt: Date.now() + 600_000 } : null,
   );
   const api = new ApiClient({ store, fetch });
   const view = render(<Root api={api} />);

@@ -7,6 +7,8 @@ struct PasswordBody: Decodable {
 
 struct NameBody: Decodable {
     var name: String
+    /// Optional: the key stops working this many days after it is made.
+    var expiresInDays: Int?
 }
 
 /// `GET /v1/me` → the account, plan, this month's usage, limits and webhook signing secret.
@@ -33,18 +35,21 @@ public struct MeRoute: APIRoute {
     }
 }
 
-/// `DELETE /v1/me` `{password}` → 204; the account and all its data are gone.
+/// `DELETE /v1/me` `{password}` → 204; the account and all its data are gone. The password check
+/// counts against the account's failed-login limit (429 over it).
 public struct DeleteAccountRoute: APIRoute {
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
-        let (_, record) = try call.authenticate()
+        // An account whose deletion was cut short can be deleted again: this finishes it.
+        let (_, record) = try call.authenticate(includingDeleting: true)
         let body = try call.body(PasswordBody.self)
-        guard call.services.passwords.verify(body.password, against: record.passwordHash).matches else {
-            throw APIError(
+        try checkPassword(
+            body.password, of: record, call: call,
+            wrongPassword: APIError(
                 status: 403, code: "wrong_password", message: "The password is not right; the account was not deleted.")
-        }
-        try call.services.accounts.deleteAccount(record)
+        )
+        try call.services.accounts.deleteAccount(record, now: call.now)
         return .noContent
     }
 }
@@ -61,16 +66,24 @@ public struct RotateWebhookSecretRoute: APIRoute {
     }
 }
 
-/// `POST /v1/api-keys` `{name}` → 201 with the key, shown only here.
+/// `POST /v1/api-keys` `{name, expiresInDays?}` → 201 with the key, shown only here.
 public struct CreateAPIKeyRoute: APIRoute {
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
-        let (caller, _) = try call.authenticate()
-        let name = try call.body(NameBody.self).name.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= 100, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f })
-        else { throw APIError.badRequest("name must have 1 to 100 characters (no control characters).") }
-        return try .api(201, try call.services.accounts.createAPIKey(userID: caller.userID, name: name, now: call.now))
+        let (caller, record) = try call.authenticate()
+        let body = try call.body(NameBody.self)
+        let name = body.name.trimmingWhitespace()
+        guard !name.isEmpty, name.count <= 100 else { throw APIError.badRequest("name must have 1 to 100 characters.") }
+        try DisplayText.check(name, field: "name")
+        if let days = body.expiresInDays, !(1...3650).contains(days) {
+            throw APIError.badRequest("expiresInDays must be a whole number from 1 to 3650 (or left out: no expiry).")
+        }
+        return try .api(
+            201,
+            try call.services.accounts.createAPIKey(
+                userID: caller.userID, name: name, expiresInDays: body.expiresInDays, keyCount: record.apiKeyCount,
+                now: call.now))
     }
 }
 
@@ -103,10 +116,13 @@ public struct RevokeAPIKeyRoute: APIRoute {
 struct PasswordChange: Decodable {
     var currentPassword: String
     var newPassword: String
+    var revokeApiKeys: Bool?
 }
 
-/// `POST /v1/me/password` `{currentPassword, newPassword}` → 200 with a new session: every other
-/// session (other devices, stolen refresh tokens) is signed out.
+/// `POST /v1/me/password` `{currentPassword, newPassword, revokeApiKeys?}` → 200 with a new
+/// session: every other session (other devices, stolen refresh tokens) is signed out, and with
+/// `revokeApiKeys: true` every API key revoked. The password check counts against the account's
+/// failed-login limit (429 over it).
 public struct ChangePasswordRoute: APIRoute {
     public init() {}
 
@@ -114,10 +130,11 @@ public struct ChangePasswordRoute: APIRoute {
         let (_, record) = try call.authenticate()
         let body = try call.body(PasswordChange.self)
         let services = call.services
-        guard services.passwords.verify(body.currentPassword, against: record.passwordHash).matches else {
-            throw APIError(
+        try checkPassword(
+            body.currentPassword, of: record, call: call,
+            wrongPassword: APIError(
                 status: 403, code: "wrong_password", message: "The current password is not right; nothing was changed.")
-        }
+        )
         do {
             try PasswordPolicy().check(body.newPassword, email: try? EmailAddress(record.user.email))
         } catch {
@@ -125,7 +142,9 @@ public struct ChangePasswordRoute: APIRoute {
         }
         try services.accounts.setPasswordHash(record.user.id, services.passwords.hash(body.newPassword))
         try services.accounts.revokeAllSessions(record.user.id, now: call.now)
-        return try .api(200, try services.accounts.issueSession(for: record.user, now: call.now))
+        if body.revokeApiKeys == true { try services.accounts.revokeAllAPIKeys(userID: record.user.id) }
+        return try SessionCookie.sessionResponse(
+            200, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
     }
 }
 
@@ -133,20 +152,14 @@ public struct ChangePasswordRoute: APIRoute {
 public struct ResendVerificationRoute: APIRoute {
     public init() {}
 
-    static let rule = RateLimiter.Rule(scope: "verification-mail", limit: 5, window: 3600)
-
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let (_, record) = try call.authenticate()
         guard !record.user.emailVerified else {
             throw APIError.conflict("already_verified", "\(record.user.email) is confirmed already.")
         }
-        let limiter = call.services.rateLimiter
-        if let wait = try limiter.retryAfter(Self.rule, subject: record.user.id, now: call.now) {
-            throw APIError.tooManyRequests(
-                "Several confirmation mails went out in the last hour; check your spam folder, or try again later.",
-                retryAfterSeconds: Int(wait))
+        _ = try call.services.rateLimiter.admit(.verificationMail, subject: record.user.id, now: call.now) { _ in
+            "Several confirmation mails went out in the last hour; check your spam folder, or try again later."
         }
-        try limiter.record(Self.rule, subject: record.user.id, now: call.now)
         try AccountMail(services: call.services).sendVerification(to: record.user)
         return .empty(202, headers: ["cache-control": "no-store"])
     }

@@ -6,10 +6,6 @@ struct Credentials: Decodable {
     var password: String
 }
 
-struct RefreshTokenBody: Decodable {
-    var refreshToken: String
-}
-
 struct TokenBody: Decodable {
     var token: String
 }
@@ -53,12 +49,9 @@ public struct SignupRoute: APIRoute {
         do { try PasswordPolicy().check(body.password, email: email) } catch { throw APIError.weakPassword(error) }
         let services = call.services
         let rule = RateLimiter.Rule.signupPerAddress(limit: services.settings.signupsPerAddressPerHour)
-        if let wait = try services.rateLimiter.retryAfter(rule, subject: call.sourceAddress, now: call.now) {
-            throw APIError.tooManyRequests(
-                "Too many sign-ups from your network; try again in \(wait / 60 + 1) minutes.",
-                retryAfterSeconds: Int(wait))
+        _ = try services.rateLimiter.admit(rule, subject: call.sourceAddress, now: call.now) {
+            "Too many sign-ups from your network; try again in \($0) minutes."
         }
-        try services.rateLimiter.record(rule, subject: call.sourceAddress, now: call.now)
         let record = try services.accounts.createUser(
             email: email, passwordHash: services.passwords.hash(body.password), now: call.now)
         do {
@@ -67,7 +60,8 @@ public struct SignupRoute: APIRoute {
             // The account works without it; the reminder stays until the address is confirmed.
             call.context.logger.warn("verification mail not sent: \(error)", [("userId", record.user.id)])
         }
-        return try .api(201, try services.accounts.issueSession(for: record.user, now: call.now))
+        return try SessionCookie.sessionResponse(
+            201, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
     }
 }
 
@@ -83,48 +77,84 @@ public struct LoginRoute: APIRoute {
         let body = try call.body(Credentials.self)
         let services = call.services
         let limiter = services.rateLimiter
-        let account = body.email.trimmingWhitespace().lowercased()
-        for (rule, subject) in [(RateLimiter.Rule.loginPerAccount, account), (.loginPerAddress, call.sourceAddress)] {
-            if let wait = try limiter.retryAfter(rule, subject: subject, now: call.now) {
-                throw APIError.tooManyRequests(
-                    "Too many failed logins; wait \(wait / 60 + 1) minutes, or reset your password.",
-                    retryAfterSeconds: Int(wait))
-            }
-        }
+        let account = Self.accountSubject(body.email)
+        // Each attempt takes its place under both limits before any password is checked (one
+        // conditional write each, so a burst cannot pass the limit); a success gives them back.
+        let reservations = try Self.admitAttempt(account: account, address: call.sourceAddress, call: call)
         let record = try (try? EmailAddress(body.email)).flatMap { try services.accounts.user(email: $0) }
         let check = services.passwords.verify(body.password, against: record?.passwordHash ?? Self.decoyHash)
-        guard let record, check.matches else {
-            try limiter.record(.loginPerAccount, subject: account, now: call.now)
-            try limiter.record(.loginPerAddress, subject: call.sourceAddress, now: call.now)
-            throw APIError.invalidCredentials
-        }
+        guard let record, check.matches else { throw APIError.invalidCredentials }
+        for reservation in reservations { try limiter.release(reservation) }
         if check.needsRehash {
             // Parameters were raised since this hash was made: upgrade it now the password is known.
             try services.accounts.setPasswordHash(record.user.id, services.passwords.hash(body.password))
         }
-        try limiter.reset(.loginPerAccount, subject: account)
-        return try .api(200, try services.accounts.issueSession(for: record.user, now: call.now))
+        return try SessionCookie.sessionResponse(
+            200, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
+    }
+
+    /// What the per-account limit counts by: the normalized address (what any spelling of it
+    /// signs in to).
+    static func accountSubject(_ email: String) -> String {
+        (try? EmailAddress(email))?.normalized ?? email.trimmingWhitespace().lowercased()
+    }
+
+    static func throttled(_ minutes: Int64) -> String {
+        "Too many failed logins; wait \(minutes) minutes, or reset your password."
+    }
+
+    /// A place for one password attempt under the per-account and the per-address limits.
+    /// - Throws: 429 when either is reached (the other's place is given back).
+    static func admitAttempt(account: String, address: String, call: APICall) throws -> [RateLimiter.Reservation] {
+        let limiter = call.services.rateLimiter
+        let perAccount = try limiter.admit(.loginPerAccount, subject: account, now: call.now, message: throttled)
+        do {
+            return [
+                perAccount, try limiter.admit(.loginPerAddress, subject: address, now: call.now, message: throttled),
+            ]
+        } catch {
+            try limiter.release(perAccount)
+            throw error
+        }
     }
 }
 
-/// `POST /v1/auth/refresh` → a new pair; the presented token is spent.
+/// A password check of a signed-in caller (changing the password, deleting the account): it
+/// counts against the account's failed-login limit like a login, so a leaked key or token gives
+/// no unlimited guesses.
+/// - Throws: 429 over the limit; `wrongPassword` when it does not match.
+func checkPassword(_ password: String, of record: UserRecord, call: APICall, wrongPassword: APIError) throws {
+    let limiter = call.services.rateLimiter
+    let reservation = try limiter.admit(
+        .loginPerAccount, subject: LoginRoute.accountSubject(record.user.email), now: call.now,
+        message: LoginRoute.throttled)
+    guard call.services.passwords.verify(password, against: record.passwordHash).matches else { throw wrongPassword }
+    try limiter.release(reservation)
+}
+
+/// `POST /v1/auth/refresh` → a new pair; the presented token (body or web app's cookie) is spent.
 public struct RefreshRoute: APIRoute {
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
-        let body = try call.body(RefreshTokenBody.self)
-        return try .api(200, try call.services.accounts.refresh(body.refreshToken, now: call.now))
+        let token = try SessionCookie.requiredToken(call.request)
+        return try SessionCookie.sessionResponse(
+            200, try call.services.accounts.refresh(token, now: call.now), for: call.request)
     }
 }
 
-/// `POST /v1/auth/logout` → 204; the session's refresh tokens stop working.
+/// `POST /v1/auth/logout` → 204; the session's refresh tokens stop working (and the web app's
+/// cookie is cleared).
 public struct LogoutRoute: APIRoute {
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
-        let body = try call.body(RefreshTokenBody.self)
-        try call.services.accounts.logout(body.refreshToken, now: call.now)
-        return .noContent
+        if let token = try SessionCookie.presentedToken(call.request) {
+            try call.services.accounts.logout(token, now: call.now)
+        } else if !SessionCookie.isWebClient(call.request) {
+            throw SessionCookie.missingToken
+        }
+        return SessionCookie.loggedOut(for: call.request)
     }
 }
 
@@ -158,36 +188,42 @@ public struct ForgotPasswordRoute: APIRoute {
         do { email = try EmailAddress(body.email) } catch { throw APIError.invalidEmail(error) }
         let services = call.services
         let limiter = services.rateLimiter
-        if try limiter.retryAfter(.resetMail, subject: email.normalized, now: call.now) == nil,
+        // Over the limit the mail is dropped silently: the answer is the same either way, so it
+        // tells nobody which addresses have accounts.
+        if case .success = try limiter.reserve(.resetMail, subject: email.normalized, now: call.now),
             let record = try services.accounts.user(email: email)
         {
-            try limiter.record(.resetMail, subject: email.normalized, now: call.now)
             try AccountMail(services: services).sendPasswordReset(to: record.user)
         }
         return .empty(202, headers: ["cache-control": "no-store"])
     }
 }
 
-/// `POST /v1/auth/reset-password` → 204; every session of the account is signed out.
+/// `POST /v1/auth/reset-password` → 204. The link is spent only when the reset succeeds (a weak
+/// password leaves it usable), and spends every older link with it; every session of the account
+/// is signed out and every API key revoked, since whoever asked for the reset may be locking out
+/// someone who had the password or a key.
 public struct ResetPasswordRoute: APIRoute {
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let body = try call.body(ResetBody.self)
-        // Check the password before spending the token, so a weak one can be corrected.
         do { try PasswordPolicy().check(body.password) } catch { throw APIError.weakPassword(error) }
         let services = call.services
         let accounts = services.accounts
-        guard let userID = try accounts.consumeMailToken(body.token, kind: .passwordReset, now: call.now),
-            let record = try accounts.user(id: userID)
-        else { throw APIError.invalidToken }
-        let email = try? EmailAddress(record.user.email)
-        do { try PasswordPolicy().check(body.password, email: email) } catch { throw APIError.weakPassword(error) }
-        // The link came by mail, so the address is proven too.
-        try accounts.updateProfile(
-            userID, set: ["passwordHash": .s(services.passwords.hash(body.password)), "emailVerified": .bool(true)])
-        try accounts.revokeAllSessions(userID, now: call.now)
-        try services.rateLimiter.reset(.loginPerAccount, subject: record.user.email.lowercased())
+        guard let pending = try accounts.pendingReset(body.token, now: call.now) else { throw APIError.invalidToken }
+        let user = pending.record.user
+        do {
+            try PasswordPolicy().check(body.password, email: try? EmailAddress(user.email))
+        } catch {
+            throw APIError.weakPassword(error)
+        }
+        guard try accounts.completeReset(pending, passwordHash: services.passwords.hash(body.password)) else {
+            throw APIError.invalidToken
+        }
+        try accounts.revokeAllSessions(user.id, now: call.now)
+        try accounts.revokeAllAPIKeys(userID: user.id)
+        try services.rateLimiter.reset(.loginPerAccount, subject: LoginRoute.accountSubject(user.email))
         return .noContent
     }
 }

@@ -142,6 +142,7 @@ public struct RenameJobRoute: APIRoute {
         guard !title.isEmpty, title.count <= JobRequest.maxTitleLength else {
             throw APIError.badRequest("title must have 1 to \(JobRequest.maxTitleLength) characters.")
         }
+        try DisplayText.check(title, field: "title")
         guard let job = try call.services.jobs.rename(userID: caller.userID, jobID: jobID, title: title, now: call.now)
         else { throw APIError.notFound("job") }
         return try .api(200, job)
@@ -204,7 +205,7 @@ public struct TranscriptRoute: APIRoute {
         return .init(
             statusCode: 200,
             headers: [
-                "content-type": contentType, "cache-control": "private, max-age=60",
+                "content-type": contentType, "cache-control": "no-store",
                 "content-disposition": "inline; filename=\"\(name)\"",
             ], body: String(decoding: object.body, as: UTF8.self))
     }
