@@ -176,6 +176,29 @@ extension JobStore {
         }
     }
 
+    /// The audio of the user's jobs past transcoding but not metered yet (transcribing or
+    /// finalizing), other than `jobID`: what the month's quota will be charged when they finish.
+    public func admittedSeconds(userID: String, excluding jobID: String) throws -> Double {
+        var total = 0.0
+        var start: Item?
+        repeat {
+            let page = try db.query(
+                table: table, keyCondition: "pk = :pk AND begins_with(sk, :job)",
+                filter: "#status IN (:transcribing, :finalizing)", names: ["#status": "status"],
+                values: [
+                    ":pk": .s(Keys.user(userID)), ":job": .s(Keys.job("")),
+                    ":transcribing": .s(Job.Status.transcribing.rawValue),
+                    ":finalizing": .s(Job.Status.finalizing.rawValue),
+                ],
+                exclusiveStartKey: start, consistentRead: true)
+            for item in page.items where item.string("jobId") != jobID {
+                total += item.double("durationSec") ?? 0
+            }
+            start = page.lastEvaluatedKey
+        } while start != nil
+        return total
+    }
+
     /// Fails a job that is not finished yet, with a reason a person can read.
     /// - Returns: the failed job; nil when it was finished already or is gone.
     @discardableResult
