@@ -181,16 +181,17 @@ extension JobStore {
     public func admittedSeconds(userID: String, excluding jobID: String) throws -> Double {
         var total = 0.0
         var start: Item?
+        let projection = Projection(["jobId", "durationSec", "status"])
         repeat {
             let page = try db.query(
                 table: table, keyCondition: "pk = :pk AND begins_with(sk, :job)",
-                filter: "#status IN (:transcribing, :finalizing)", names: ["#status": "status"],
+                filter: "#p2 IN (:transcribing, :finalizing)", names: projection.names,
                 values: [
                     ":pk": .s(Keys.user(userID)), ":job": .s(Keys.job("")),
                     ":transcribing": .s(Job.Status.transcribing.rawValue),
                     ":finalizing": .s(Job.Status.finalizing.rawValue),
                 ],
-                exclusiveStartKey: start, consistentRead: true)
+                exclusiveStartKey: start, projection: projection.expression, consistentRead: true)
             for item in page.items where item.string("jobId") != jobID {
                 total += item.double("durationSec") ?? 0
             }

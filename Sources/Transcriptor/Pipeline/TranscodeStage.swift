@@ -81,7 +81,7 @@ public struct TranscodeFunction: LambdaHandler {
                 })
             let undone = Set(0..<total).subtracting(JobStore.doneChunks(item))
             let absent = undone.subtracting(present)
-            let rendered = try s3.objectExists(
+            let rendered = try s3.objectListed(
                 bucket: pipeline.bucket, key: StorageKeys.rendition(key.userID, key.jobID))
             // Chunks stored but not transcribed yet may never have been announced (a stop between the
             // write and the message): they are announced again; a repeat is harmless.
@@ -154,7 +154,7 @@ public struct TranscodeFunction: LambdaHandler {
         // The playable rendition comes after the chunks, so transcription starts without waiting
         // for it (the player asks for it only later; until then the media route answers 409).
         let renditionKey = StorageKeys.rendition(key.userID, key.jobID)
-        let needsRendition = try missing == nil || !s3.objectExists(bucket: pipeline.bucket, key: renditionKey)
+        let needsRendition = try missing == nil || !s3.objectListed(bucket: pipeline.bucket, key: renditionKey)
         if needsRendition {
             let rendition = "\(directory)/audio.m4a"
             let renditionTimeout = try budget.seconds(atMost: toolTimeout)
