@@ -53,6 +53,35 @@ import Testing
         }
     }
 
+    @Test func aPageOfAnotherSiteCannotUseThePublicLocalCredentials() throws {
+        let emulator = try EmulatorHarness()
+        let host = try Endpoint(url: emulator.aws).hostHeader
+        let body = Array(#"{"from":"a form"}"#.utf8)
+        func formPost(origin: String?, signedBody: [UInt8], sentBody: [UInt8]) throws -> (status: Int, body: String)? {
+            // An Invoke presigned with the public credentials: what a form on any page can send,
+            // without a preflight.
+            let request = SignableRequest(
+                method: "POST", path: "/2015-03-31/functions/Echo/invocations", headers: [("Host", host)])
+            let query = SigV4(credentials: credentials, region: "us-east-1", service: "lambda").presignedQuery(
+                request, expires: 300, at: .now(), payloadHash: Digest.sha256Hex(signedBody))
+            var head = "POST \(request.path)?\(query) HTTP/1.1\r\nHost: \(host)\r\nContent-Type: text/plain\r\n"
+            if let origin { head += "Origin: \(origin)\r\n" }
+            head += "Content-Length: \(sentBody.count)\r\nConnection: close\r\n\r\n"
+            return try RawExchange(url: emulator.aws).send(Array(head.utf8) + sentBody)
+        }
+        for origin in ["http://evil.example", "null", "http://127.0.0.1:3000"] {
+            let foreign = try formPost(origin: origin, signedBody: [], sentBody: [])
+            #expect(foreign?.status == 403, "\(origin): \(foreign?.body ?? "no answer")")
+            #expect(foreign?.body.contains("AccessForbidden") == true, "\(origin): the function did not run")
+        }
+        #expect(try formPost(origin: nil, signedBody: [], sentBody: [])?.status == 200)
+        // Without a browser's Origin, the presigned request works, with the body it was signed for only.
+        #expect(
+            try formPost(origin: nil, signedBody: body, sentBody: body)?.body.contains(#"{"from":"a form"}"#) == true)
+        let swapped = try formPost(origin: nil, signedBody: [], sentBody: body)
+        #expect(swapped?.status == 403, "a presigned Invoke is not replayed with another body")
+    }
+
     // MARK: Bodies
 
     /// Files under the data folder's `s3/` (objects, temporary files, uploads) and their bytes.
