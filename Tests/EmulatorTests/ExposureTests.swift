@@ -82,6 +82,36 @@ import Testing
         #expect(swapped?.status == 403, "a presigned Invoke is not replayed with another body")
     }
 
+    @Test func aFunctionsRuntimeAPIServesOnlyItsProcess() throws {
+        let emulator = try EmulatorHarness()
+        _ = try emulator.invoke("Echo", payload: #"{"warm":1}"#)
+        let status = try JSON.decode(JSONValue.self, from: emulator.request(.get, "/_local/status.json").body)
+        let echo = try #require(status["functions"]?.arrayValue?.first { $0["name"] == "Echo" })
+        let pid = try #require(echo["processes"]?[0]?.intValue)
+        // The process's own address of its Runtime API, from its environment.
+        let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+        let runtimeAPI = try #require(
+            String(decoding: environ, as: UTF8.self).split(separator: "\0").first {
+                $0.hasPrefix("AWS_LAMBDA_RUNTIME_API=")
+            }?.dropFirst("AWS_LAMBDA_RUNTIME_API=".count))
+        for (host, origin) in [("evil.example", nil), (String(runtimeAPI), "http://evil.example")]
+            as [(String, String?)]
+        {
+            var head = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: \(host)\r\n"
+            if let origin { head += "Origin: \(origin)\r\n" }
+            let exchange = try RawExchange(url: "http://\(runtimeAPI)")
+            try exchange.write(Array((head + "\r\n").utf8))
+            let response = exchange.readResponse(timeout: 3)
+            #expect(
+                response?.status == 403,
+                "\(host) \(origin ?? ""): \(response?.body ?? "no answer: it waits for the next event")")
+            exchange.close()
+        }
+        // The process still gets its events.
+        let after = try emulator.invoke("Echo", payload: #"{"after":"attempts"}"#)
+        #expect(after.bodyText.contains("attempts"), "\(after.bodyText)")
+    }
+
     // MARK: Bodies
 
     /// Files under the data folder's `s3/` (objects, temporary files, uploads) and their bytes.
