@@ -75,6 +75,9 @@ import Testing
             // The metadata service and a private address, never even when listed.
             "CONNECT 169.254.169.254:80 HTTP/1.1\r\n",
             "GET http://10.0.0.1/ HTTP/1.1\r\n",
+            // Schemes this proxy never fetches in absolute form.
+            "GET ftp://127.0.0.1:\(forbidden.port)/ HTTP/1.1\r\n",
+            "GET https://127.0.0.1:\(allowed.port)/ HTTP/1.1\r\n",
         ]
         for line in attacks {
             let answer = try Self.exchange(proxy, Array("\(line)Host: x\r\n\(auth)\r\n".utf8))
@@ -89,7 +92,6 @@ import Testing
             "GET http://127.0.0.1:\(allowed.port)/ HTTP/1.1\nHost: x\n\(auth)\r\n",
             "CONNECT 127.0.0.1 HTTP/1.1\r\n\(auth)\r\n",
             "CONNECT [fe80::1%25eth0]:80 HTTP/1.1\r\n\(auth)\r\n",
-            "GET https://127.0.0.1:\(allowed.port)/ HTTP/1.1\r\n\(auth)\r\n",
         ]
         for request in malformed {
             let answer = try Self.exchange(proxy, Array(request.utf8))
@@ -239,6 +241,7 @@ import Testing
         let page = try LoopbackHTTPServer { request in
             switch request.path {
             case "/watch": .respond(status: 302, headers: [("Location", "\(forbidden.baseURL)/talk.mp3")])
+            case "/ftp": .respond(status: 302, headers: [("Location", "ftp://127.0.0.1:\(forbidden.port)/talk.mp3")])
             case "/embed":
                 .text(
                     200, "<html><body><audio src=\"\(forbidden.baseURL)/talk.mp3\"></audio></body></html>",
@@ -260,7 +263,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        for path in ["/watch", "/embed"] {
+        for path in ["/watch", "/embed", "/ftp"] {
             do {
                 _ = try fetcher.download("\(page.baseURL)\(path)", to: "\(folder)/\(path.dropFirst())")
                 Issue.record("\(path): the media on the forbidden port was fetched")
