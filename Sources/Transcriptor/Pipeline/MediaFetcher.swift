@@ -403,22 +403,29 @@ public struct PageResolver: Sendable {
 
     /// Whether a word holds an IPv4 address (four dotted numbers) or an IPv6 one (hex and colons).
     static func looksLikeAddress(_ word: Substring) -> Bool {
-        var digitsRun = 0
         var groups = 0
-        for character in word + "." {
+        var digits = 0
+        for character in word + " " {
             if character.isASCII, character.isNumber {
-                digitsRun += 1
-            } else {
-                if character == ".", digitsRun > 0 { groups += 1 } else { groups = 0 }
-                if groups >= 4 { return true }
-                digitsRun = 0
+                digits += 1
+                continue
+            }
+            groups = digits > 0 ? groups + 1 : 0
+            if groups >= 4 { return true }
+            if character != "." { groups = 0 }
+            digits = 0
+        }
+        // IPv6: a run of hex digits and colons with at least two colons ("fd00::1", "::ffff:a00:1").
+        var colons = 0
+        for character in word + " " {
+            if character == ":" {
+                colons += 1
+            } else if !character.isHexDigit && character != "." {
+                if colons >= 2 { return true }
+                colons = 0
             }
         }
-        let colons = word.filter { $0 == ":" }.count
-        return colons >= 2
-            && word.allSatisfy {
-                $0.isHexDigit || $0 == ":" || $0 == "[" || $0 == "]" || $0 == "." || $0 == "/" || $0 == "%"
-            }
+        return false
     }
 
     /// What yt-dlp's `--dump-single-json` output chose: the selected format's URL, protocol and
