@@ -203,6 +203,50 @@ import Testing
         }
     }
 
+    /// yt-dlp's HTTP stack (Python's urllib, with the proxy from the environment as the fetch
+    /// gives it) sends the credential on CONNECT and gets TLS through the tunnel.
+    @Test func pythonsUrllibTunnelsHTTPSWithTheCredential() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let certificate = try runProcess(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1", "-keyout",
+                "\(folder)/key.pem", "-out", "\(folder)/cert.pem",
+            ])
+        #expect(certificate.status == 0, "\(certificate.output)")
+        let script = """
+            import http.server, ssl, threading, urllib.request
+            server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            server_context.load_cert_chain("\(folder)/cert.pem", "\(folder)/key.pem")
+            class Handler(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    body = b"secure hello"
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                def log_message(self, *args):
+                    pass
+            server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+            server.socket = server_context.wrap_socket(server.socket, server_side=True)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            client = ssl.create_default_context()
+            client.check_hostname = False
+            client.verify_mode = ssl.CERT_NONE
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler(), urllib.request.HTTPSHandler(context=client))
+            print(opener.open("https://127.0.0.1:%d/x" % server.server_port, timeout=10).read().decode())
+            """
+        let proxy = try EgressProxy(urlGuard: URLGuard(allowLoopback: true), logger: Logger(label: "t"))
+        defer { proxy.stop() }
+        let run = try runProcess(
+            "/usr/bin/python3", ["-c", script],
+            environment: PageResolver.proxyEnvironment(proxy).merging(["PATH": "/usr/bin:/bin"]) { $1 })
+        #expect(run.status == 0 && run.output.contains("secure hello"), "\(run.output)")
+        #expect(proxy.report.served == 1 && proxy.report.rejected == 0, "\(proxy.report)")
+    }
+
     @Test func aSlowHeadIsCutOffAndStopEndsOpenConnections() throws {
         let allowed = try LoopbackHTTPServer { _ in .text(200, "allowed") }
         var limits = EgressProxy.Limits()
