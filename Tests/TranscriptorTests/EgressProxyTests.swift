@@ -247,6 +247,53 @@ import Testing
         #expect(proxy.report.served == 1 && proxy.report.rejected == 0, "\(proxy.report)")
     }
 
+    /// A second request pipelined behind an allowed one (to another port) goes nowhere but the
+    /// allowed upstream, which was told to close after the first: it cannot reach the other port.
+    @Test func aPipelinedSecondRequestCannotReachAnotherPort() throws {
+        let allowed = try LoopbackHTTPServer { request in .text(200, "allowed \(request.path)", thenClose: true) }
+        let forbidden = try LoopbackHTTPServer { _ in .text(200, "forbidden") }
+        let proxy = try EgressProxy(urlGuard: Self.onlyPort(allowed.port), logger: Logger(label: "t"))
+        defer { proxy.stop() }
+        let auth = Self.authorization(proxy)
+        let answer = try Self.exchange(
+            proxy,
+            Array(
+                ("GET http://127.0.0.1:\(allowed.port)/first HTTP/1.1\r\n\(auth)\r\n"
+                    + "GET http://127.0.0.1:\(forbidden.port)/second HTTP/1.1\r\n\(auth)\r\n").utf8))
+        #expect(answer.contains("allowed /first") && !answer.contains("forbidden"), "\(answer)")
+        #expect(forbidden.connectionCount == 0)
+    }
+
+    /// Connections past the cap are answered 503 at once; the slots free up as heads time out.
+    @Test func connectionsPastTheCapAreTurnedAway() throws {
+        var limits = EgressProxy.Limits()
+        limits.connections = 2
+        limits.headMilliseconds = 2000
+        let proxy = try EgressProxy(urlGuard: URLGuard(), limits: limits, logger: Logger(label: "t"))
+        defer { proxy.stop() }
+        var idle: [Int32] = []
+        defer { idle.forEach { close($0) } }
+        for _ in 0..<2 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = proxy.port.bigEndian
+            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            idle.append(fd)
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        let turnedAway = try Self.exchange(proxy, Array("CONNECT example.com:443 HTTP/1.1\r\n\r\n".utf8))
+        #expect(turnedAway.hasPrefix("HTTP/1.1 503"), "\(turnedAway)")
+        Thread.sleep(forTimeInterval: 2.5)
+        let later = try Self.exchange(proxy, Array("CONNECT example.com:443 HTTP/1.1\r\n\r\n".utf8))
+        #expect(later.hasPrefix("HTTP/1.1 407"), "a slot is free again: \(later)")
+    }
+
     @Test func aSlowHeadIsCutOffAndStopEndsOpenConnections() throws {
         let allowed = try LoopbackHTTPServer { _ in .text(200, "allowed") }
         var limits = EgressProxy.Limits()
