@@ -17,15 +17,24 @@ them the AWS operations and the environment variables read. The checks:
 - settings: every variable the code reads without a default is set (template or image), no variable
   the template sets goes unread, local-only switches are not set;
 - permissions: each function's policy grants exactly the DynamoDB, S3, SQS and SES actions its code
-  calls (S3 per action; the prefixes are kept narrow by hand), on the table, its index, the bucket
-  by name (never !Ref MediaBucket: E3004), the queue, the SES identities; no policy templates;
+  calls (S3 per action), on the table, its index, the bucket by name (never !Ref MediaBucket:
+  E3004), the queue, the SES identities; no policy templates;
   secretsmanager:GetSecretValue alone, on exactly the secrets whose ARNs (*_SECRET_ARN, !Ref of an
   AWS::SecretsManager::Secret) its code reads, and a conditional grant on the secret's condition;
+- the pipeline's least privilege: its functions' statements are evaluated (Allow and Deny, with
+  their IAM condition keys) against requests: the DynamoDB requests their code makes
+  (PIPELINE_CALLS) are allowed; reading a credential (CREDENTIALS: password hashes, emails, key
+  hashes, the webhook secret but for the stages that sign webhooks), writing one or an attribute
+  the pipeline has no business changing (PROTECTED), whole-item reads and returns, PutItem and
+  DeleteItem, partitions other than users' (token, key and email lookups) are denied; in the bucket
+  each function reaches exactly its prefixes (PIPELINE_OBJECTS), listing included; and calls of the
+  code that such a policy would deny on AWS are reported (PENDING_PIPELINE_CALLS until fixed);
 - nothing unused: parameters, conditions, queues, tables, buckets, topics; a log group with the
   retention parameter for every function; alarms notify the topic; the dashboard shows every
   function and every metric the code emits, and no metric it does not.
 """
 
+import fnmatch
 import os
 import re
 import sys
@@ -36,7 +45,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import yaml  # noqa: E402
 
 import deployment  # noqa: E402
-from swift_source_index import SourceIndex  # noqa: E402
+from swift_source_index import SourceIndex, matching  # noqa: E402
 
 ROOT = deployment.ROOT
 
@@ -54,6 +63,105 @@ LOCAL_ONLY = {"ALLOW_LOOPBACK_URLS", "URL_ALLOWED_HOSTS", "TIME_SCALE"}
 # Metrics the dashboard shows before the code emits them: name -> why. The checker fails once the
 # code emits one, so the entry is removed with the gap it records.
 PENDING_METRICS: dict[str, str] = {}
+# ---------------------------------------------------------------- the pipeline's least privilege
+# The pipeline's functions run untrusted media (yt-dlp, ffmpeg, a speech engine) and act on every
+# user's jobs, so their roles are held to least privilege by IAM condition keys, and
+# check_pipeline_privilege proves it by evaluating their statements (Allow and Deny, with their
+# conditions) against requests: the ones their code makes must be allowed, the ones an attacker
+# holding the role could make to reach a credential must be denied.
+
+# Attributes no pipeline role may read or write, whichever item holds them: name -> what it is.
+CREDENTIALS = {
+    "passwordHash": "the profile's password hash",
+    "webhookSecret": "the profile's webhook signing secret",
+    "email": "the profile's email address",
+    "emailNormalized": "the profile's normalized email address",
+    "keyHash": "an API key's hash",
+}
+# The webhook secret may be read (never written; a projection of it alone) by the stages that send
+# webhooks: job.completed (persist) and job.failed, which every stage sends when it fails a job
+# (Pipeline.fail -> notify). It signs the user's webhooks and is not a login credential: no session,
+# API key or account comes with it; a stage taken over by untrusted media could at worst sign a forged
+# event to the user's own webhook receiver.
+WEBHOOK_SIGNERS = {
+    "FetchFunction", "TranscodeFunction", "TranscribeFunction", "PersistFunction", "FailuresFunction", "SweepFunction",
+}
+# Attributes no pipeline role may write (some it reads): who owns what, what a token or key grants,
+# what the user asked for.
+PROTECTED = {
+    "userId", "jobId", "keyId", "familyId", "expiresAt", "revokedAt", "spentAt", "kind", "emailVerified",
+    "plan", "fingerprint", "lastUsedAt", "name", "prefix", "title", "titleSearch", "filename", "sourceType",
+    "sourceUrl", "webhookUrl", "optionLanguage", "uploadContentType", "uploadSize", "uploadExpiresAt", "createdAt",
+}
+# What each pipeline function may do in the bucket: S3 action -> stage prefixes (StorageKeys).
+PIPELINE_OBJECTS = {
+    "FetchFunction": {"PutObject": {"uploads"}, "DeleteObject": {"uploads"}},
+    "TranscodeFunction": {
+        "GetObject": {"uploads"}, "PutObject": {"audio", "renditions"},
+        "DeleteObject": {"uploads", "audio", "renditions"}, "ListBucket": {"audio", "renditions"},
+    },
+    "TranscribeFunction": {
+        "GetObject": {"audio"}, "PutObject": {"segments"}, "DeleteObject": {"audio", "segments"},
+        "ListBucket": {"segments"},
+    },
+    "PersistFunction": {"GetObject": {"segments"}, "PutObject": {"transcripts"}, "DeleteObject": {"segments", "transcripts"}},
+    "FailuresFunction": {},
+    "SweepFunction": {},
+}
+# The DynamoDB requests each pipeline function's code makes, by where they are made: reads name
+# their attributes (ProjectionExpression), updates return at most what they wrote. (Job(item:)
+# reads JOB_FIELDS; `tx` is a write of a TransactWriteItems.)
+JOB_FIELDS = (
+    "jobId userId title filename status chunksDone chunksTotal sourceType sourceUrl optionLanguage webhookUrl "
+    "durationSec language createdAt updatedAt errorCode errorMessage"
+)
+
+
+def _read(names, index=None):
+    return {"action": "Query" if index else "GetItem", "index": index, "attributes": names.split()}
+
+
+def _write(names, returns="NONE", tx=False):
+    return {"action": "UpdateItem", "attributes": names.split(), "returns": None if tx else returns, "tx": tx}
+
+
+FAIL_CALLS = [  # JobStore.fail: the job failed and its place in flight released, in one transaction
+    _write("pk status updatedAt errorCode errorMessage gsi1pk gsi1sk", tx=True), _write("pk jobsInFlight", tx=True)]
+NOTE_CALL = _write("pk lastAttemptError")  # JobStore.noteAttemptFailure
+ADVANCE_CALL = _write("pk status updatedAt gsi1pk gsi1sk", returns="UPDATED_NEW")  # JobStore.advance
+PIPELINE_CALLS = {
+    "FetchFunction": [_read(JOB_FIELDS), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS],
+    "TranscodeFunction": [
+        _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
+        _read("audioSeconds jobs"),  # AccountStore.usage: the month's quota before transcription
+        {"action": "Query", "index": None, "attributes": ["jobId", "durationSec", "status"]},  # admittedSeconds
+        _write("pk status updatedAt gsi1pk gsi1sk chunksTotal chunksDone durationSec chunkStarts doneChunks "
+               "lastAttemptError", returns="UPDATED_NEW"),  # the chunk plan (TranscodeFunction.transcode)
+    ],
+    "TranscribeFunction": [_read(JOB_FIELDS + " chunkStarts"), _read("webhookSecret"), NOTE_CALL, *FAIL_CALLS],
+    "PersistFunction": [
+        _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
+        _write("pk status chunksDone doneChunks updatedAt", returns="UPDATED_NEW"),  # JobStore.markChunkDone
+        # JobStore.complete: done, the place in flight released, the month's usage
+        _write("pk status updatedAt language gsi1pk gsi1sk", tx=True), _write("pk jobsInFlight", tx=True),
+        _write("audioSeconds jobs", tx=True),
+    ],
+    "FailuresFunction": [
+        _read(JOB_FIELDS + " lastAttemptError"), _read("webhookSecret"), *FAIL_CALLS,
+        _write("pk status redrives updatedAt", returns="UPDATED_NEW"),  # JobStore.claimRedrive
+    ],
+    "SweepFunction": [
+        _read(JOB_FIELDS + " gsi1sk"), _read("webhookSecret"), *FAIL_CALLS,
+        _read("userId jobId", index="gsi1"),  # JobStore.overdue
+    ],
+}
+# Where the pipeline's code does not fit its policy yet (each call AWS would deny): "path: body:
+# what" -> the change it needs. The checker notes them, and fails on one not listed here (a new
+# call that does not fit) and on one listed here that is gone (remove it with the gap it records).
+PENDING_PIPELINE_CALLS: dict[str, str] = {}
+# The sweep's statement that lets it finish account deletions (pipeline_statements).
+ACCOUNT_DELETION_SID = "FinishAccountDeletions"
+
 # What each Dockerfile target offers beyond the base image, and what needs it.
 TOOLS = {
     "ffmpeg": lambda packages, env: "ffmpeg" in packages,
@@ -110,6 +218,119 @@ def references(value):
     return names
 
 
+class Unsupported(Exception):
+    """A policy construct the evaluator does not model; the checker reports it rather than guess."""
+
+
+def _string_test(op):
+    tests = {
+        "StringEquals": lambda value, expected: value == expected,
+        "StringLike": lambda value, expected: fnmatch.fnmatchcase(value, expected),
+        "StringNotEquals": lambda value, expected: value != expected,
+        "StringNotLike": lambda value, expected: not fnmatch.fnmatchcase(value, expected),
+    }
+    if op not in tests:
+        raise Unsupported(f"the condition operator {op}")
+    negated = "Not" in op
+    test = tests[op]
+    # A negated operator matches when the value differs from every expected one.
+    return (lambda value, expected: all(test(value, e) for e in expected)) if negated else (
+        lambda value, expected: any(test(value, e) for e in expected))
+
+
+def condition_holds(condition, context):
+    """IAM's evaluation of a Condition block against a request context ({key: str or [str]}; a key
+    the request does not carry is absent): every operator, every key in it, must hold."""
+    for operator, entries in (condition or {}).items():
+        qualifier, _, op = operator.rpartition(":")
+        if qualifier not in ("", "ForAllValues", "ForAnyValue"):
+            raise Unsupported(f"the condition qualifier {qualifier}")
+        if_exists = op.endswith("IfExists")
+        op = op.removesuffix("IfExists")
+        for key, expected in entries.items():
+            expected = [str(e) for e in (expected if isinstance(expected, list) else [expected])]
+            value = context.get(key)
+            if op == "Null":
+                holds = (value is None) == (expected[0].lower() == "true")
+            else:
+                match = _string_test(op)
+                values = value if isinstance(value, list) else [] if value is None else [value]
+                if qualifier == "ForAllValues":
+                    holds = all(match(v, expected) for v in values)  # true of a missing or empty key
+                elif qualifier == "ForAnyValue":
+                    holds = any(match(v, expected) for v in values)
+                elif value is None:
+                    holds = if_exists or "Not" in op  # a negated operator holds for a missing key
+                elif isinstance(value, list):
+                    raise Unsupported(f"{operator} on the multivalued key {key} (use ForAllValues/ForAnyValue)")
+                else:
+                    holds = match(value, expected)
+            if not holds:
+                return False
+    return True
+
+
+def dynamodb_context(action, attributes=None, leading="USER#usr_a", returns="NONE", tx=False, index=None,
+                     select=True):
+    """The request context DynamoDB gives IAM (the Developer Guide's "Using IAM policy conditions for
+    fine-grained access control"): dynamodb:Attributes names the key attributes and those of the
+    projection, update and condition expressions; a read carries dynamodb:Select (ALL_ATTRIBUTES
+    without a projection; the guide says it always has a value, `select=False` models a read
+    without it, so a policy must hold either way); a single write carries dynamodb:ReturnValues
+    (NONE by default), a write of a transaction dynamodb:EnclosingOperation instead."""
+    context = {}
+    if action != "Scan":
+        context["dynamodb:LeadingKeys"] = ["DEADLINE" if index else leading]
+    if attributes is not None:
+        keys = ["gsi1pk", "gsi1sk", "pk", "sk"] if index else ["pk", "sk"]
+        context["dynamodb:Attributes"] = sorted(set(keys) | set(attributes))
+    if action in ("GetItem", "BatchGetItem", "Query", "Scan"):
+        if select:
+            context["dynamodb:Select"] = "SPECIFIC_ATTRIBUTES" if attributes is not None else "ALL_ATTRIBUTES"
+    elif tx:
+        context["dynamodb:EnclosingOperation"] = "TransactWriteItems"
+    elif action != "ConditionCheckItem":
+        context["dynamodb:ReturnValues"] = returns
+    return context
+
+
+def allowed(statements, action, resource, context, classify):
+    """Whether the statements allow `action` ("service:Action") on `resource` (a classified
+    resource as Checker.classify gives, or ("object", key)) with `context`: an Allow whose action,
+    resource and conditions match, and no such Deny."""
+    verdict = False
+    for statement in statements:
+        if {"NotAction", "NotResource", "NotPrincipal"} & set(statement):
+            raise Unsupported("NotAction/NotResource")
+        actions = statement.get("Action", [])
+        actions = actions if isinstance(actions, list) else [actions]
+        if not any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions):
+            continue
+        resources = statement.get("Resource", [])
+        resources = resources if isinstance(resources, list) else [resources]
+        if not any(_resource_matches(r, resource, classify) for r in resources):
+            continue
+        if not condition_holds(statement.get("Condition"), context):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        verdict = True
+    return verdict
+
+
+def _resource_matches(granted, requested, classify):
+    if granted == "*":
+        return True
+    kind = classify(granted)
+    if kind is None:
+        return True  # unknown to the checker (an error of its own): assume the worst
+    if requested[0] == "object":
+        return kind[0] == "objects" and fnmatch.fnmatchcase(requested[1], kind[1])
+    if kind[0] == "index" and requested[0] == "index":
+        return fnmatch.fnmatchcase(requested[1], kind[1])
+    return kind == requested
+
+
 class Checker:
     def __init__(self, template_path=deployment.TEMPLATE):
         self.f = Findings()
@@ -154,7 +375,7 @@ class Checker:
             base = os.path.basename(body.path)
             if base.startswith("MediaTools") and "ChildProcess.run(" in body.text:
                 tools.add("ffmpeg")
-            if base == "MediaFetcher.swift" and body.name == "mediaURL" and "ChildProcess.run" in body.text:
+            if base == "MediaFetcher.swift" and body.name in ("resolve", "downloadStream") and "try run(" in body.text:
                 tools.add("yt-dlp")
             if "/Speech/Whisper/" in body.path:
                 tools.add("whisper")
@@ -459,6 +680,181 @@ class Checker:
             return {"table": "the table", "bucket": "the bucket", "ses": "SES identities"}[kind[0]]
         return f"{kind[0]} {kind[1] or ''}".strip()
 
+    # ---------------------------------------------------------------- the pipeline's least privilege
+
+    def pipeline_statements(self, name):
+        # The sweep also finishes account deletions cut short (AccountStore.finishStalledDeletions),
+        # which needs what DELETE /v1/me has: a user's items, their lookups and objects. It runs no
+        # tool on untrusted input, unlike the stages this evaluation guards; its statements for that
+        # (Sid ACCOUNT_DELETION_SID) are checked by the grants-what-the-code-calls rule instead.
+        return [s for policy in self.functions[name].get("Policies", []) if isinstance(policy, dict)
+                for s in policy.get("Statement", [])
+                if not (name == "SweepFunction" and s.get("Sid", "").startswith(ACCOUNT_DELETION_SID))]
+
+    def check_pipeline_privilege(self):
+        pipeline = {name for name, props in self.functions.items()
+                    if any(e["Type"] != "HttpApi" for e in props.get("Events", {}).values())}
+        for name in sorted(pipeline ^ set(PIPELINE_CALLS)):
+            self.f.error(f"{name}: a pipeline function is in PIPELINE_CALLS and PIPELINE_OBJECTS of {__file__} "
+                         "exactly when the template has it with a non-API event")
+        sources = "\n".join(text for _, text, _ in self.index.files)
+        for attribute in sorted(set(CREDENTIALS) | PROTECTED):
+            if f'"{attribute}"' not in sources and not re.search(rf"\b{attribute}\b\s*[=:]", sources):
+                self.f.error(f"the credential table names {attribute}, which no Swift source uses: renamed? "
+                             f"(update CREDENTIALS/PROTECTED in {__file__})")
+        listed = re.search(r"static let attributes = \[([^\]]*)\]", sources)
+        if not listed or re.findall(r'"(\w+)"', listed.group(1)) != JOB_FIELDS.split():
+            self.f.error(f"Job.attributes (what Job(item:) reads, and a read of a job projects) is not JOB_FIELDS of "
+                         f"{__file__}: keep them one list")
+        # Every key prefix the sources build but a user's partition: token, key and email lookups, rates.
+        partitions = sorted(set(re.findall(r'"([A-Z]+)#\\\(', sources)) - {"USER"})
+        stages = sorted(re.search(r"stagePrefixes = \[([^\]]*)\]", sources).group(1).replace('"', "").replace(" ", "")
+                        .split(","))
+        for name in sorted(pipeline & set(PIPELINE_CALLS)):
+            statements = self.pipeline_statements(name)
+            try:
+                self.check_role(name, statements, partitions, stages)
+            except Unsupported as error:
+                self.f.error(f"{name}: its policy uses {error}, which scripts/check-template.py cannot evaluate; "
+                             "the pipeline's policies must be provably least privilege")
+
+    def check_role(self, name, statements, partitions, stages):
+        def can(action, resource, context):
+            return allowed(statements, action, resource, context, self.classify)
+
+        table = ("table",)
+        for statement in statements:
+            actions = statement.get("Action", [])
+            for action in actions if isinstance(actions, list) else [actions]:
+                service, _, verb = action.partition(":")
+                if "*" in action or "?" in action:
+                    self.f.error(f"{name}: the wildcard action {action}: a pipeline role names each action")
+                elif service == "dynamodb" and verb not in ("GetItem", "UpdateItem", "Query"):
+                    self.f.error(f"{name}: dynamodb:{verb}: a pipeline role reads by GetItem and Query and writes by "
+                                 "UpdateItem only (PutItem and DeleteItem replace whole items, credentials and all)")
+        # The code's own requests are allowed.
+        for call in PIPELINE_CALLS[name]:
+            resource = ("index", call["index"]) if call.get("index") else table
+            if not all(can("dynamodb:" + call["action"], resource, dynamodb_context(
+                    call["action"], call["attributes"], returns=call.get("returns") or "NONE", tx=call.get("tx", False),
+                    index=call.get("index"), select=select)) for select in (True, False)):
+                self.f.error(f"{name}: its policy denies a request its code makes: dynamodb:{call['action']} of "
+                             f"{' '.join(call['attributes'])}" + (" in a transaction" if call.get("tx") else ""))
+        # Nothing reaches a credential.
+        readable = {"webhookSecret"} if name in WEBHOOK_SIGNERS else set()
+        reads, writes = {}, {}  # request -> attributes it reaches
+        for attribute in sorted(set(CREDENTIALS) - readable):
+            for action in ("GetItem", "BatchGetItem", "Query", "Scan"):
+                if any(can(f"dynamodb:{action}", table, dynamodb_context(action, [attribute], select=select))
+                       for select in (True, False)):
+                    reads.setdefault(f"dynamodb:{action}", []).append(attribute)
+            if any(can("dynamodb:Query", ("index", "gsi1"), dynamodb_context("Query", [attribute], index="gsi1",
+                                                                              select=select)) for select in (True, False)):
+                reads.setdefault("dynamodb:Query of the index", []).append(attribute)
+        for attribute in sorted(set(CREDENTIALS) | PROTECTED):
+            for action in ("UpdateItem", "PutItem", "DeleteItem", "BatchWriteItem", "ConditionCheckItem"):
+                for tx in (False, True):
+                    if can(f"dynamodb:{action}", table, dynamodb_context(action, [attribute], tx=tx)):
+                        writes.setdefault(f"dynamodb:{action}" + (" in a transaction" if tx else ""), []).append(attribute)
+        for request, attributes in sorted(reads.items()):
+            self.f.error(f"{name}: {request} can read the credentials {', '.join(attributes)}")
+        for request, attributes in sorted(writes.items()):
+            self.f.error(f"{name}: {request} can write or test {', '.join(attributes)} (credentials: "
+                         f"{', '.join(a for a in attributes if a in CREDENTIALS) or 'none'}; the rest are not the "
+                         "pipeline's to change)")
+        for action in ("GetItem", "BatchGetItem", "Query", "Scan"):
+            if any(can(f"dynamodb:{action}", table, dynamodb_context(action, select=select)) for select in (True, False)):
+                self.f.error(f"{name}: dynamodb:{action} can read whole items (no ProjectionExpression), credentials "
+                             "and all: require dynamodb:Attributes (Null false), and dynamodb:Select SPECIFIC_ATTRIBUTES if any")
+        if any(can("dynamodb:Query", ("index", "gsi1"), dynamodb_context("Query", index="gsi1", select=select))
+               for select in (True, False)):
+            self.f.error(f"{name}: dynamodb:Query can read whole items of the index")
+        for tx in (False, True):
+            if can("dynamodb:UpdateItem", table, dynamodb_context("UpdateItem", tx=tx)):
+                self.f.error(f"{name}: dynamodb:UpdateItem{' in a transaction' if tx else ''} without "
+                             "dynamodb:Attributes in its context is allowed: require it (Null false)")
+        for action in ("PutItem", "DeleteItem", "BatchWriteItem"):
+            if can(f"dynamodb:{action}", table, dynamodb_context(action, [])):
+                self.f.error(f"{name}: dynamodb:{action} can replace or delete whole items (profiles included)")
+        for returns in ("ALL_OLD", "ALL_NEW"):
+            for attribute in {a for call in PIPELINE_CALLS[name] if call["action"] == "UpdateItem"
+                              for a in call["attributes"]}:
+                if can("dynamodb:UpdateItem", table, dynamodb_context("UpdateItem", [attribute], returns=returns)):
+                    self.f.error(f"{name}: dynamodb:UpdateItem with ReturnValues {returns} returns the whole item "
+                                 "(credentials and all): require dynamodb:ReturnValues NONE/UPDATED_OLD/UPDATED_NEW")
+                    break
+        for action in ("GetItem", "UpdateItem"):
+            reached = [p for p in partitions
+                       if can(f"dynamodb:{action}", table, dynamodb_context(action, ["status"], leading=f"{p}#x"))]
+            if reached:
+                self.f.error(f"{name}: dynamodb:{action} reaches partition keys other than a user's (USER#…): "
+                             f"{', '.join(p + '#…' for p in reached)} (require dynamodb:LeadingKeys USER#*)")
+        # Objects: the stage's prefixes only.
+        granted = PIPELINE_OBJECTS[name]
+        for action in ("GetObject", "PutObject", "DeleteObject", "ListBucket"):
+            if action == "ListBucket":
+                reach = [p for p in [*stages, "other"] if can("s3:ListBucket", ("bucket",), {"s3:prefix": f"{p}/usr_a/"})]
+            else:
+                reach = [p for p in [*stages, "other"] if can(f"s3:{action}", ("object", f"{p}/usr_a/job_b/file"), {})]
+            want = sorted(granted.get(action, set()))
+            if sorted(reach) != want:
+                self.f.error(f"{name}: s3:{action} reaches {', '.join(p + '/' for p in reach) or 'no prefix'}; "
+                             f"PIPELINE_OBJECTS gives it {', '.join(p + '/' for p in want) or 'none'}")
+        if can("s3:ListBucket", ("bucket",), {}) or can("s3:ListBucket", ("bucket",), {"s3:prefix": ""}):
+            self.f.error(f"{name}: s3:ListBucket lists the whole bucket (every user's keys): condition it on s3:prefix")
+        for action in ("PutObjectAcl", "PutBucketPolicy", "GetBucketPolicy", "PutLifecycleConfiguration"):
+            if can(f"s3:{action}", ("bucket",), {}) or can(f"s3:{action}", ("object", "uploads/x"), {}):
+                self.f.error(f"{name}: s3:{action} is granted")
+
+    def check_pipeline_code(self):
+        """The pipeline's DynamoDB and S3 calls that its policy would deny on AWS (PENDING_PIPELINE_CALLS)."""
+        texts = {path: text for path, text, _ in self.index.files}
+        found = {}  # gap -> {"lines": set, "functions": set}
+
+        def record(body, offset, what, function):
+            path = os.path.relpath(body.path, ROOT)
+            gap = found.setdefault(f"{path}: {body.name}: {what}", {"lines": set(), "functions": set()})
+            gap["lines"].add(texts[body.path][: body.start + offset].count("\n") + 1)
+            gap["functions"].add(function.removesuffix("Function"))
+
+        for name in sorted(PIPELINE_CALLS):
+            if name not in self.functions:
+                continue
+            _, _, roots = self.entry_roots(deployment.command(self.functions[name]))
+            for body in self.index.reach(roots):
+                if any(body is t for t in self.index.types.get(body.name, [])):
+                    continue  # a whole type: its functions are bodies of their own
+                for m in re.finditer(r"\b(db\s*\.\s*(getItem|query|updateItem|putItem|deleteItem)|s3\s*\.\s*objectExists)\s*\(",
+                                     body.masked):
+                    args = body.text[m.end() - 1: matching(body.masked, m.end() - 1, "(", ")")]
+                    op = m.group(2) or "objectExists"
+                    what = None
+                    if op in ("getItem", "query") and "projection:" not in args:
+                        what = f"{op} reads whole items (no projection)"
+                    elif re.search(r"returnValues:\s*\.all(New|Old)", args):
+                        what = f"{op} returns the whole item (ReturnValues ALL_*)"
+                    elif op == "objectExists":
+                        what = "objectExists is a HeadObject (s3:GetObject, and s3:ListBucket without s3:prefix for a 404)"
+                    if what:
+                        record(body, m.start(), what, name)
+                if name not in WEBHOOK_SIGNERS:
+                    m = re.search(r"\bWebhookSender\s*\(", body.masked)
+                    if m:
+                        record(body, m.start(), "signs a webhook (reads the webhook secret)", name)
+        self.report_pipeline_gaps(found)
+
+    def report_pipeline_gaps(self, found):
+        for gap, where in sorted(found.items()):
+            lines = ",".join(str(n) for n in sorted(where["lines"]))
+            message = f"{gap} (line {lines}; {', '.join(sorted(where['functions']))})"
+            if gap in PENDING_PIPELINE_CALLS:
+                self.f.note(f"AWS would deny: {message}: {PENDING_PIPELINE_CALLS[gap]}")
+            else:
+                self.f.error(f"the pipeline's policy denies this call on AWS: {message}")
+        for gap in sorted(set(PENDING_PIPELINE_CALLS) - set(found)):
+            self.f.error(f"the pipeline's code fits its policy now at {gap}: remove it from PENDING_PIPELINE_CALLS "
+                         f"in {__file__}")
+
     def check_unused(self):
         template = self.template
         referenced = set()
@@ -546,6 +942,8 @@ def main():
     checker.check_events()
     checker.check_environment()
     checker.check_permissions()
+    checker.check_pipeline_privilege()
+    checker.check_pipeline_code()
     checker.check_unused()
     checker.check_observability()
     f = checker.f

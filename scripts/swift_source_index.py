@@ -38,6 +38,7 @@ S3_OPERATIONS = {
     "listAllObjects": ["ListBucket"],
     "headObject": ["GetObject", "ListBucket"],
     "objectExists": ["GetObject", "ListBucket"],
+    "objectListed": ["ListBucket"],
     "presignedPutURL": ["PutObject"],
     "presignedGetURL": ["GetObject"],
 }

@@ -57,7 +57,9 @@ public final class TranscribeFunction: LambdaHandler {
     func transcribe(_ key: Pipeline.MediaKey, index: Int, context: LambdaContext, logger: Logger) throws {
         let s3 = pipeline.services.s3
         let chunkKey = "audio/\(key.userID)/\(key.jobID)/\(key.file)"
-        guard let item = try pipeline.jobs.item(userID: key.userID, jobID: key.jobID), let job = Job(item: item) else {
+        guard let item = try pipeline.jobs.item(userID: key.userID, jobID: key.jobID, with: [.chunkStarts]),
+            let job = Job(item: item)
+        else {
             logger.info("the job is gone; chunk \(index) is removed")
             try s3.deleteObject(bucket: pipeline.bucket, key: chunkKey)
             return
@@ -67,7 +69,7 @@ public final class TranscribeFunction: LambdaHandler {
             return
         }
         let segmentsKey = "segments/\(key.userID)/\(key.jobID)/\(Pipeline.chunkName(index, "json"))"
-        if try s3.objectExists(bucket: pipeline.bucket, key: segmentsKey) {
+        if try s3.objectListed(bucket: pipeline.bucket, key: segmentsKey) {
             logger.info("chunk \(index) was transcribed before")
             return
         }

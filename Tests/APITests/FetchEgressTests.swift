@@ -7,7 +7,7 @@ import Testing
 /// A media-site link fetched through the emulator with the production rule for outbound URLs
 /// (`ALLOW_LOOPBACK_URLS=false`) and an allow-list that admits exactly the page's host and port:
 /// yt-dlp runs on the page, and every connection it makes goes through the fetch's egress proxy,
-/// so a redirect or an embed that points at a second loopback port is refused, that port sees no
+/// so a redirect (http or ftp) or an embed that points at a second loopback port is refused, that port sees no
 /// connection, and the job's error names the problem, not the address.
 @Suite(.serialized) final class FetchEgressTests {
     let forbidden: LoopbackHTTPServer
@@ -29,6 +29,8 @@ import Testing
         page = try LoopbackHTTPServer { request in
             switch request.path {
             case "/watch": .respond(status: 302, headers: [("Location", "\(forbidden.baseURL)/talk.opus")])
+            // urllib follows a redirect to ftp:// too, with a handler of its own.
+            case "/ftp": .respond(status: 302, headers: [("Location", "ftp://127.0.0.1:\(forbidden.port)/talk.opus")])
             case "/embed":
                 .text(
                     200, "<html><body><audio src=\"\(forbidden.baseURL)/talk.opus\"></audio></body></html>",
@@ -73,7 +75,7 @@ import Testing
             .post, "/v1/jobs", token: session.accessToken, json: ["source": ["url": "\(forbidden.baseURL)/talk.opus"]])
         #expect(direct.status == 400, "\(direct)")
 
-        for path in ["/watch", "/embed"] {
+        for path in ["/watch", "/embed", "/ftp"] {
             let job = try finished(try link("\(page.baseURL)\(path)"))
             #expect(job["status"] as? String == "failed", "\(path): \(job)")
             let error = try #require(job["error"] as? [String: Any])

@@ -180,6 +180,35 @@ import Testing
         #expect(abs((after["audioSeconds"] as? Double ?? 0) - 18.1) < 0.3, "\(after)")
     }
 
+    /// Jobs admitted but not metered yet count too: with a minute a month and another job of 40 s
+    /// being transcribed, a recording of 30 s fails `quota_exceeded` (else a batch of uploads at
+    /// once would each see the month unused).
+    @Test func jobsStillBeingTranscribedCountAgainstTheQuota() throws {
+        let service = try Service(parameters: ["MaxFileSeconds": "120", "MonthlyAudioMinutes": "1"])
+        // The other job, as transcoding leaves it: transcribing, 40 s long, not metered yet.
+        let created = try service.api.call(
+            .post, "/v1/jobs", token: service.session.accessToken,
+            json: ["source": ["upload": ["filename": "other.mp3", "contentType": "audio/mpeg", "size": 1000]]])
+        let other = try #require((created.json["job"] as? [String: Any])?["id"] as? String)
+        _ = try DynamoDBClient(configuration: service.api.aws).updateItem(
+            table: "transcriptor-local-Table",
+            key: ["pk": .s("USER#\(service.session.userID)"), "sk": .s("JOB#\(other)")],
+            update: "SET #status = :transcribing, durationSec = :seconds", names: ["#status": "status"],
+            values: [":transcribing": .s("transcribing"), ":seconds": .n("40")])
+
+        let id = try service.upload(
+            try PipelineMedia.tone(seconds: 30, as: "ogg", in: media), contentType: "audio/ogg")
+        let job = try service.finished(id, timeout: 120)
+        #expect(job["status"] as? String == "failed", "\(job)")
+        let error = job["error"] as? [String: Any] ?? [:]
+        #expect(error["code"] as? String == "quota_exceeded", "\(error)")
+        let message = error["message"] as? String ?? ""
+        #expect(message.hasPrefix("The recording is 30 s long, more than the 20 s left"), "\(message)")
+        #expect(message.contains("(jobs in progress count too)"), "\(message)")
+        #expect(try service.objects("audio", job: id).isEmpty, "nothing went to transcription")
+        #expect(try service.usage()["audioSeconds"] as? Double == 0)
+    }
+
     /// The transcode function given 10 s and an ffmpeg that hangs: the tool is killed before the
     /// function's deadline (Lambda never times the function out), and every attempt removes its
     /// scratch folder and leaves no process behind.

@@ -11,7 +11,9 @@ import Transcriptor
 @Suite(.serialized) struct TokenRotationTests {
     let api: APIHarness
 
-    init() throws { api = try APIHarness() }
+    /// A warm instance reads the keys again for a token of a key it does not hold at most once a
+    /// second here (30 seconds by default).
+    init() throws { api = try APIHarness(config: "TOKEN_KEY_RECHECK_SECONDS=1") }
 
     /// The `kid` in a token's header.
     func keyID(_ token: String) throws -> String? {
@@ -92,6 +94,23 @@ import Transcriptor
         #expect(try api.call(.get, "/v1/me", token: session.accessToken).status == 401)
         #expect(try api.call(.get, "/v1/me", token: fresh).status == 200)
         #expect(try keyID(try login(session)) == third)
+    }
+
+    @Test func aWarmInstanceReadsTheKeysAgainForATokenOfANewKey() throws {
+        let session = try api.signup()
+        #expect(try api.call(.get, "/v1/me", token: session.accessToken).status == 200)
+        let second = try rotate()
+        // MeGet stays warm with the first key only; a token of the second reaches it.
+        let current = try api.tokenKey()
+        #expect(current.id == second)
+        let fresh = AccessTokenSigner(signingKey: current).issue(userID: session.userID).token
+        Thread.sleep(forTimeInterval: 1.1)
+        let reply = try api.call(.get, "/v1/me", token: fresh)
+        #expect(reply.status == 200, "the warm instance read the rotated secret: \(reply)")
+        #expect(try api.call(.get, "/v1/me", token: session.accessToken).status == 200, "and still holds the first key")
+        // Made-up key ids do not make it read the secret on every request (at most once a second here).
+        let forged = AccessTokenSigner(secret: current.secret, keyID: "made-up").issue(userID: session.userID).token
+        #expect(try api.call(.get, "/v1/me", token: forged).status == 401)
     }
 
     /// `token` re-signed with a header that names no key.

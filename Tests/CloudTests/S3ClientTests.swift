@@ -79,6 +79,22 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func objectListedFindsExactlyTheKeyNotOthersItBegins(_ backend: Backend) throws {
+        let s3 = try S3Client(configuration: backend.configuration())
+        let bucket = uniqueName("media")
+        try s3.createBucket(bucket)
+
+        for key in ["segments/u/j/chunk-0001.json.bak", "segments/u/j/chunk-0002.json"] {
+            try s3.putObject(bucket: bucket, key: key, body: .bytes([1]))
+        }
+        #expect(try s3.objectListed(bucket: bucket, key: "segments/u/j/chunk-0002.json"))
+        #expect(try !s3.objectListed(bucket: bucket, key: "segments/u/j/chunk-0001.json"))
+        #expect(try !s3.objectListed(bucket: bucket, key: "segments/u/j/chunk-0002.jso"))
+        #expect(try !s3.objectListed(bucket: bucket, key: "segments/u/j/"))
+        #expect(try !s3.objectListed(bucket: bucket, key: "segments/u/j/chunk-0003.json"))
+    }
+
+    @Test(arguments: Backend.allCases)
     func missingObjectsAreNoSuchKey(_ backend: Backend) throws {
         let s3 = try S3Client(configuration: backend.configuration())
         let bucket = uniqueName("media")

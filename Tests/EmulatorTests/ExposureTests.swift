@@ -53,6 +53,65 @@ import Testing
         }
     }
 
+    @Test func aPageOfAnotherSiteCannotUseThePublicLocalCredentials() throws {
+        let emulator = try EmulatorHarness()
+        let host = try Endpoint(url: emulator.aws).hostHeader
+        let body = Array(#"{"from":"a form"}"#.utf8)
+        func formPost(origin: String?, signedBody: [UInt8], sentBody: [UInt8]) throws -> (status: Int, body: String)? {
+            // An Invoke presigned with the public credentials: what a form on any page can send,
+            // without a preflight.
+            let request = SignableRequest(
+                method: "POST", path: "/2015-03-31/functions/Echo/invocations", headers: [("Host", host)])
+            let query = SigV4(credentials: credentials, region: "us-east-1", service: "lambda").presignedQuery(
+                request, expires: 300, at: .now(), payloadHash: Digest.sha256Hex(signedBody))
+            var head = "POST \(request.path)?\(query) HTTP/1.1\r\nHost: \(host)\r\nContent-Type: text/plain\r\n"
+            if let origin { head += "Origin: \(origin)\r\n" }
+            head += "Content-Length: \(sentBody.count)\r\nConnection: close\r\n\r\n"
+            return try RawExchange(url: emulator.aws).send(Array(head.utf8) + sentBody)
+        }
+        for origin in ["http://evil.example", "null", "http://127.0.0.1:3000"] {
+            let foreign = try formPost(origin: origin, signedBody: [], sentBody: [])
+            #expect(foreign?.status == 403, "\(origin): \(foreign?.body ?? "no answer")")
+            #expect(foreign?.body.contains("AccessForbidden") == true, "\(origin): the function did not run")
+        }
+        #expect(try formPost(origin: nil, signedBody: [], sentBody: [])?.status == 200)
+        // Without a browser's Origin, the presigned request works, with the body it was signed for only.
+        #expect(
+            try formPost(origin: nil, signedBody: body, sentBody: body)?.body.contains(#"{"from":"a form"}"#) == true)
+        let swapped = try formPost(origin: nil, signedBody: [], sentBody: body)
+        #expect(swapped?.status == 403, "a presigned Invoke is not replayed with another body")
+    }
+
+    @Test func aFunctionsRuntimeAPIServesOnlyItsProcess() throws {
+        let emulator = try EmulatorHarness()
+        _ = try emulator.invoke("Echo", payload: #"{"warm":1}"#)
+        let status = try JSON.decode(JSONValue.self, from: emulator.request(.get, "/_local/status.json").body)
+        let echo = try #require(status["functions"]?.arrayValue?.first { $0["name"] == "Echo" })
+        let pid = try #require(echo["processes"]?[0]?.intValue)
+        // The process's own address of its Runtime API, from its environment.
+        let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+        let runtimeAPI = try #require(
+            String(decoding: environ, as: UTF8.self).split(separator: "\0").first {
+                $0.hasPrefix("AWS_LAMBDA_RUNTIME_API=")
+            }?.dropFirst("AWS_LAMBDA_RUNTIME_API=".count))
+        for (host, origin) in [("evil.example", nil), (String(runtimeAPI), "http://evil.example")]
+            as [(String, String?)]
+        {
+            var head = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: \(host)\r\n"
+            if let origin { head += "Origin: \(origin)\r\n" }
+            let exchange = try RawExchange(url: "http://\(runtimeAPI)")
+            try exchange.write(Array((head + "\r\n").utf8))
+            let response = exchange.readResponse(timeout: 3)
+            #expect(
+                response?.status == 403,
+                "\(host) \(origin ?? ""): \(response?.body ?? "no answer: it waits for the next event")")
+            exchange.close()
+        }
+        // The process still gets its events.
+        let after = try emulator.invoke("Echo", payload: #"{"after":"attempts"}"#)
+        #expect(after.bodyText.contains("attempts"), "\(after.bodyText)")
+    }
+
     // MARK: Bodies
 
     /// Files under the data folder's `s3/` (objects, temporary files, uploads) and their bytes.

@@ -74,6 +74,23 @@ import Testing
         #expect(!resolver.handles("https://example.com/youtube.com/a.mp3"))
     }
 
+    /// yt-dlp's error line reaches the user only when it says nothing about the network or an
+    /// address; otherwise the job says "no media was found" and the line goes to the log.
+    @Test func ytDlpReasonsThatNameTheNetworkAreNotShown() {
+        let hidden = [
+            "ERROR: [generic] x: Unable to download webpage: <urlopen error [Errno 111] Connection refused>",
+            "ERROR: Unsupported URL: http://10.1.2.3:8080/watch",
+            "ERROR: [generic] x: Unable to download webpage: HTTP Error 502: Bad Gateway (caused by <HTTPError 502>)",
+            "ERROR: Unsupported URL: http://[fd00::1]:81/a",
+            "ERROR: [generic] None: Tunnel connection failed: 403 Forbidden",
+        ]
+        for line in hidden { #expect(PageResolver.userReason(line) == nil, "\(line)") }
+        #expect(
+            PageResolver.userReason("ERROR: [youtube] abc: Video unavailable. This video is private")
+                == "[youtube] abc: Video unavailable. This video is private")
+        #expect(PageResolver.userReason("ERROR: yt-dlp 2023.03.04 needs an update; please report this issue") != nil)
+    }
+
     /// yt-dlp itself is replaced by a program that prints our recorded answer (pointing at a local
     /// server), and records its arguments: the link must come after `--`, so it can never be an option.
     @Test func aMediaSitePageIsResolvedThenFetchedThroughTheGuard() throws {

@@ -21,6 +21,13 @@ extension S3Store {
         return ServiceResponse(status: 200, headers: headers)
     }
 
+    /// Whether a page of `origin` may send `method` to the bucket `rawPath` names: a rule of the
+    /// bucket's CORS configuration allows it. False for a path that names no bucket with rules.
+    public func allowsBrowser(origin: String, method: String, rawPath: String) -> Bool {
+        guard let bucket = Target(rawPath: rawPath).bucket, let rules = cors[bucket] else { return false }
+        return rules.contains { $0.allows(origin: origin, method: method, headers: []) }
+    }
+
     /// The CORS headers of an actual (non-preflight) response: none unless a rule allows its origin and method.
     func corsHeaders(for request: ServiceRequest, bucket: String) -> [(name: String, value: String)] {
         guard let origin = request.header("origin"), let rules = cors[bucket],

@@ -55,6 +55,14 @@ extension S3Client {
         return all
     }
 
+    /// Whether an object exists, asked by listing its key (the key as the prefix, one key: the key
+    /// itself sorts first among the keys it begins). Unlike `objectExists` (HeadObject), it needs
+    /// only `s3:ListBucket` for that prefix: HeadObject needs `s3:GetObject`, and answers a missing
+    /// key with 404 rather than 403 only to a caller that may list the whole bucket.
+    public func objectListed(bucket: String, key: String) throws -> Bool {
+        try listObjects(bucket: bucket, prefix: key, maxKeys: 1).objects.first?.key == key
+    }
+
     public struct DeleteResult: Sendable {
         public var deleted: [String]
         /// Keys S3 could not delete, with its error code and message.

@@ -34,7 +34,7 @@ public struct SigV4Verifier: Sendable {
             return try verifyHeader(request, authorization: authorization, payloadHash: payloadHash, now: now)
         }
         if parameters.contains(where: { $0.name == "X-Amz-Signature" }) {
-            return try verifyPresigned(request, parameters: parameters, now: now)
+            return try verifyPresigned(request, parameters: parameters, payloadHash: payloadHash, now: now)
         }
         throw SignatureError.missing
     }
@@ -94,7 +94,8 @@ public struct SigV4Verifier: Sendable {
     }
 
     private func verifyPresigned(
-        _ request: SignableRequest, parameters: [(name: String, value: String)], now: Timestamp
+        _ request: SignableRequest, parameters: [(name: String, value: String)], payloadHash: () -> String,
+        now: Timestamp
     )
         throws -> Verified
     {
@@ -131,7 +132,9 @@ public struct SigV4Verifier: Sendable {
         for name in names where request.header(name) == nil {
             throw SignatureError.malformed("the signed header \(name) is missing from the request")
         }
-        let hash = signer.isS3 ? SigV4.unsignedPayload : SigV4.emptyPayloadHash
+        // S3 signs UNSIGNED-PAYLOAD; other services sign the body's hash (empty for a GET), so a
+        // presigned request cannot be replayed with another body.
+        let hash = signer.isS3 ? SigV4.unsignedPayload : payloadHash()
         let (canonical, _) = signer.canonicalRequest(unsigned, signedHeaderNames: Set(names), payloadHash: hash)
         return try Self.check(
             signature, of: canonical, signer: signer, at: time, signedHeaders: names, isPresigned: true)

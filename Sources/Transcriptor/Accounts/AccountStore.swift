@@ -306,15 +306,17 @@ public struct AccountStore {
 
     // MARK: Items of a user
 
-    /// Every item of the user's partition whose sort key starts with `prefix`.
-    func ownedItems(_ userID: String, prefix: String) throws -> [Item] {
+    /// Every item of the user's partition whose sort key starts with `prefix`; only the named
+    /// attributes when `attributes` is given.
+    func ownedItems(_ userID: String, prefix: String, attributes: [String]? = nil) throws -> [Item] {
+        let projection = attributes.map(Projection.init)
         var items: [Item] = []
         var start: Item?
         repeat {
             let page = try db.query(
-                table: table, keyCondition: "pk = :pk AND begins_with(sk, :prefix)",
+                table: table, keyCondition: "pk = :pk AND begins_with(sk, :prefix)", names: projection?.names ?? [:],
                 values: [":pk": .s(Keys.user(userID)), ":prefix": .s(prefix)], exclusiveStartKey: start,
-                consistentRead: true)
+                projection: projection?.expression, consistentRead: true)
             items += page.items
             start = page.lastEvaluatedKey
         } while start != nil
@@ -349,7 +351,8 @@ public struct AccountStore {
 
     /// The rest of a deletion that `deleteAccount` started (idempotent).
     func finishDeletion(userID: String, email: String) throws {
-        for item in try ownedItems(userID, prefix: "") where item.string("sk") != Keys.profile {
+        for item in try ownedItems(userID, prefix: "", attributes: ["pk", "sk", "keyHash"])
+        where item.string("sk") != Keys.profile {
             if let hash = item.string("keyHash") { try db.deleteItem(table: table, key: Keys.apiKeyLookup(hash)) }
             guard let pk = item["pk"], let sk = item["sk"] else { continue }
             try db.deleteItem(table: table, key: ["pk": pk, "sk": sk])
@@ -369,9 +372,10 @@ public struct AccountStore {
     /// Finishes deletions that were started before `before` and never completed (the sweep).
     /// - Returns: how many were finished.
     public func finishStalledDeletions(before: Timestamp, limit: Int) throws -> Int {
+        let projection = Projection(["userId", "email", "since"])
         let page = try db.query(
-            table: table, keyCondition: "pk = :pk", values: [":pk": Keys.deleting("")["pk"]!], limit: limit,
-            consistentRead: true)
+            table: table, keyCondition: "pk = :pk", names: projection.names, values: [":pk": Keys.deleting("")["pk"]!],
+            limit: limit, projection: projection.expression, consistentRead: true)
         var finished = 0
         for item in page.items {
             guard let userID = item.string("userId"), let email = item.string("email"),
@@ -393,7 +397,10 @@ public struct AccountStore {
     }
 
     public func usage(_ userID: String, month: String) throws -> Usage {
-        let item = try db.getItem(table: table, key: Keys.owned(userID, Keys.usage(month)), consistentRead: true)
+        let projection = Projection(["audioSeconds", "jobs"])
+        let item = try db.getItem(
+            table: table, key: Keys.owned(userID, Keys.usage(month)), consistentRead: true,
+            projection: projection.expression, names: projection.names)
         return Usage(month: month, audioSeconds: item?.double("audioSeconds") ?? 0, jobs: Int(item?.int("jobs") ?? 0))
     }
 }

@@ -20,7 +20,7 @@ extension AccountStore {
             }
             caller = found
         } else {
-            let tokens = try services.tokens()
+            let tokens = try services.tokens(verifying: credential)
             do {
                 let claims = try tokens.verify(credential, now: now)
                 caller = Caller(userID: claims.sub, apiKeyID: nil)

@@ -107,6 +107,17 @@ public struct Job: Encodable, Sendable, Equatable {
     }
 }
 
+extension Job {
+    /// The attributes `init(item:)` reads. A read of a job names them (a projection): a pipeline
+    /// stage's role may read no more of an item than its stage needs (template.yaml; JOB_FIELDS in
+    /// scripts/check-template.py is this list).
+    public static let attributes = [
+        "jobId", "userId", "title", "filename", "status", "chunksDone", "chunksTotal", "sourceType", "sourceUrl",
+        "optionLanguage", "webhookUrl", "durationSec", "language", "createdAt", "updatedAt", "errorCode",
+        "errorMessage",
+    ]
+}
+
 /// The languages a job may ask for: `auto` (detect) or one of Whisper's language codes.
 public enum Languages {
     public static let codes: Set<String> = [

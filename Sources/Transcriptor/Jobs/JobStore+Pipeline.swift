@@ -30,9 +30,26 @@ extension JobStore {
         }
     }
 
-    /// The stored item of a job (with what the API does not show: chunk starts, chunks done).
-    public func item(userID: String, jobID: String) throws -> Item? {
-        try db.getItem(table: table, key: Keys.owned(userID, Keys.job(jobID)), consistentRead: true)
+    /// What a stage reads of a job's item besides `Job.attributes`: each stage's role may read its
+    /// own only (template.yaml).
+    public enum StageAttribute: String, Sendable {
+        /// The chunks transcribed (`doneChunks(_:)`): transcode and persist.
+        case doneChunks
+        /// The chunk plan (`chunkStarts(_:)`): transcribe.
+        case chunkStarts
+        /// Why the last attempt failed: the failures stage.
+        case lastAttemptError
+        /// The stage's deadline (`isOverdue(_:now:)`): the sweep.
+        case gsi1sk
+    }
+
+    /// The stored item of a job, read by projection: what `Job(item:)` reads and `extra`, the
+    /// stage's own (by default the chunks done, which the transcode stage reads).
+    public func item(userID: String, jobID: String, with extra: [StageAttribute] = [.doneChunks]) throws -> Item? {
+        let projection = Projection(Job.attributes + extra.map(\.rawValue))
+        return try db.getItem(
+            table: table, key: Keys.owned(userID, Keys.job(jobID)), consistentRead: true,
+            projection: projection.expression, names: projection.names)
     }
 
     /// Moves a job from one of `from` to `to` (setting `extra` too), with `to`'s deadline.
@@ -41,7 +58,9 @@ extension JobStore {
         userID: String, jobID: String, from: [Job.Status], to: Job.Status, set extra: Item = [:],
         remove: [String] = [], durationSec: Double? = nil, now: Timestamp = .now()
     ) throws -> Job? {
-        guard let current = try item(userID: userID, jobID: jobID), let job = Job(item: current) else { return nil }
+        guard let current = try item(userID: userID, jobID: jobID, with: []), let job = Job(item: current) else {
+            return nil
+        }
         guard from.contains(job.status) else { return nil }
         var assignments: Item = extra
         assignments["status"] = .s(to.rawValue)
@@ -56,11 +75,16 @@ extension JobStore {
         update.names["#status"] = "status"
         update.values[":from0"] = .s(job.status.rawValue)
         do {
-            let after = try db.updateItem(
+            let written = try db.updateItem(
                 table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update.expression,
                 condition: "attribute_exists(pk) AND #status = :from0", names: update.names, values: update.values,
-                returnValues: .allNew)
-            return after.flatMap(Job.init(item:))
+                returnValues: .updatedNew)
+            // The job as this write left it: the item read, with what the write set (UPDATED_NEW: a
+            // stage's role may not have the whole item returned) and without what it removed.
+            var after = current
+            for (name, value) in written ?? assignments { after[name] = value }
+            for name in remove { after[name] = nil }
+            return Job(item: after)
         } catch let error as AWSError where error.isConditionFailure {
             // Moved on (or deleted) between the read and the write: read again and decide.
             return try advance(
@@ -80,8 +104,9 @@ extension JobStore {
 
     /// Records chunk `index` as transcribed, once: the set of done chunks holds each index once.
     public func markChunkDone(userID: String, jobID: String, index: Int, now: Timestamp = .now()) throws -> ChunkMark {
+        let counted: Item?
         do {
-            let after = try db.updateItem(
+            counted = try db.updateItem(
                 table: table, key: Keys.owned(userID, Keys.job(jobID)),
                 update: "ADD chunksDone :one, doneChunks :index SET updatedAt = :now",
                 condition: "attribute_exists(pk) AND #status = :transcribing AND NOT contains(doneChunks, :number)",
@@ -89,15 +114,22 @@ extension JobStore {
                 values: [
                     ":one": .number(1), ":index": .ns([String(index)]), ":number": .number(index),
                     ":transcribing": .s(Job.Status.transcribing.rawValue), ":now": .s(now.iso8601),
-                ], returnValues: .allNew)
-            return after.flatMap(Job.init(item:)).map(ChunkMark.counted) ?? .ignored
+                ], returnValues: .updatedNew)
         } catch let error as AWSError where error.isConditionFailure {
-            guard let current = try item(userID: userID, jobID: jobID), let job = Job(item: current) else {
+            guard let current = try item(userID: userID, jobID: jobID, with: [.doneChunks]),
+                let job = Job(item: current)
+            else {
                 return .ignored
             }
             let done = Self.doneChunks(current)
             return done.contains(index) ? .repeated(job) : .ignored
         }
+        // The job after the count (UPDATED_NEW returns only what the write set: a stage's role may
+        // not have the whole item returned), with the count as this write made it, so that of two
+        // chunks counted at once only the last one sees them all done.
+        guard var after = try item(userID: userID, jobID: jobID, with: []) else { return .ignored }
+        if let count = counted?["chunksDone"] { after["chunksDone"] = count }
+        return Job(item: after).map(ChunkMark.counted) ?? .ignored
     }
 
     static func doneChunks(_ item: Item) -> Set<Int> {
@@ -144,6 +176,30 @@ extension JobStore {
         }
     }
 
+    /// The audio of the user's jobs past transcoding but not metered yet (transcribing or
+    /// finalizing), other than `jobID`: what the month's quota will be charged when they finish.
+    public func admittedSeconds(userID: String, excluding jobID: String) throws -> Double {
+        var total = 0.0
+        var start: Item?
+        let projection = Projection(["jobId", "durationSec", "status"])
+        repeat {
+            let page = try db.query(
+                table: table, keyCondition: "pk = :pk AND begins_with(sk, :job)",
+                filter: "#p2 IN (:transcribing, :finalizing)", names: projection.names,
+                values: [
+                    ":pk": .s(Keys.user(userID)), ":job": .s(Keys.job("")),
+                    ":transcribing": .s(Job.Status.transcribing.rawValue),
+                    ":finalizing": .s(Job.Status.finalizing.rawValue),
+                ],
+                exclusiveStartKey: start, projection: projection.expression, consistentRead: true)
+            for item in page.items where item.string("jobId") != jobID {
+                total += item.double("durationSec") ?? 0
+            }
+            start = page.lastEvaluatedKey
+        } while start != nil
+        return total
+    }
+
     /// Fails a job that is not finished yet, with a reason a person can read.
     /// - Returns: the failed job; nil when it was finished already or is gone.
     @discardableResult
@@ -153,7 +209,7 @@ extension JobStore {
         -> Job?
     {
         for _ in 0..<3 {
-            guard let current = try item(userID: userID, jobID: jobID), let job = Job(item: current),
+            guard let current = try item(userID: userID, jobID: jobID, with: []), let job = Job(item: current),
                 !job.status.isFinal
             else { return nil }
             do {
@@ -203,11 +259,14 @@ extension JobStore {
         }
     }
 
-    /// Jobs whose stage deadline passed before `now` (user id, job id).
+    /// Jobs whose stage deadline passed before `now` (user id, job id: the sweep's role may read no
+    /// more of the index).
     public func overdue(now: Timestamp = .now(), limit: Int = 100) throws -> [(userID: String, jobID: String)] {
+        let projection = Projection(["userId", "jobId"])
         let page = try db.query(
-            table: table, index: "gsi1", keyCondition: "gsi1pk = :p AND gsi1sk < :now",
-            values: [":p": .s(Self.deadlinePartition), ":now": .s(now.iso8601)], limit: limit)
+            table: table, index: "gsi1", keyCondition: "gsi1pk = :p AND gsi1sk < :now", names: projection.names,
+            values: [":p": .s(Self.deadlinePartition), ":now": .s(now.iso8601)], limit: limit,
+            projection: projection.expression)
         return page.items.compactMap { item in
             guard let userID = item.string("userId"), let jobID = item.string("jobId") else { return nil }
             return (userID, jobID)

@@ -13,10 +13,14 @@ public struct JobStore {
 
     init(services: Services) { self.services = services }
 
+    /// The job, read by projection (`Job.attributes`): the pipeline's roles may read no more.
     public func job(userID: String, jobID: String) throws -> Job? {
         guard Identifiers.isWellFormed(jobID, prefix: "job") else { return nil }
-        return try db.getItem(table: table, key: Keys.owned(userID, Keys.job(jobID)), consistentRead: true)
-            .flatMap(Job.init(item:))
+        let projection = Projection(Job.attributes)
+        return try db.getItem(
+            table: table, key: Keys.owned(userID, Keys.job(jobID)), consistentRead: true,
+            projection: projection.expression, names: projection.names
+        ).flatMap(Job.init(item:))
     }
 
     // MARK: Creating

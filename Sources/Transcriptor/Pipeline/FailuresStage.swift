@@ -38,7 +38,8 @@ public struct FailuresFunction: LambdaHandler {
                 if try redrive(body, userID: userID, jobID: jobID, stage: stage, reason: reason, logger: logger) {
                     continue
                 }
-                let last = try pipeline.jobs.item(userID: userID, jobID: jobID)?.string("lastAttemptError")
+                let last = try pipeline.jobs.item(userID: userID, jobID: jobID, with: [.lastAttemptError])?
+                    .string("lastAttemptError")
                 try pipeline.recordFailure(
                     userID: userID, jobID: jobID,
                     .permanent("\(stage)_failed", Self.message(stage: stage, detail: last ?? reason)), stage: stage,
@@ -129,7 +130,8 @@ public struct SweepFunction: LambdaHandler {
         let now = Timestamp.now()
         var failed = 0
         for (userID, jobID) in try pipeline.jobs.overdue(now: now, limit: 200) {
-            guard let item = try pipeline.jobs.item(userID: userID, jobID: jobID), let job = Job(item: item),
+            guard let item = try pipeline.jobs.item(userID: userID, jobID: jobID, with: [.gsi1sk]),
+                let job = Job(item: item),
                 !job.status.isFinal, JobStore.isOverdue(item, now: now)
             else { continue }
             let logger = context.logger.job(userID, jobID)

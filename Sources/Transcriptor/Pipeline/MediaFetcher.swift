@@ -200,7 +200,7 @@ public struct MediaFetcher {
 
 /// Pages of known media sites (a setting: `MEDIA_SITES`, domains separated by commas) are
 /// resolved to their media with yt-dlp, called so that a link can never become an option (`--`
-/// before it, no config file but ours, which holds only the proxy), with every connection through
+/// before it, no config file), with every connection through
 /// the fetch's `EgressProxy` and a minimal environment. Progressive audio is preferred over
 /// manifests; a progressive file is downloaded by the guarded client, a manifest-only stream by
 /// yt-dlp's own (native) downloader through the proxy, never by ffmpeg.
@@ -267,10 +267,9 @@ public struct PageResolver: Sendable {
     public func resolve(
         _ page: String, proxy: EgressProxy, work: String, timeoutSeconds: Int64, logger: Logger
     ) throws(StageFailure) -> ResolvedMedia {
-        let config = try writeConfig(proxy: proxy, work: work)
         let result = try run(
             [
-                "--ignore-config", "--config-locations", config, "--no-playlist", "--no-warnings", "--no-cache-dir",
+                "--ignore-config", "--no-playlist", "--no-warnings", "--no-cache-dir",
                 "--skip-download", "--dump-single-json", "--format", Self.formatSelector, "--socket-timeout",
                 String(min(30, timeoutSeconds)), "--", page,
             ], proxy: proxy, timeoutSeconds: timeoutSeconds, logger: logger)
@@ -294,10 +293,9 @@ public struct PageResolver: Sendable {
     public func downloadStream(
         proxy: EgressProxy, work: String, maxBytes: Int64, timeoutSeconds: Int64, logger: Logger
     ) throws(StageFailure) -> String {
-        let config = "\(work)/yt-dlp.conf"
         let result = try run(
             [
-                "--ignore-config", "--config-locations", config, "--load-info-json", "\(work)/info.json",
+                "--ignore-config", "--load-info-json", "\(work)/info.json",
                 "--no-playlist", "--no-warnings", "--no-cache-dir", "--format", Self.formatSelector, "--downloader",
                 "native", "--fixup", "never", "--no-part", "--no-mtime", "--max-filesize", String(maxBytes),
                 "--socket-timeout", String(min(30, timeoutSeconds)), "--output", "\(work)/media.%(ext)s",
@@ -312,14 +310,14 @@ public struct PageResolver: Sendable {
         return file
     }
 
-    /// `work/yt-dlp.conf`, readable by this user only: the proxy with its credential (kept out of
-    /// the command line, which every local user can read).
-    func writeConfig(proxy: EgressProxy, work: String) throws(StageFailure) -> String {
-        let path = "\(work)/yt-dlp.conf"
-        guard Self.write(Array("--proxy \(proxy.proxyURL)\n".utf8), to: path) else {
-            throw .transient("resolve_failed", "The media page reader could not be set up; retrying.")
-        }
-        return path
+    /// The proxy for every scheme yt-dlp may fetch, as the variables it reads when no `--proxy`
+    /// is given: `--proxy` sets only http and https in older versions, so a redirect to ftp://
+    /// would connect directly; with `ftp_proxy` (and `all_proxy` for newer versions) it reaches
+    /// the proxy too, which refuses it. The credential stays out of the command line, which every
+    /// local user can read. (The child has no `no_proxy`: its environment is minimal.)
+    static func proxyEnvironment(_ proxy: EgressProxy) -> [String: String] {
+        let url = proxy.proxyURL
+        return ["http_proxy": url, "https_proxy": url, "ftp_proxy": url, "all_proxy": url]
     }
 
     static func write(_ bytes: [UInt8], to path: String) -> Bool {
@@ -344,7 +342,8 @@ public struct PageResolver: Sendable {
     ) throws(StageFailure) -> ChildProcess.Result {
         let result: ChildProcess.Result
         do {
-            result = try ChildProcess.run(program, arguments, timeoutSeconds: timeoutSeconds, environment: [:])
+            result = try ChildProcess.run(
+                program, arguments, timeoutSeconds: timeoutSeconds, environment: Self.proxyEnvironment(proxy))
         } catch .timedOut {
             logger.warn("yt-dlp did not finish in time", [("seconds", String(timeoutSeconds))])
             throw .transient("resolve_failed", "The media page took too long to read; retrying.")
@@ -404,22 +403,29 @@ public struct PageResolver: Sendable {
 
     /// Whether a word holds an IPv4 address (four dotted numbers) or an IPv6 one (hex and colons).
     static func looksLikeAddress(_ word: Substring) -> Bool {
-        var digitsRun = 0
         var groups = 0
-        for character in word + "." {
+        var digits = 0
+        for character in word + " " {
             if character.isASCII, character.isNumber {
-                digitsRun += 1
-            } else {
-                if character == ".", digitsRun > 0 { groups += 1 } else { groups = 0 }
-                if groups >= 4 { return true }
-                digitsRun = 0
+                digits += 1
+                continue
+            }
+            groups = digits > 0 ? groups + 1 : 0
+            if groups >= 4 { return true }
+            if character != "." { groups = 0 }
+            digits = 0
+        }
+        // IPv6: a run of hex digits and colons with at least two colons ("fd00::1", "::ffff:a00:1").
+        var colons = 0
+        for character in word + " " {
+            if character == ":" {
+                colons += 1
+            } else if !character.isHexDigit && character != "." {
+                if colons >= 2 { return true }
+                colons = 0
             }
         }
-        let colons = word.filter { $0 == ":" }.count
-        return colons >= 2
-            && word.allSatisfy {
-                $0.isHexDigit || $0 == ":" || $0 == "[" || $0 == "]" || $0 == "." || $0 == "/" || $0 == "%"
-            }
+        return false
     }
 
     /// What yt-dlp's `--dump-single-json` output chose: the selected format's URL, protocol and

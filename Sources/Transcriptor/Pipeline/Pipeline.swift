@@ -62,7 +62,9 @@ public final class Pipeline {
 
     static var temporaryBase: String { Environment.get("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp" }
 
-    public func removeTemporary(_ directory: String) {
+    public func removeTemporary(_ directory: String) { Self.removeTemporary(directory) }
+
+    static func removeTemporary(_ directory: String) {
         guard directory.contains("/transcriptor-") else { return }
         _ = try? ChildProcess.run("rm", ["-rf", "--", directory], timeoutSeconds: 60)
     }
@@ -72,20 +74,22 @@ public final class Pipeline {
     /// same environment). A folder is stale when the process that made it has ended, or is this
     /// one: call this before an invocation's own work, when this process has none in progress.
     /// Folders of other live processes (other functions sharing the machine) are left alone.
-    public func removeStaleTemporaries() {
-        guard let folder = opendir(Self.temporaryBase) else { return }
+    public func removeStaleTemporaries() { Self.removeStaleTemporaries(in: Self.temporaryBase) }
+
+    static func removeStaleTemporaries(in base: String) {
+        guard let folder = opendir(base) else { return }
         var stale: [String] = []
         while let entry = readdir(folder) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) {
                 String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard let pid = Self.temporaryOwner(name) else { continue }
+            guard let pid = temporaryOwner(name) else { continue }
             if pid == getpid() || (kill(pid, 0) != 0 && errno == ESRCH) {
-                stale.append("\(Self.temporaryBase)/\(name)")
+                stale.append("\(base)/\(name)")
             }
         }
         closedir(folder)
-        for path in stale { removeTemporary(path) }
+        for path in stale { Self.removeTemporary(path) }
     }
 
     /// The process id in a scratch folder's name (`transcriptor-{pid}-XXXXXX`); nil for any other name.
@@ -126,8 +130,8 @@ public final class Pipeline {
     /// Sends the job's webhook, if it has one; a receiver's trouble is logged and counted, never thrown.
     public func notify(_ job: Job, type: String, logger: Logger) {
         guard job.webhook != nil else { return }
-        guard let user = try? services.accounts.user(id: job.userID) else { return }
-        let outcome = WebhookSender(urlGuard: urlGuard).deliver(type: type, job: job, secret: user.webhookSecret)
+        guard let secret = try? services.accounts.webhookSecret(userID: job.userID) else { return }
+        let outcome = WebhookSender(urlGuard: urlGuard).deliver(type: type, job: job, secret: secret)
         if case .failed(let reason, let attempts) = outcome {
             logger.warn("webhook not delivered", [("event", type), ("attempts", String(attempts)), ("reason", reason)])
             var metrics = MetricsLogger(namespace: "Transcriptor")

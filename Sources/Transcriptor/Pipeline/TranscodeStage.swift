@@ -81,7 +81,7 @@ public struct TranscodeFunction: LambdaHandler {
                 })
             let undone = Set(0..<total).subtracting(JobStore.doneChunks(item))
             let absent = undone.subtracting(present)
-            let rendered = try s3.objectExists(
+            let rendered = try s3.objectListed(
                 bucket: pipeline.bucket, key: StorageKeys.rendition(key.userID, key.jobID))
             // Chunks stored but not transcribed yet may never have been announced (a stop between the
             // write and the message): they are announced again; a repeat is harmless.
@@ -118,7 +118,7 @@ public struct TranscodeFunction: LambdaHandler {
         guard duration >= 0.1 else {
             throw StageFailure.permanent("no_audio", "The file has no audio to transcribe (it is silent or empty).")
         }
-        if missing == nil { try requireQuota(for: duration, userID: key.userID) }
+        if missing == nil { try requireQuota(for: duration, userID: key.userID, jobID: key.jobID) }
         var written: [String] = []
         var starts: [Double] = [0]
         if duration > chunkSeconds {
@@ -154,7 +154,7 @@ public struct TranscodeFunction: LambdaHandler {
         // The playable rendition comes after the chunks, so transcription starts without waiting
         // for it (the player asks for it only later; until then the media route answers 409).
         let renditionKey = StorageKeys.rendition(key.userID, key.jobID)
-        let needsRendition = try missing == nil || !s3.objectExists(bucket: pipeline.bucket, key: renditionKey)
+        let needsRendition = try missing == nil || !s3.objectListed(bucket: pipeline.bucket, key: renditionKey)
         if needsRendition {
             let rendition = "\(directory)/audio.m4a"
             let renditionTimeout = try budget.seconds(atMost: toolTimeout)
@@ -194,16 +194,19 @@ public struct TranscodeFunction: LambdaHandler {
         }
     }
 
-    /// Fails the job when its decoded length does not fit in what is left of the month's quota
-    /// (creating it checked only that some was left). Nothing is metered for a failed job.
-    func requireQuota(for seconds: Double, userID: String) throws {
+    /// Fails the job when its decoded length does not fit in what is left of the month's quota,
+    /// counting the jobs still being transcribed, which are metered when they finish (creating
+    /// the job checked only that some was left). Nothing is metered for a failed job.
+    func requireQuota(for seconds: Double, userID: String, jobID: String) throws {
         let allowed = Double(pipeline.services.settings.limits.monthlyAudioMinutes * 60)
         let used = try pipeline.services.accounts.usage(userID, month: Keys.month(.now())).audioSeconds
-        guard used + seconds > allowed else { return }
+        let admitted = try pipeline.jobs.admittedSeconds(userID: userID, excluding: jobID)
+        guard used + admitted + seconds > allowed else { return }
+        let left = MediaError.spoken(max(0, allowed - used - admitted))
         throw StageFailure.permanent(
             "quota_exceeded",
-            "The recording is \(MediaError.spoken(seconds)) long, more than the \(MediaError.spoken(max(0, allowed - used))) "
-                + "left of this month's \(MediaError.spoken(allowed)) of audio; more becomes available on the 1st (UTC)."
-        )
+            "The recording is \(MediaError.spoken(seconds)) long, more than the \(left) left of this month's "
+                + "\(MediaError.spoken(allowed)) of audio\(admitted > 0 ? " (jobs in progress count too)" : ""); "
+                + "more becomes available on the 1st (UTC).")
     }
 }

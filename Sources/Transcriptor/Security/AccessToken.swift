@@ -93,6 +93,17 @@ public struct AccessTokenSigner: Sendable {
         return Base64.encode(bytes, urlSafe: true) == part
     }
 
+    /// Whether tokens of the key `id` verify here.
+    public func holds(keyID id: String) -> Bool { keys.contains { $0.id == id } }
+
+    /// The `kid` a token's header names, if it has a readable one (nothing is verified).
+    public static func keyID(of token: String) -> String? {
+        guard let first = token.split(separator: ".", maxSplits: 1).first, let bytes = Base64.decode(String(first)),
+            case .string(let id)? = (try? JSON.decode(JSONValue.self, from: bytes))?["kid"]
+        else { return nil }
+        return id
+    }
+
     /// The claims of a valid, unexpired token.
     /// - Throws: `Failure` saying why the token is refused.
     public func verify(_ token: String, now: Timestamp = .now()) throws(Failure) -> Claims {

@@ -12,6 +12,8 @@ public final class Services {
     private var sqsClient: SQSClient?
     private var sesClient: SESClient?
     private var tokenSigner: AccessTokenSigner?
+    /// When the token keys were read (seconds since the epoch).
+    private var tokenKeysRead: Int64 = 0
 
     public init(settings: ServiceSettings, aws: AWSConfiguration) throws {
         self.settings = settings
@@ -39,7 +41,22 @@ public final class Services {
         }
         let signer = AccessTokenSigner(signingKey: try Self.tokenKey(current), acceptedKeys: accepted)
         tokenSigner = signer
+        tokenKeysRead = Timestamp.now().secondsSinceEpoch
         return signer
+    }
+
+    /// The signer to verify `token` with: `tokens()`, read again when the token names a key this
+    /// instance does not hold (the secret rotated since it read it), so a warm instance accepts
+    /// tokens of the new key. At most once per `TOKEN_KEY_RECHECK_SECONDS` (30): tokens with made-up
+    /// key ids cannot make an instance read the secret on every request.
+    public func tokens(verifying token: String) throws -> AccessTokenSigner {
+        let signer = try tokens()
+        let interval = Environment.get("TOKEN_KEY_RECHECK_SECONDS").flatMap { Int64($0) } ?? 30
+        guard let keyID = AccessTokenSigner.keyID(of: token), !signer.holds(keyID: keyID),
+            Timestamp.now().secondsSinceEpoch - tokenKeysRead >= interval
+        else { return signer }
+        tokenSigner = nil
+        return try tokens()
     }
 
     /// A version of the token secret as a signing key (its text, at least 32 bytes).

@@ -241,6 +241,11 @@ public final class EgressProxy: Sendable {
         let head: ProxyRequestHead
         do {
             head = try ProxyRequestHead.parse(headBytes)
+        } catch  where error.status == 403 {
+            state.withLock { $0.report.refused += 1 }
+            logger.warn("the egress proxy refused a request", [("reason", error.reason)])
+            Self.sendAll(client, Self.answer(403, "Forbidden"))
+            return
         } catch {
             reject(client, error.status, "the proxy refused a malformed request", reason: error.reason)
             return

@@ -124,6 +124,8 @@ public struct ProxyRequestHead: Sendable, Equatable {
             target = .tunnel(host: host, port: port)
         } else {
             guard rawTarget.lowercased().hasPrefix("http://") else {
+                // ftp://, file://, https:// in absolute form: a scheme this proxy never fetches.
+                if rawTarget.contains("://") { throw .init(403, "only http:// is fetched in absolute form") }
                 throw .init(400, "a plain request needs an absolute http:// target (https goes through CONNECT)")
             }
             let rest = rawTarget.dropFirst("http://".count)

@@ -1,4 +1,5 @@
 import Foundation
+import LocalGateway
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -114,6 +115,18 @@ final class RuntimeAPIServer: @unchecked Sendable {
         let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
         let accepted = Array(#"{"status":"OK"}"#.utf8)
         let prefix = "/2018-06-01/runtime/"
+        // Only the handler process is served: a page of another site can reach this port by DNS
+        // rebinding (a foreign Host) or send it a request that needs no preflight (it has an
+        // Origin), and taking `next` would take the next event (a login's password, say).
+        guard LoopbackHost.accepts(head.headers.first(name: "Host")), !head.headers.contains(name: "Origin") else {
+            Self.write(
+                context, status: .forbidden,
+                body: Array(
+                    #"{"errorMessage":"Only the function's process may call its Runtime API","errorType":"Forbidden"}"#
+                        .utf8),
+                keepAlive: false)
+            return
+        }
         guard path.hasPrefix(prefix) else {
             Self.write(
                 context, status: .notFound,

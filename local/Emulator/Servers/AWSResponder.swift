@@ -43,6 +43,15 @@ struct AWSResponder: HTTPResponder {
                         method: "OPTIONS", rawPath: rawPath, query: query, headers: headers,
                         body: .bytes([]), accessKeyID: nil)))
         }
+        // The local credentials are public, so a page of any site can sign a request that needs no
+        // preflight (a form upload, a presigned Invoke). Browsers say whose page sent a request:
+        // only S3, for an origin its bucket's CORS rules allow (the web app's), takes one.
+        if let origin = signable.header("origin"),
+            !s3.allowsBrowser(origin: origin, method: request.method.rawValue, rawPath: rawPath)
+        {
+            return Self.s3Error(
+                403, "AccessForbidden", "CORSResponse: this origin may not send requests to the local AWS endpoint")
+        }
         let service = Self.service(of: signable)
         // A browser's form upload (POST Object) is authorized by the signed policy in its body, not
         // by a request signature: S3 checks it after the body is on disk, so the body is capped.
