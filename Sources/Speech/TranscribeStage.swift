@@ -21,6 +21,8 @@ public final class TranscribeFunction: LambdaHandler {
     }
 
     public func handle(_ event: SQSEvent, context: LambdaContext) throws -> SQSBatchResponse {
+        // What an invocation cut short (a timeout, a crash) left in the scratch space goes first.
+        pipeline.removeStaleTemporaries()
         var retry: [SQSBatchResponse.ItemFailure] = []
         for record in event.records {
             guard let message = ChunkMessage(body: record.body), let key = message.audioKey else {

@@ -22,6 +22,8 @@ public struct FetchFunction: LambdaHandler {
     }
 
     public func handle(_ event: SQSEvent, context: LambdaContext) throws -> SQSBatchResponse {
+        // What an invocation cut short (a timeout, a crash) left in the scratch space goes first.
+        pipeline.removeStaleTemporaries()
         var failures: [SQSBatchResponse.ItemFailure] = []
         for record in event.records {
             guard let message = try? JSON.decode(Message.self, from: Array(record.body.utf8)) else {

@@ -286,6 +286,20 @@ public final class ChildProcess {
         return ended
     }
 
+    /// Waits for the child to end, until `deadline`.
+    /// - Throws: `.timedOut` when it is still running then (the caller kills it).
+    public func wait(until deadline: Timestamp) throws(Failure) -> Exit {
+        var pause: UInt32 = 1_000
+        while isRunning {
+            guard Timestamp.now().millisecondsSinceEpoch < deadline.millisecondsSinceEpoch else {
+                throw .timedOut(program)
+            }
+            usleep(pause)
+            pause = min(pause * 2, 50_000)
+        }
+        return exit ?? wait()
+    }
+
     static func decode(_ status: Int32) -> Exit {
         let signal = status & 0x7f
         return signal == 0 ? .code((status >> 8) & 0xff) : .signal(signal)
@@ -309,7 +323,9 @@ public final class ChildProcess {
         let deadline = Timestamp.now().adding(seconds: timeoutSeconds)
         do {
             let (output, errors) = try child.readAll(until: deadline)
-            return Result(exit: child.wait(), output: output, errors: errors)
+            // A tool can close its output and go on running: its end is waited for under the same
+            // deadline, not for ever.
+            return Result(exit: try child.wait(until: deadline), output: output, errors: errors)
         } catch {
             child.kill()
             child.wait()
