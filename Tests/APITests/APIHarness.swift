@@ -141,3 +141,24 @@ final class APIHarness: @unchecked Sendable {
         while try !processes().isDisjoint(with: killed) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     }
 }
+
+extension APIHarness {
+    /// A job from a link, made by the holder of `token`; its id.
+    func link(_ url: String, token: String) throws -> String {
+        let created = try call(.post, "/v1/jobs", token: token, json: ["source": ["url": url]])
+        #expect(created.status == 201, "\(created)")
+        return try #require((created.json["job"] as? [String: Any])?["id"] as? String)
+    }
+
+    /// Polls the job until it is done or failed; its last answer.
+    func finished(_ id: String, token: String, timeout: TimeInterval = 180) throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let job = try call(.get, "/v1/jobs/\(id)", token: token).json
+            if let status = job["status"] as? String, status == "done" || status == "failed" { return job }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw ServerError(
+            "job \(id) did not finish in \(timeout) s; emulator log:\n\(emulator.output.suffix(6000))")
+    }
+}

@@ -38,15 +38,7 @@ import Testing
 
     deinit { PipelineMedia.remove(folder) }
 
-    func finished(_ id: String) throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(180)
-        while Date() < deadline {
-            let job = try api.call(.get, "/v1/jobs/\(id)", token: session.accessToken).json
-            if let status = job["status"] as? String, status == "done" || status == "failed" { return job }
-            Thread.sleep(forTimeInterval: 0.25)
-        }
-        throw ServerError("job \(id) did not finish; emulator log:\n\(api.emulator.output.suffix(6000))")
-    }
+    func finished(_ id: String) throws -> [String: Any] { try api.finished(id, token: session.accessToken) }
 
     @Test func noToolSeesTheFunctionsCredentialsOrSecrets() throws {
         // A link to a "media site" page: yt-dlp runs (and finds nothing).

@@ -165,7 +165,8 @@ import Testing
         let variants = [
             session.accessToken + "=", session.accessToken + "==",
             "\(parts[0])=.\(parts[1]).\(parts[2])", "\(parts[0]).\(parts[1])=.\(parts[2])",
-            parts.joined(separator: ".").replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/"),
+            parts.joined(separator: ".").replacingOccurrences(of: "-", with: "+").replacingOccurrences(
+                of: "_", with: "/"),
             "\(parts[0]).\(parts[1]).\(parts[2]).",
         ]
         for variant in variants where variant != session.accessToken {

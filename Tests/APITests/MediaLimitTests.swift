@@ -50,14 +50,7 @@ import Testing
 
         /// Polls the job until it is done or failed.
         func finished(_ id: String, timeout: TimeInterval) throws -> [String: Any] {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                let job = try api.call(.get, "/v1/jobs/\(id)", token: session.accessToken).json
-                if let status = job["status"] as? String, status == "done" || status == "failed" { return job }
-                Thread.sleep(forTimeInterval: 0.2)
-            }
-            throw ServerError(
-                "job \(id) did not finish in \(timeout) s; emulator log:\n\(api.emulator.output.suffix(4000))")
+            try api.finished(id, token: session.accessToken, timeout: timeout)
         }
 
         func usage() throws -> [String: Any] {

@@ -48,22 +48,10 @@ import Transcriptor
         return try #require((created.json["job"] as? [String: Any])?["id"] as? String)
     }
 
-    func link(_ url: String) throws -> String {
-        let created = try api.call(.post, "/v1/jobs", token: session.accessToken, json: ["source": ["url": url]])
-        #expect(created.status == 201, "\(created)")
-        return try #require((created.json["job"] as? [String: Any])?["id"] as? String)
-    }
+    func link(_ url: String) throws -> String { try api.link(url, token: session.accessToken) }
 
-    /// Polls the job until it is done or failed.
     func finished(_ id: String, timeout: TimeInterval = 180) throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let job = try api.call(.get, "/v1/jobs/\(id)", token: session.accessToken).json
-            if let status = job["status"] as? String, status == "done" || status == "failed" { return job }
-            Thread.sleep(forTimeInterval: 0.25)
-        }
-        throw ServerError(
-            "job \(id) did not finish in \(timeout) s; emulator log:\n\(api.emulator.output.suffix(6000))")
+        try api.finished(id, token: session.accessToken, timeout: timeout)
     }
 
     func transcript(_ id: String, format: String = "json") throws -> APIHarness.Reply {
