@@ -64,6 +64,23 @@ test("changing the password keeps this tab signed in with the new session", asyn
   view.unmount();
 });
 
+test("the password change can revoke every API key too", async () => {
+  const view = app("/account", {
+    "POST /v1/me/password": (call) => {
+      assert.deepEqual(call.body, { currentPassword: "old passphrase", newPassword: "a new passphrase", revokeApiKeys: true });
+      return json(200, { user: USER, accessToken: "at_new", expiresIn: 900 });
+    },
+  });
+  await settle();
+  const box = byText(view.container, "span", "Also revoke every API key (if one may have leaked)").parentElement!.querySelector("input")!;
+  box.click();
+  submitPasswordForm(view.container, "old passphrase", "a new passphrase", "a new passphrase");
+  await settle();
+  const status = view.container.querySelector("[aria-live=polite] [role=status]");
+  assert.match(status?.textContent ?? "", /Every API key was revoked/);
+  view.unmount();
+});
+
 test("the new passwords must match before anything is sent", async () => {
   const view = app("/account", { "POST /v1/me/password": () => json(500, {}) });
   await settle();

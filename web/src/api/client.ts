@@ -267,9 +267,11 @@ export class ApiClient {
    * Changes the password. The service signs every session out, this one too, and answers with a
    * new session for this client, which becomes the stored one (the other tabs follow it).
    */
-  async changePassword(currentPassword: string, newPassword: string): Promise<AuthResult> {
+  async changePassword(currentPassword: string, newPassword: string, revokeApiKeys = false): Promise<AuthResult> {
     const token = await this.accessToken(); // Renewed first if need be: the lock below is not reentrant.
-    const options: RequestOptions = { body: { currentPassword, newPassword } };
+    const options: RequestOptions = {
+      body: revokeApiKeys ? { currentPassword, newPassword, revokeApiKeys } : { currentPassword, newPassword },
+    };
     return this.startSession(
       await this.lock(REFRESH_LOCK, async () => this.read<AuthResult>(await this.send("/v1/me/password", options, token), "json")),
     );

@@ -105,8 +105,9 @@ export function ChangePasswordForm({ email }: { email: string }) {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
+  const [revokeKeys, setRevokeKeys] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<"kept" | "revoked" | false>(false);
   const [errors, setErrors] = useState<{ current?: string; next?: string; confirm?: string; form?: string }>({});
 
   const submit = async (event: FormEvent) => {
@@ -120,11 +121,12 @@ export function ChangePasswordForm({ email }: { email: string }) {
     if (Object.keys(problems).length > 0) return;
     setBusy(true);
     try {
-      await api.changePassword(current, next);
+      await api.changePassword(current, next, revokeKeys);
       setCurrent("");
       setNext("");
       setConfirm("");
-      setDone(true);
+      setDone(revokeKeys ? "revoked" : "kept");
+      setRevokeKeys(false);
     } catch (caught) {
       const message = messageOf(caught);
       const code = caught instanceof ApiError ? caught.code : "";
@@ -138,7 +140,10 @@ export function ChangePasswordForm({ email }: { email: string }) {
     <form className="form" onSubmit={submit} noValidate aria-labelledby="password-heading">
       <div aria-live="polite">
         {done ? (
-          <Alert tone="success">Your password is changed. Every other device was signed out; this one stays signed in.</Alert>
+          <Alert tone="success">
+            Your password is changed. Every other device was signed out; this one stays signed in.
+            {done === "revoked" && " Every API key was revoked."}
+          </Alert>
         ) : (
           <p className="muted">Changing it signs you out on every other device; this one stays signed in.</p>
         )}
@@ -173,6 +178,10 @@ export function ChangePasswordForm({ email }: { email: string }) {
         error={errors.confirm}
         disabled={busy}
       />
+      <label className="toggle">
+        <input type="checkbox" checked={revokeKeys} onChange={(event) => setRevokeKeys(event.target.checked)} disabled={busy} />
+        <span>Also revoke every API key (if one may have leaked)</span>
+      </label>
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy && <Spinner />}
