@@ -42,7 +42,13 @@ want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     if grep -qvE '^\s*(#|$)' requirements.txt; then
         echo "bootstrap: installing Python packages into .venv"
-        .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+        # Up to three tries: a registry's passing hiccup must not fail a whole CI run.
+        for attempt in 1 2 3; do
+            .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt && break
+            [ "$attempt" -lt 3 ] || exit 1
+            echo "bootstrap: pip failed (try $attempt of 3); trying again in 10 s"
+            sleep 10
+        done
     fi
     echo "$want" >"$stamp"
 fi
