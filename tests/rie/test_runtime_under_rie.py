@@ -98,10 +98,11 @@ def test_missing_setting_is_an_init_error_before_any_network_call(rie, env, miss
 
 def test_our_emulator_answers_an_init_error_as_the_rie_does(rie, emulator):
     aws = rie("auth-login", TIMEOUT | {"AWS_REGION": "us-east-1"} | FAKE_CREDENTIALS).invoke({})
-    ours = emulator.invoke("Login", {})
     assert aws.status == 502, aws.body
     assert aws.json == {"errorMessage": "the setting TABLE_NAME is missing", "errorType": "Invalid", "stackTrace": []}
-    assert (ours.status, ours.function_error, ours.json) == (200, "Unhandled", aws.json)
+    for _ in range(2):  # and again at the next invocation
+        ours = emulator.invoke("Login", {})
+        assert (ours.status, ours.function_error, ours.json) == (200, "Unhandled", aws.json)
 
 
 def test_response_over_lambdas_limit_fails_the_invocation_as_aws_does(rie, emulator):
