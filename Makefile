@@ -37,6 +37,7 @@ test: build
 	@$(PHASE) "template lint (cfn-lint)" .venv/bin/cfn-lint template.yaml
 	@$(PHASE) "template matches the code" .venv/bin/python scripts/check-template.py
 	@$(PHASE) "swift tests" scripts/swift-tests.sh
+	@$(PHASE) "runtime under AWS's Runtime Interface Emulator, held against ours" .venv/bin/python -m pytest -q -p no:cacheprovider tests/rie
 	@$(PHASE) "API contract (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 20
 	@$(PHASE) "metrics endpoint counts a run's jobs" scripts/with-emulator.sh .venv/bin/python scripts/check-metrics.py '$$GATEWAY_URL'
 	@$(PHASE) "web type-check (tsc)" scripts/web.sh check

@@ -15,6 +15,9 @@ APT_PACKAGES=(
     ffmpeg yt-dlp
     # benchmarks and tests; curl and jq for the API walkthrough in the README and the contract test
     gcc procps curl jq
+    # tests/rie: each function under AWS's Runtime Interface Emulator in a network namespace, strace
+    # recording the addresses it tries
+    strace util-linux iproute2
     # the web UI (scripts/web.sh): React, TypeScript and esbuild from Debian (no npm registry),
     # jsdom for its unit tests, Chromium and its driver for the browser tests
     nodejs node-react node-react-dom esbuild node-typescript node-csstype node-prop-types node-jsdom

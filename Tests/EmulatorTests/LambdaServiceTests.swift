@@ -80,6 +80,14 @@ import Testing
         #expect(try emulator.invoke("Echo", payload: asyncBig, type: "Event").status == 413)
         let response6MB = try emulator.invoke("Echo", payload: #"{"bytes":7000000}"#)
         #expect(response6MB.header("X-Amz-Function-Error") == "Unhandled", "a response over 6 MB fails the invocation")
+        // AWS's Runtime Interface Emulator's answer (tests/rie): its limit is 6 MB and 100 bytes.
+        #expect(try json(response6MB)["errorType"] == "Function.ResponseSizeTooLarge")
+        #expect(
+            try json(response6MB)["errorMessage"]
+                == "Response payload size exceeded maximum allowed payload size (6291556 bytes).")
+        let atTheLimit = try emulator.invoke("Echo", payload: #"{"bytes":\#(6 * 1024 * 1024 + 100 - 11)}"#)
+        #expect(atTheLimit.header("X-Amz-Function-Error") == nil)
+        #expect(atTheLimit.body.count == 6 * 1024 * 1024 + 100)
     }
 
     @Test func reservedConcurrencyThrottlesTheExcess() throws {

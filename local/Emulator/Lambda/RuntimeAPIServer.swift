@@ -28,8 +28,14 @@ final class RuntimeAPIServer: @unchecked Sendable {
         var clientContext: String?
     }
 
-    /// The largest response body Lambda accepts from a function (6 MB).
-    static let maxResponseBytes = 6 * 1024 * 1024
+    /// The largest response body Lambda accepts from a function: 6 MB and 100 bytes, the limit AWS's
+    /// Runtime Interface Emulator holds responses to (and names in its error).
+    static let maxResponseBytes = 6 * 1024 * 1024 + 100
+    /// The invocation's answer when the response is larger: Lambda fails the invocation itself with
+    /// this, whatever the runtime reports after its 413.
+    static let responseTooLarge = ErrorPayload.json(
+        type: "Function.ResponseSizeTooLarge",
+        message: "Response payload size exceeded maximum allowed payload size (\(maxResponseBytes) bytes).")
 
     let loop: any EventLoop
     private(set) var port = 0
@@ -149,6 +155,11 @@ final class RuntimeAPIServer: @unchecked Sendable {
             }
         case (.POST, 3, "invocation", "response"):
             guard body.count <= Self.maxResponseBytes else {
+                // Answered now, as Lambda does; the runtime's own report of the failure, which
+                // follows the 413, finds the invocation over.
+                onReport(
+                    .error(
+                        requestID: parts[1], body: Self.responseTooLarge, errorType: "Function.ResponseSizeTooLarge"))
                 Self.write(
                     context, status: .payloadTooLarge,
                     body: Array(
