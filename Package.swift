@@ -75,7 +75,7 @@ let package = Package(
         // The Lambda custom runtime: links jansson and libc only (no libcurl, no OpenSSL).
         .target(name: "Runtime", dependencies: ["CJansson"]),
         // Outbound HTTP(S) over libcurl.
-        .target(name: "HTTP", dependencies: ["Runtime", "CCurl"]),
+        .target(name: "HTTP", dependencies: ["CCurl"]),
         // AWS SigV4 and the S3, SQS, DynamoDB and SES clients.
         .target(name: "Cloud", dependencies: ["Runtime", "HTTP", "COpenSSL"]),
         // The domain: accounts, passwords, tokens, API keys, jobs, transcripts, URL safety.

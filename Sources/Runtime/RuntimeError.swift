@@ -1,5 +1,5 @@
 /// Errors of the runtime itself: its connection to the Runtime API, its settings, its payloads.
-public struct RuntimeError: Error, CustomStringConvertible, Sendable {
+public struct RuntimeError: Error, CustomStringConvertible, Equatable, Sendable {
     private enum Code: Sendable {
         case missingSetting, invalidEndpoint, connection, protocolViolation, unexpectedStatus, invalidPayload
     }
@@ -48,6 +48,7 @@ public struct RuntimeError: Error, CustomStringConvertible, Sendable {
         RuntimeError(.invalidPayload, "The event could not be decoded: \(what)")
     }
 
+    /// Equal when of the same kind, whatever the message (what tests and callers compare).
     public static func == (lhs: RuntimeError, rhs: RuntimeError) -> Bool { lhs.code == rhs.code }
 
     /// True for failures of the connection itself (closed, refused, reset), which a reconnect may cure.

@@ -106,8 +106,11 @@ export interface MediaLink {
 
 export type TranscriptFormat = "txt" | "srt" | "vtt" | "json";
 
-/** Statuses of a job the pipeline is still working on. */
+/** Statuses of a job the pipeline is still working on, in the order it passes them. */
 export const IN_FLIGHT: readonly JobStatus[] = ["queued", "fetching", "transcoding", "transcribing", "finalizing"];
+
+/** The order a job that succeeds passes through its statuses. */
+export const STATUS_ORDER: readonly JobStatus[] = [...IN_FLIGHT, "done"];
 
 export function isInFlight(job: Pick<Job, "status">): boolean {
   return IN_FLIGHT.includes(job.status);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api/errors";
-import { isInFlight, type Job, type Transcript } from "../api/types";
+import { isInFlight, STATUS_ORDER, type Job, type Transcript } from "../api/types";
 import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
 import { CopyButton } from "../components/CopyButton";
@@ -29,7 +29,7 @@ const STEPS: { status: Job["status"]; label: string }[] = [
   { status: "transcribing", label: "Transcribed" },
   { status: "finalizing", label: "Finished" },
 ];
-const ORDER: Job["status"][] = ["queued", "fetching", "transcoding", "transcribing", "finalizing", "done"];
+const ORDER = STATUS_ORDER;
 
 function Steps({ job }: { job: Job }) {
   const at = ORDER.indexOf(job.status);
