@@ -313,7 +313,10 @@ def test_the_refresh_token_is_an_httponly_cookie_and_reload_keeps_the_session(br
     browser.open("/account")
     browser.heading("Account")
     browser.press("Sign out")
-    browser.wait_path("/login")
+    # The session is cleared at once (the guard first sends the page to /login?next=…); the
+    # sign-out lands on /login?signedOut=1 when the logout has been answered: wait for that, or a
+    # quick sign-in would follow the guard's `next` back to the page signed out from.
+    browser.wait_path("/login?signedOut=1")
     # The page leaves at once; the logout's answer, which clears the cookie, comes a moment later.
     browser.wait(lambda d: not [c for c in browser.cookies() if c["name"] == "refresh"], 10, "the cookie cleared")
     status, _ = browser.api("POST", "/v1/auth/refresh", body={"refreshToken": rotated["value"]})
@@ -364,7 +367,10 @@ def test_account_page_and_email_verification(browser: Browser) -> None:
 def test_wrong_password_shows_the_apis_message(browser: Browser) -> None:
     browser.sign_in(FIRST)
     browser.press("Sign out")
-    browser.wait_path("/login")
+    # The session is cleared at once (the guard first sends the page to /login?next=…); the
+    # sign-out lands on /login?signedOut=1 when the logout has been answered: wait for that, or a
+    # quick sign-in would follow the guard's `next` back to the page signed out from.
+    browser.wait_path("/login?signedOut=1")
     browser.heading("Sign in")
     browser.fill("Email", FIRST)
     browser.fill("Password", "not the right password")
@@ -436,7 +442,10 @@ def test_resend_confirmation_and_change_password_on_the_account_page(browser: Br
     assert browser.api("POST", "/v1/auth/refresh", body={"refreshToken": before_cookie})[0] == 401, "the old session is over"
 
     browser.press("Sign out")
-    browser.wait_path("/login")
+    # The session is cleared at once (the guard first sends the page to /login?next=…); the
+    # sign-out lands on /login?signedOut=1 when the logout has been answered: wait for that, or a
+    # quick sign-in would follow the guard's `next` back to the page signed out from.
+    browser.wait_path("/login?signedOut=1")
     browser.fill("Email", THIRD)
     browser.fill("Password", NEW_PASSWORD)
     browser.press("Sign in")
