@@ -133,7 +133,11 @@ PIPELINE_CALLS = {
     "FetchFunction": [_read(JOB_FIELDS), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS],
     "TranscodeFunction": [
         _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
-        _read("audioSeconds jobs"),  # AccountStore.usage: the month's quota before transcription
+        _read("audioSeconds quotaVersion"),  # JobStore.quotaState: the month's quota before transcription
+        # TranscodeFunction.startTranscription: the chunk plan and the quota admission, in one transaction
+        _write("pk status updatedAt gsi1pk gsi1sk chunksTotal chunksDone durationSec chunkStarts doneChunks "
+               "lastAttemptError", tx=True),
+        _write("pk quotaVersion", tx=True),
         {"action": "Query", "index": None, "attributes": ["jobId", "durationSec", "status"]},  # admittedSeconds
         _write("pk status updatedAt gsi1pk gsi1sk chunksTotal chunksDone durationSec chunkStarts doneChunks "
                "lastAttemptError", returns="UPDATED_NEW"),  # the chunk plan (TranscodeFunction.transcode)

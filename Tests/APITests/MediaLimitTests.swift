@@ -173,6 +173,51 @@ import Testing
         #expect(abs((after["audioSeconds"] as? Double ?? 0) - 18.1) < 0.3, "\(after)")
     }
 
+    /// Uploads at once cannot each see the same room left: with a minute a month, four recordings
+    /// of 25 s uploaded together admit at most two (50 s); the others fail `quota_exceeded`, and the
+    /// month is metered within its minute.
+    @Test func parallelUploadsCannotEachTakeTheSameRoomInTheQuota() throws {
+        let service = try Service(parameters: ["MaxFileSeconds": "120", "MonthlyAudioMinutes": "1"])
+        let tone = try PipelineMedia.tone(seconds: 25, as: "ogg", in: media)
+        let size = try FileManager.default.attributesOfItem(atPath: tone)[.size] as! Int
+        // Four jobs, then their four uploads released at the same moment.
+        var uploads: [(id: String, url: String)] = []
+        for index in 0..<4 {
+            let created = try service.api.call(
+                .post, "/v1/jobs", token: service.session.accessToken,
+                json: [
+                    "source": ["upload": ["filename": "part\(index).ogg", "contentType": "audio/ogg", "size": size]]
+                ])
+            let id = try #require((created.json["job"] as? [String: Any])?["id"] as? String)
+            uploads.append((id, try #require((created.json["upload"] as? [String: Any])?["url"] as? String)))
+        }
+        let start = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        for upload in uploads {
+            Thread.detachNewThread {
+                group.enter()
+                start.wait()
+                _ = try? HTTPClient().execute(
+                    HTTPRequest(
+                        .put, url: upload.url, headers: [("Content-Type", "audio/ogg")], body: .file(path: tone)))
+                group.leave()
+            }
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        for _ in uploads { start.signal() }
+        group.wait()
+        let ids = uploads.map(\.id)
+        let jobs = try ids.map { try service.finished($0, timeout: 240) }
+        #expect(jobs.count == 4)
+        let done = jobs.filter { $0["status"] as? String == "done" }
+        let refused = jobs.filter { ($0["error"] as? [String: Any])?["code"] as? String == "quota_exceeded" }
+        #expect(done.count + refused.count == 4, "\(jobs)")
+        #expect(done.count <= 2, "\(done.count) of 4 admitted; a minute holds two")
+        #expect(done.count >= 1)
+        let used = try service.usage()["audioSeconds"] as? Double ?? 0
+        #expect(used <= 60.5, "metered \(used) s of a 60 s month")
+    }
+
     /// Jobs admitted but not metered yet count too: with a minute a month and another job of 40 s
     /// being transcribed, a recording of 30 s fails `quota_exceeded` (else a batch of uploads at
     /// once would each see the month unused).

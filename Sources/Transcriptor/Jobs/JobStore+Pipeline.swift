@@ -54,9 +54,12 @@ extension JobStore {
 
     /// Moves a job from one of `from` to `to` (setting `extra` too), with `to`'s deadline.
     /// - Returns: the job after the move; nil when it is gone or in another state.
+    /// - Parameter together: a write made in the same transaction as the job's (a quota
+    ///   admission); when its condition fails, `AdmissionRaced` is thrown and nothing is written.
     public func advance(
         userID: String, jobID: String, from: [Job.Status], to: Job.Status, set extra: Item = [:],
-        remove: [String] = [], durationSec: Double? = nil, now: Timestamp = .now()
+        remove: [String] = [], durationSec: Double? = nil, together: DynamoDBClient.TransactWrite? = nil,
+        now: Timestamp = .now()
     ) throws -> Job? {
         guard let current = try item(userID: userID, jobID: jobID, with: []), let job = Job(item: current) else {
             return nil
@@ -75,10 +78,27 @@ extension JobStore {
         update.names["#status"] = "status"
         update.values[":from0"] = .s(job.status.rawValue)
         do {
-            let written = try db.updateItem(
-                table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update.expression,
-                condition: "attribute_exists(pk) AND #status = :from0", names: update.names, values: update.values,
-                returnValues: .updatedNew)
+            var written: Item?
+            if let together {
+                do {
+                    try db.transactWriteItems([
+                        .update(
+                            table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update.expression,
+                            condition: "attribute_exists(pk) AND #status = :from0", names: update.names,
+                            values: update.values),
+                        together,
+                    ])
+                } catch let error as AWSError where error.code == "TransactionCanceledException" {
+                    let failed = error.cancelledConditions
+                    if failed.count > 1, failed[1] { throw AdmissionRaced() }
+                    throw JobMovedOn()
+                }
+            } else {
+                written = try db.updateItem(
+                    table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update.expression,
+                    condition: "attribute_exists(pk) AND #status = :from0", names: update.names, values: update.values,
+                    returnValues: .updatedNew)
+            }
             // The job as this write left it: the item read, with what the write set (UPDATED_NEW: a
             // stage's role may not have the whole item returned) and without what it removed.
             var after = current
@@ -89,7 +109,11 @@ extension JobStore {
             // Moved on (or deleted) between the read and the write: read again and decide.
             return try advance(
                 userID: userID, jobID: jobID, from: from.filter { $0 != job.status }, to: to,
-                set: extra, remove: remove, durationSec: durationSec, now: now)
+                set: extra, remove: remove, durationSec: durationSec, together: together, now: now)
+        } catch is JobMovedOn {
+            return try advance(
+                userID: userID, jobID: jobID, from: from.filter { $0 != job.status }, to: to,
+                set: extra, remove: remove, durationSec: durationSec, together: together, now: now)
         }
     }
 
@@ -174,6 +198,31 @@ extension JobStore {
         } catch let error as AWSError where error.code == "TransactionCanceledException" {
             return false
         }
+    }
+
+    /// Another admission to the month's quota was made between this one's check and its write.
+    public struct AdmissionRaced: Error {}
+    private struct JobMovedOn: Error {}
+
+    /// The month's metered audio and its admission count (`quotaVersion`, moved by every job
+    /// admitted to transcription), read together.
+    public func quotaState(userID: String, month: String) throws -> (usedSeconds: Double, version: Int64) {
+        let projection = Projection(["audioSeconds", "quotaVersion"])
+        let item = try db.getItem(
+            table: table, key: Keys.owned(userID, Keys.usage(month)), consistentRead: true,
+            projection: projection.expression, names: projection.names)
+        return (item?.double("audioSeconds") ?? 0, item?.int("quotaVersion") ?? 0)
+    }
+
+    /// The write that admits a job to the month's quota: it moves the admission count on, on
+    /// condition that it is still `version`, so two admissions decided on the same state cannot
+    /// both be written (the later one checks again).
+    public func admission(userID: String, month: String, version: Int64) -> DynamoDBClient.TransactWrite {
+        .update(
+            table: table, key: Keys.owned(userID, Keys.usage(month)), update: "SET quotaVersion = :next",
+            condition: version == 0 ? "attribute_not_exists(quotaVersion)" : "quotaVersion = :version",
+            values: version == 0
+                ? [":next": .number(1)] : [":next": .number(version + 1), ":version": .number(version)])
     }
 
     /// The audio of the user's jobs past transcoding but not metered yet (transcribing or

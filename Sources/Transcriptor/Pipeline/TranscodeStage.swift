@@ -128,15 +128,7 @@ public struct TranscodeFunction: LambdaHandler {
         let chunks = try WAVSplitter.split(wav, at: starts, into: directory)
         if missing == nil {
             // The plan goes on the job before any chunk exists: transcription reads its offset there.
-            guard
-                try pipeline.jobs.advance(
-                    userID: key.userID, jobID: key.jobID, from: [.transcoding], to: .transcribing,
-                    set: [
-                        "chunksTotal": .number(chunks.count), "chunksDone": .number(0),
-                        "durationSec": .n(String(duration)),
-                        "chunkStarts": .l(chunks.map { AttributeValue.n(String($0.startSeconds)) }),
-                    ], remove: ["doneChunks", "lastAttemptError"], durationSec: duration) != nil
-            else {
+            guard try startTranscription(duration: duration, chunks: chunks, key: key) else {
                 _ = try pipeline.keepOrDiscard(userID: key.userID, jobID: key.jobID, wrote: written)
                 logger.info("the job moved on during transcoding; its output is dropped")
                 return
@@ -194,14 +186,43 @@ public struct TranscodeFunction: LambdaHandler {
         }
     }
 
+    /// Moves the job to transcribing with its chunk plan, admitting it to the month's quota in the
+    /// same transaction: the quota is checked again on the state the admission is written against,
+    /// so parallel transcodes of one user cannot each see the same room and all pass (a check that
+    /// lost the race is made again, on the state the winner left). False when the job moved on.
+    /// - Throws: `quota_exceeded` (permanent) when the recording does not fit.
+    func startTranscription(duration: Double, chunks: [WAVSplitter.Chunk], key: Pipeline.MediaKey) throws -> Bool {
+        let month = Keys.month(.now())
+        for _ in 0..<8 {
+            let version = try requireQuota(for: duration, userID: key.userID, jobID: key.jobID, month: month)
+            do {
+                return try pipeline.jobs.advance(
+                    userID: key.userID, jobID: key.jobID, from: [.transcoding], to: .transcribing,
+                    set: [
+                        "chunksTotal": .number(chunks.count), "chunksDone": .number(0),
+                        "durationSec": .n(String(duration)),
+                        "chunkStarts": .l(chunks.map { AttributeValue.n(String($0.startSeconds)) }),
+                    ], remove: ["doneChunks", "lastAttemptError"], durationSec: duration,
+                    together: pipeline.jobs.admission(userID: key.userID, month: month, version: version)) != nil
+            } catch is JobStore.AdmissionRaced {
+                continue
+            }
+        }
+        throw StageFailure.transient("quota_contended", "Too many of the account's jobs were admitted at once.")
+    }
+
     /// Fails the job when its decoded length does not fit in what is left of the month's quota,
     /// counting the jobs still being transcribed, which are metered when they finish (creating
     /// the job checked only that some was left). Nothing is metered for a failed job.
-    func requireQuota(for seconds: Double, userID: String, jobID: String) throws {
+    /// - Returns: the month's admission count the check was made on.
+    @discardableResult
+    func requireQuota(
+        for seconds: Double, userID: String, jobID: String, month: String = Keys.month(.now())
+    ) throws -> Int64 {
         let allowed = Double(pipeline.services.settings.limits.monthlyAudioMinutes * 60)
-        let used = try pipeline.services.accounts.usage(userID, month: Keys.month(.now())).audioSeconds
+        let (used, version) = try pipeline.jobs.quotaState(userID: userID, month: month)
         let admitted = try pipeline.jobs.admittedSeconds(userID: userID, excluding: jobID)
-        guard used + admitted + seconds > allowed else { return }
+        guard used + admitted + seconds > allowed else { return version }
         let left = MediaError.spoken(max(0, allowed - used - admitted))
         throw StageFailure.permanent(
             "quota_exceeded",
