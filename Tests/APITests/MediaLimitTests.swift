@@ -30,21 +30,30 @@ import Testing
             session = try api.signup()
         }
 
-        /// Creates an upload job for `file` and uploads it; the job id.
-        func upload(_ file: String, contentType: String) throws -> String {
+        /// Creates an upload job for `file`; its id and presigned upload URL.
+        func createUpload(_ file: String, contentType: String) throws -> (id: String, url: String) {
             let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as! Int
             let name = (file as NSString).lastPathComponent
             let created = try api.call(
                 .post, "/v1/jobs", token: session.accessToken,
                 json: ["source": ["upload": ["filename": name, "contentType": contentType, "size": size]]])
-            guard created.status == 201, let upload = created.json["upload"] as? [String: Any],
+            guard created.status == 201, let url = (created.json["upload"] as? [String: Any])?["url"] as? String,
                 let id = (created.json["job"] as? [String: Any])?["id"] as? String
             else { throw ServerError("the job was not created: \(created)") }
+            return (id, url)
+        }
+
+        /// PUTs `file` to a presigned upload URL.
+        func put(_ file: String, contentType: String, to url: String) throws {
             let put = try HTTPClient().execute(
-                HTTPRequest(
-                    .put, url: upload["url"] as! String, headers: [("Content-Type", contentType)],
-                    body: .file(path: file)))
+                HTTPRequest(.put, url: url, headers: [("Content-Type", contentType)], body: .file(path: file)))
             guard put.status == 200 else { throw ServerError("the upload failed: \(put.status) \(put.bodyText)") }
+        }
+
+        /// Creates an upload job for `file` and uploads it; the job id.
+        func upload(_ file: String, contentType: String) throws -> String {
+            let (id, url) = try createUpload(file, contentType: contentType)
+            try put(file, contentType: contentType, to: url)
             return id
         }
 
@@ -179,31 +188,18 @@ import Testing
     @Test func parallelUploadsCannotEachTakeTheSameRoomInTheQuota() throws {
         let service = try Service(parameters: ["MaxFileSeconds": "120", "MonthlyAudioMinutes": "1"])
         let tone = try PipelineMedia.tone(seconds: 25, as: "ogg", in: media)
-        let size = try FileManager.default.attributesOfItem(atPath: tone)[.size] as! Int
         // Four jobs, then their four uploads released at the same moment.
-        var uploads: [(id: String, url: String)] = []
-        for index in 0..<4 {
-            let created = try service.api.call(
-                .post, "/v1/jobs", token: service.session.accessToken,
-                json: [
-                    "source": ["upload": ["filename": "part\(index).ogg", "contentType": "audio/ogg", "size": size]]
-                ])
-            let id = try #require((created.json["job"] as? [String: Any])?["id"] as? String)
-            uploads.append((id, try #require((created.json["upload"] as? [String: Any])?["url"] as? String)))
-        }
+        let uploads = try (0..<4).map { _ in try service.createUpload(tone, contentType: "audio/ogg") }
         let start = DispatchSemaphore(value: 0)
         let group = DispatchGroup()
         for upload in uploads {
+            group.enter()
             Thread.detachNewThread {
-                group.enter()
                 start.wait()
-                _ = try? HTTPClient().execute(
-                    HTTPRequest(
-                        .put, url: upload.url, headers: [("Content-Type", "audio/ogg")], body: .file(path: tone)))
+                try? service.put(tone, contentType: "audio/ogg", to: upload.url)
                 group.leave()
             }
         }
-        Thread.sleep(forTimeInterval: 0.3)
         for _ in uploads { start.signal() }
         group.wait()
         let ids = uploads.map(\.id)
