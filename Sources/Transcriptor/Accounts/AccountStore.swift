@@ -144,22 +144,20 @@ public struct AccountStore {
                 condition: "attribute_exists(pk) AND attribute_not_exists(spentAt)",
                 values: [":now": .s(now.iso8601), ":seconds": .number(now.secondsSinceEpoch)], returnValues: .allNew)
         } catch let error as AWSError where error.isConditionFailure {
-            if let item = try db.getItem(table: table, key: key, consistentRead: true),
-                let userID = item.string("userId"), let familyID = item.string("familyId")
-            {
-                if let spentAt = item.int("spentAtSeconds"), now.secondsSinceEpoch - spentAt <= Self.reuseGraceSeconds,
-                    let expires = item.int("expiresAt"), expires > now.secondsSinceEpoch,
-                    let record = try user(id: userID)
-                {
-                    do {
-                        return try issueSession(for: record.user, familyID: familyID, now: now)
-                    } catch let error as AWSError where error.cancelledConditions.first == true {
-                        throw Self.invalidRefresh  // the session was revoked meanwhile
-                    }
-                }
-                try revokeFamily(userID: userID, familyID: familyID, now: now)
+            // Spent before: within the grace window a sibling pair is issued below; later, theft.
+            guard let item = try db.getItem(table: table, key: key, consistentRead: true) else {
+                throw Self.invalidRefresh
             }
-            throw Self.invalidRefresh
+            if let spentAt = item.int("spentAtSeconds"), now.secondsSinceEpoch - spentAt <= Self.reuseGraceSeconds,
+                let expires = item.int("expiresAt"), expires > now.secondsSinceEpoch
+            {
+                spent = item
+            } else {
+                if let userID = item.string("userId"), let familyID = item.string("familyId") {
+                    try revokeFamily(userID: userID, familyID: familyID, now: now)
+                }
+                throw Self.invalidRefresh
+            }
         }
         guard let item = spent, let userID = item.string("userId"), let familyID = item.string("familyId"),
             let expires = item.int("expiresAt"), expires > now.secondsSinceEpoch,
@@ -168,7 +166,7 @@ public struct AccountStore {
         do {
             return try issueSession(for: record.user, familyID: familyID, now: now)
         } catch let error as AWSError where error.cancelledConditions.first == true {
-            throw Self.invalidRefresh
+            throw Self.invalidRefresh  // the session was revoked meanwhile
         }
     }
 
@@ -205,13 +203,14 @@ public struct AccountStore {
     // MARK: Single-use mail tokens
 
     /// A token for a link in mail; stored hashed, expiring, spent by `consumeMailToken`.
+    /// - Parameter attributes: more to keep on the token (a reset link's `resetEpoch`).
     public func createMailToken(
-        _ kind: OpaqueToken.Kind, userID: String, lifetime: Int64, now: Timestamp = .now()
+        _ kind: OpaqueToken.Kind, userID: String, lifetime: Int64, attributes: Item = [:], now: Timestamp = .now()
     )
         throws -> OpaqueToken
     {
         let token = OpaqueToken(kind: kind)
-        var item = Keys.mailToken(token.hash)
+        var item = Keys.mailToken(token.hash).merging(attributes) { key, _ in key }
         item["userId"] = .s(userID)
         item["kind"] = .s(kind.rawValue)
         item["expiresAt"] = .number(now.secondsSinceEpoch + lifetime)
@@ -251,14 +250,8 @@ public struct AccountStore {
         } catch let error as AWSError where error.isConditionFailure {
             throw APIError.unauthorized()
         }
-        let token = OpaqueToken(kind: .passwordReset)
-        var item = Keys.mailToken(token.hash)
-        item["userId"] = .s(userID)
-        item["kind"] = .s(OpaqueToken.Kind.passwordReset.rawValue)
-        item["expiresAt"] = .number(now.secondsSinceEpoch + lifetime)
-        item["resetEpoch"] = .number(epoch)
-        try db.putItem(table: table, item: item)
-        return token
+        return try createMailToken(
+            .passwordReset, userID: userID, lifetime: lifetime, attributes: ["resetEpoch": .number(epoch)], now: now)
     }
 
     /// A reset link that still works, without spending it (a weak new password leaves it usable).

@@ -36,7 +36,6 @@ public struct RateLimiter {
     /// A place taken in a window: handed back with `release` when the guarded work should not
     /// count (a login that succeeded).
     public struct Reservation: Sendable {
-        let rule: Rule
         let partition: String
         let window: Int64
     }
@@ -58,8 +57,9 @@ public struct RateLimiter {
         // The sliding estimate, current + previous × overlap, must stay within the limit with this
         // event counted: the current window may hold fewer than `cap` before it.
         let cap = Int64((Double(rule.limit) - inPrevious * overlap).rounded(.up))
+        // The previous window alone fills the limit: wait until it stops counting.
+        guard cap > 0 else { return .failure(Wait(seconds: current + rule.window - seconds)) }
         do {
-            guard cap > 0 else { throw Wait(seconds: current + rule.window - seconds) }
             try db.updateItem(
                 table: table, key: ["pk": .s(partition), "sk": .s(Self.sortKey(current))],
                 update: "ADD #count :one SET expiresAt = :expires",
@@ -72,10 +72,8 @@ public struct RateLimiter {
             // alone is at the limit, its own end is the earliest the estimate can fall below it.
             let full = cap >= Int64(rule.limit)
             return .failure(Wait(seconds: current + (full ? 2 : 1) * rule.window - seconds))
-        } catch let wait as Wait {
-            return .failure(wait)
         }
-        return .success(Reservation(rule: rule, partition: partition, window: current))
+        return .success(Reservation(partition: partition, window: current))
     }
 
     /// How long to wait before the rule admits another event.
