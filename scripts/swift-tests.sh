@@ -6,6 +6,9 @@
 # timeouts) or on the process's peak memory (streaming large bodies) run on their own, after the
 # rest: the other suites' blocking waits can hold both threads of Swift's cooperative pool on a
 # 2-core machine and stall timers, and their allocations count in the same process's memory.
+#
+#   scripts/swift-tests.sh                  every suite (make test)
+#   scripts/swift-tests.sh --only FILTER    only the suites FILTER matches, in one pass (make test-images)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 isolated='LocalSQSTests|LargeObjectTests|HTTPClientIntegration'
@@ -36,7 +39,11 @@ run() {
     failed=$((failed + bad))
     [ "$code" -eq 0 ] || status=$code
 }
-run --skip "$isolated"
-run --filter "$isolated"
+if [ "${1:-}" = --only ]; then
+    run --filter "${2:?usage: $0 --only FILTER}"
+else
+    run --skip "$isolated"
+    run --filter "$isolated"
+fi
 echo "summary: $passed passed, $failed failed"
 exit "$status"

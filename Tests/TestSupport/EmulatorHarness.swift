@@ -31,6 +31,8 @@ public final class EmulatorHarness: @unchecked Sendable {
                 "serve", "--template", fixture, "--gateway-port", "0", "--aws-port", "0", "--data-dir", dataDirectory,
                 "--build-dir", TestPaths.products.path, "--web-root", "/nonexistent",
             ] + arguments
+        // `make test-images`: the functions run inside their images (make images), as on Lambda.
+        if ProcessInfo.processInfo.environment["TRANSCRIPTOR_IMAGES"] == "1" { process.arguments! += ["--images"] }
         if let config {
             let path = dataDirectory + ".env"
             try config.write(toFile: path, atomically: true, encoding: .utf8)

@@ -35,6 +35,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Settings every function gets (KEY=VALUE lines); the environment overrides them.")
     var config = "local/config.env"
 
+    @Flag(
+        help:
+            "Run every function inside its image (make images: localhost/transcriptor-<target>) as Lambda runs it, not from the build folder."
+    )
+    var images = false
+
     func run() async throws {
         let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["DATA_DIR"] ?? ".local"
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
@@ -55,6 +61,15 @@ struct Serve: AsyncParsableCommand {
         settings.extraEnvironment = LocalConfiguration.read(config)
         for name in Set(settings.extraEnvironment.keys).union(["ALLOW_LOOPBACK_URLS", "TIME_SCALE", "LOG_LEVEL"]) {
             if let value = ProcessInfo.processInfo.environment[name] { settings.extraEnvironment[name] = value }
+        }
+        if images {
+            let runner = try ImageRunner.make()
+            try runner.checkImages(of: Array(template.functions.values))
+            runner.removeOrphans()
+            settings.images = runner
+            Console.write(
+                "transcriptor-local: functions run in their images (\(runner.imagePrefix)<target>); cgroups limit CPU: \(runner.limitsCPU ? "yes" : "no"), memory: \(runner.limitsMemory ? "yes" : "no")"
+            )
         }
         if awsPort == 0 {
             // The functions need the AWS endpoint's address before it is bound: bind it first.

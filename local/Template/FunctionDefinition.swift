@@ -12,6 +12,11 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var timeoutSeconds: Int
     /// `MemorySize`, 128 MB by default.
     public var memoryMB: Int
+    /// `EphemeralStorage.Size`: the size of /tmp, 512 MB by default.
+    public var ephemeralStorageMB: Int
+    /// `Metadata.DockerBuildTarget`: the Dockerfile target whose image holds the function
+    /// (`transcriptor-local serve --images` runs it in localhost/transcriptor-<target>).
+    public var imageTarget: String?
     /// `ReservedConcurrentExecutions`, if set.
     public var reservedConcurrency: Int?
     /// The function's event sources, by event name.
@@ -21,8 +26,9 @@ public struct FunctionDefinition: Sendable, Equatable {
 
     public init(
         name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
-        timeoutSeconds: Int = 3, memoryMB: Int = 128, reservedConcurrency: Int? = nil,
-        events: [String: EventSource] = [:], eventInvokeConfig: EventInvokeConfig? = nil
+        timeoutSeconds: Int = 3, memoryMB: Int = 128, ephemeralStorageMB: Int = 512, imageTarget: String? = nil,
+        reservedConcurrency: Int? = nil, events: [String: EventSource] = [:],
+        eventInvokeConfig: EventInvokeConfig? = nil
     ) {
         self.name = name
         self.executable = executable
@@ -30,6 +36,8 @@ public struct FunctionDefinition: Sendable, Equatable {
         self.environment = environment
         self.timeoutSeconds = timeoutSeconds
         self.memoryMB = memoryMB
+        self.ephemeralStorageMB = ephemeralStorageMB
+        self.imageTarget = imageTarget
         self.reservedConcurrency = reservedConcurrency
         self.events = events
         self.eventInvokeConfig = eventInvokeConfig
@@ -38,7 +46,7 @@ public struct FunctionDefinition: Sendable, Equatable {
 
 extension FunctionDefinition {
     /// Reads a function from its resolved properties (globals already merged in).
-    init(logicalID: String, properties: PropertyReader, resolver: Resolver) throws {
+    init(logicalID: String, properties: PropertyReader, imageTarget: String?, resolver: Resolver) throws {
         let packageType = try properties["PackageType"]
         guard try packageType.text() == "Image" else {
             let found =
@@ -72,6 +80,8 @@ extension FunctionDefinition {
             environment: try properties["Environment"]["Variables"].textMap() ?? [:],
             timeoutSeconds: try properties["Timeout"].integer(in: 1...900) ?? 3,
             memoryMB: try properties["MemorySize"].integer(in: 128...10240) ?? 128,
+            ephemeralStorageMB: try properties["EphemeralStorage"]["Size"].integer(in: 512...10240) ?? 512,
+            imageTarget: imageTarget,
             reservedConcurrency: try properties["ReservedConcurrentExecutions"].integer(in: 0...1000),
             events: events,
             eventInvokeConfig: invokeConfig.isPresent

@@ -10,6 +10,8 @@ struct Resolver {
         var kind: ResourceKind
         var properties: TemplateValue
         var condition: String?
+        /// `Metadata.DockerBuildTarget`: the Dockerfile target that builds a function's image.
+        var imageTarget: String? = nil
     }
 
     let context: TemplateContext

@@ -41,7 +41,8 @@ struct TemplateReader {
             }
             resources[logicalID] = Resolver.Resource(
                 logicalID: logicalID, type: type, kind: kind, properties: properties,
-                condition: try reader["Condition"].text())
+                condition: try reader["Condition"].text(),
+                imageTarget: try reader["Metadata"]["DockerBuildTarget"].text())
         }
         resolver = Resolver(
             context: context,
@@ -83,7 +84,7 @@ struct TemplateReader {
             switch resource.kind {
             case .function:
                 template.functions[id] = try FunctionDefinition(
-                    logicalID: id, properties: properties, resolver: resolver)
+                    logicalID: id, properties: properties, imageTarget: resource.imageTarget, resolver: resolver)
             case .bucket:
                 template.buckets[id] = try BucketDefinition(logicalID: id, name: name, properties: properties)
             case .queue:

@@ -28,6 +28,8 @@ actor FunctionPool {
     let executable: String
     let environment: [String: String]
     let limit: Int
+    /// `serve --images`: how the function's processes run inside its image.
+    let images: ImageRunner?
     private let group: any EventLoopGroup
     private let output: ProcessOutput
     private var idle: [Worker] = []
@@ -41,8 +43,9 @@ actor FunctionPool {
 
     init(
         definition: FunctionDefinition, executable: String, environment: [String: String], limit: Int,
-        group: any EventLoopGroup, output: ProcessOutput
+        images: ImageRunner? = nil, group: any EventLoopGroup, output: ProcessOutput
     ) {
+        self.images = images
         self.definition = definition
         self.executable = executable
         self.environment = environment
@@ -77,7 +80,8 @@ actor FunctionPool {
         } else if active + idle.count < limit {
             active += 1
             nextWorkerID += 1
-            let fresh = Worker(id: nextWorkerID, function: name, output: output)
+            let fresh = Worker(
+                id: nextWorkerID, function: name, output: output, images: images.map { ($0, definition) })
             all[fresh.id] = fresh
             let failure = await fresh.start(
                 executable: executable, arguments: definition.arguments, environment: environment, group: group,

@@ -26,6 +26,8 @@ final class LambdaService: @unchecked Sendable {
         var defaultConcurrency = 32
         /// Variables every function gets on top of its own (ALLOW_LOOPBACK_URLS, TIME_SCALE, …).
         var extraEnvironment: [String: String] = [:]
+        /// `serve --images`: every function runs inside its image instead of from the build folder.
+        var images: ImageRunner?
     }
 
     init(template: Template, settings: Settings, group: any EventLoopGroup, output: ProcessOutput) {
@@ -57,7 +59,8 @@ final class LambdaService: @unchecked Sendable {
                 ? function.executable : "\(settings.buildDirectory)/\(function.executable)"
             pools[name] = FunctionPool(
                 definition: function, executable: executable, environment: environment,
-                limit: function.reservedConcurrency ?? settings.defaultConcurrency, group: group, output: output)
+                limit: function.reservedConcurrency ?? settings.defaultConcurrency, images: settings.images,
+                group: group, output: output)
         }
         self.pools = pools
         for pool in pools.values {

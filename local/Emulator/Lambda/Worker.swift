@@ -1,4 +1,5 @@
 import Foundation
+import LocalTemplate
 import NIOCore
 
 /// One warm handler process and its Runtime API: started once, serves one invocation at a time,
@@ -30,14 +31,22 @@ final class Worker: @unchecked Sendable {
     private var current: (requestID: String, continuation: CheckedContinuation<Outcome, Never>)?
     private var exitReason: String?
     private let output: ProcessOutput
+    /// `serve --images`: the process is `podman run` of the function's image.
+    private let container: (runner: ImageRunner, definition: FunctionDefinition, name: String)?
+    /// The host's id of the function's process inside its container, once it has started.
+    private var containerPID: Int32?
 
-    init(id: Int, function: String, output: ProcessOutput) {
+    init(id: Int, function: String, output: ProcessOutput, images: (ImageRunner, FunctionDefinition)? = nil) {
         self.id = id
         self.function = function
         self.output = output
+        self.container = images.map { runner, definition in
+            (runner, definition, "transcriptor-\(getpid())-\(function.lowercased())-\(id)")
+        }
     }
 
-    var pid: Int32 { lock.withLock { process?.processIdentifier ?? 0 } }
+    /// The function's process: the handler, or inside its container the handler (not podman).
+    var pid: Int32 { lock.withLock { containerPID ?? process?.processIdentifier ?? 0 } }
     var isAlive: Bool { lock.withLock { exitReason == nil } }
 
     /// Starts the process and waits until it asks for its first event (its init is done).
@@ -56,6 +65,11 @@ final class Worker: @unchecked Sendable {
         }
         var env = environment
         env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(server.port)"
+        var (executable, arguments) = (executable, arguments)
+        if let container {
+            (executable, arguments, env) = container.runner.command(
+                for: container.definition, container: container.name, environment: env)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -91,7 +105,7 @@ final class Worker: @unchecked Sendable {
             self.kill()
         }
         defer { timeout.cancel() }
-        return await withCheckedContinuation { continuation in
+        let failure: Outcome? = await withCheckedContinuation { continuation in
             lock.lock()
             if isReady {
                 lock.unlock()
@@ -105,6 +119,18 @@ final class Worker: @unchecked Sendable {
                 lock.unlock()
             }
         }
+        if failure == nil, let container {
+            // The function asked for its first event, so its container runs: learn its process
+            // (for kills that reach it at once, and its memory).
+            // (podman is a process to wait for: off Swift's cooperative threads.)
+            let found = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(returning: container.runner.hostPID(of: container.name))
+                }
+            }
+            lock.withLock { containerPID = found }
+        }
+        return failure
     }
 
     /// Runs one invocation; kills the process when the deadline passes.
@@ -137,8 +163,19 @@ final class Worker: @unchecked Sendable {
     }
 
     func kill() {
-        let process = lock.withLock { self.process }
-        if let process, process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        let (process, containerPID) = lock.withLock { (self.process, self.containerPID) }
+        guard let process, process.isRunning else { return }
+        if let container {
+            // Killing podman would leave its container running; killing the container's first
+            // process ends the container (and every process in it).
+            if let containerPID {
+                Foundation.kill(containerPID, SIGKILL)
+            } else {
+                container.runner.kill(container.name)
+            }
+        } else {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+        }
     }
 
     func stop() {
