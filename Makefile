@@ -44,7 +44,9 @@ run-images: build images
 test: build
 	@$(PHASE) "format check" scripts/check-format.sh
 	@$(PHASE) "template lint (cfn-lint)" .venv/bin/cfn-lint template.yaml
+	@$(PHASE) "template lint (sam validate --lint; installs the SAM CLI into .venv-sam once)" scripts/sam.sh validate --lint --template template.yaml --region us-east-1
 	@$(PHASE) "template matches the code" .venv/bin/python scripts/check-template.py
+	@$(PHASE) "web app in the stack: one origin, headers, deploy-web.py against moto" .venv/bin/python -m pytest -q -p no:cacheprovider tests/web_stack
 	@$(PHASE) "swift tests" scripts/swift-tests.sh
 	@$(PHASE) "runtime under AWS's Runtime Interface Emulator, held against ours" .venv/bin/python -m pytest -q -p no:cacheprovider tests/rie
 	@$(PHASE) "API contract (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 20
