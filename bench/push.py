@@ -7,9 +7,12 @@ with a status poll every 0.5 s until done. Here the jobs arrive open-loop, at a 
 step, from many users, and the rate steps up (`--rates`, jobs per minute, `--step-seconds` each)
 on one emulator with short timers (`TIME_SCALE`: retries, visibility timeouts and the sweep's
 schedule compressed) until a step saturates: jobs finish slower than they arrive (jobs in flight
-grow, a queue grows, time to transcript climbs). One more step confirms which limit held: the
-saturating rate again with twice the transcribe workers on a fresh emulator. More workers help
-when the queue's MaximumConcurrency was the limit; they do not when the cores were.
+grow, a queue grows, time to transcript climbs). What held the busiest stage is read from its CPU:
+busy workers that got less CPU than their threads could use were waiting for the cores (CPU-bound);
+busy workers running at full speed with cores idle were held by the stage's concurrency cap (the
+transcribe queue's MaximumConcurrency). One more step runs the saturating rate again with twice
+the transcribe workers on a fresh emulator, and says how much CPU the stage got then: on a
+CPU-bound machine its throughput follows its CPU share, not its worker count.
 
 Measured per step, from the emulator's status (`/_local/status.json`, once a second), its
 REPORT lines and /proc:
@@ -313,14 +316,33 @@ def saturated(result, baseline):
 
 
 def bottleneck(result):
-    """The pipeline stage closest to its limit, and what held it."""
+    """The pipeline stage closest to its limit, and the CPU its busy workers got."""
     pipeline = {k: v for k, v in result.get("stages", {}).items()
                 if k in ("TranscodeFunction", "TranscribeFunction", "PersistFunction") and v["busy_share"] is not None}
     if not pipeline:
         return None
     name, stage = max(pipeline.items(), key=lambda item: item[1]["busy_share"])
-    return {"stage": name, "busy_share": stage["busy_share"], "cpu_cores": stage["cpu_cores"],
-            "machine_cpu_cores": result["cpu_cores"]["machine"]}
+    # A worker of the transcribe stage runs WHISPER_THREADS threads; the other stages' work is
+    # one process at a time (ffmpeg's own threads aside).
+    threads = result.get("whisper_threads", 1) if name == "TranscribeFunction" else 1
+    busy = stage["busy_mean"] or 0
+    return {"stage": name, "busy_share": stage["busy_share"], "busy_mean": busy, "cpu_cores": stage["cpu_cores"],
+            "threads_per_worker": threads,
+            "cpu_per_busy_worker": round(stage["cpu_cores"] / busy, 2) if busy else None,
+            "cpu_s_per_invocation": stage["cpu_s_per_invocation"], "invocations_per_s": stage["invocations_per_s"],
+            "machine_cpu_cores": result["cpu_cores"]["machine"], "others_cpu_cores": result["cpu_cores"]["others"]}
+
+
+def held_by(neck, cores):
+    """What held the busiest stage: the cores (its busy workers got less CPU than they could use,
+    so they waited for CPU, not for work) or its concurrency cap (they ran at full speed)."""
+    per_worker, threads = neck["cpu_per_busy_worker"], neck["threads_per_worker"]
+    if per_worker is not None and per_worker < 0.7 * threads:
+        return ("the cores (CPU-bound): each busy worker got " f"{per_worker} of the {threads} core(s) it could use, "
+                f"the machine being {neck['machine_cpu_cores']} of {cores} cores busy "
+                f"({neck['others_cpu_cores']} of them other processes)")
+    return (f"its concurrency cap: each busy worker used {per_worker} of the {threads} core(s) it can use, "
+            f"with {round(cores - neck['machine_cpu_cores'], 2)} cores idle")
 
 
 def run_steps(bin_dir, rates, step_seconds, users, workers, time_scale, stop_when_saturated=True):
@@ -405,22 +427,28 @@ def markdown(report):
     return "\n".join(lines) + "\n"
 
 
-def verdict(steps, confirm):
+def verdict(steps, confirm, cores):
     saturating = next((s for s in steps if s["saturated"]), None)
     if saturating is None:
         return f"no step saturated up to {steps[-1]['rate_per_min']} jobs/min"
     neck = saturating["bottleneck"] or {}
     text = (f"saturated at {saturating['rate_per_min']} jobs/min (finished {saturating['throughput_per_min']}/min; "
-            f"{'; '.join(saturating['saturated'])}). Busiest stage: {neck.get('stage')} at "
-            f"{neck.get('busy_share')} of its concurrency ({saturating['workers']}), using {neck.get('cpu_cores')} of "
-            f"the machine's {neck.get('machine_cpu_cores')} busy cores")
-    if confirm:
-        gained = confirm["throughput_per_min"] - saturating["throughput_per_min"]
-        text += (f". With {confirm['workers']} transcribe workers at the same rate: {confirm['throughput_per_min']} "
-                 f"jobs/min, machine CPU {confirm['cpu_cores']['machine']} cores; "
-                 + ("more workers raised throughput, so the MaximumConcurrency cap held it"
-                    if gained > 0.1 * saturating["throughput_per_min"]
-                    else "more workers did not raise throughput, so the cores held it (CPU-bound)"))
+            f"{'; '.join(saturating['saturated'])}). Busiest stage: {neck.get('stage')}, {neck.get('busy_mean')} of its "
+            f"{saturating['workers'] if neck.get('stage') == 'TranscribeFunction' else 'limit'} workers busy, "
+            f"{neck.get('invocations_per_s')} invocations/s at {neck.get('cpu_s_per_invocation')} CPU-s each on "
+            f"{neck.get('cpu_cores')} cores. Held by {held_by(neck, cores)}" if neck else "")
+    if confirm and confirm.get("bottleneck"):
+        other = confirm["bottleneck"]
+        text += (f". The same rate with {confirm['workers']} transcribe workers: {confirm['throughput_per_min']} jobs/min "
+                 f"(was {saturating['throughput_per_min']}); {other['stage']} got {other['cpu_cores']} cores (was "
+                 f"{neck.get('cpu_cores')}) at {other['cpu_s_per_invocation']} CPU-s each (was "
+                 f"{neck.get('cpu_s_per_invocation')}), so its throughput followed the CPU it got; "
+                 + (f"held by {held_by(other, cores)}" if confirm["saturated"] else
+                    f"it kept up ({other['busy_mean']} of {confirm['workers']} workers busy)"))
+        moved = round(other["others_cpu_cores"] - neck.get("others_cpu_cores", 0), 2)
+        if abs(moved) > 0.3:
+            text += (f". Other processes used {other['others_cpu_cores']} cores in that step against "
+                     f"{neck.get('others_cpu_cores')} before, so the two steps had different CPU to share")
     return text
 
 
@@ -434,7 +462,21 @@ def main():
     parser.add_argument("--time-scale", type=float, default=0.1)
     parser.add_argument("--no-confirm", action="store_true", help="skip the step with twice the workers")
     parser.add_argument("--markdown", help="write BENCHMARKS.md's tables here")
+    parser.add_argument("--report", help="no run: the tables and verdict again from a run's last JSON line, saved")
     args = parser.parse_args()
+    if args.report:
+        with open(args.report) as handle:
+            report = json.loads(handle.read().strip().splitlines()[-1])
+        for step in report["steps"]:
+            step["bottleneck"] = bottleneck(step)
+        confirm = report["steps"][-1] if report["steps"][-1]["workers"] != report["steps"][0]["workers"] else None
+        report["verdict"] = verdict(report["steps"][:-1] if confirm else report["steps"], confirm,
+                                    report["machine"]["cores"])
+        if args.markdown:
+            with open(args.markdown, "w") as handle:
+                handle.write(markdown(report))
+        print(json.dumps(report))
+        return
     bin_dir = os.path.abspath(args.bin_dir)
     rates = [int(r) for r in args.rates.split(",")]
     started = time.time()
@@ -454,7 +496,7 @@ def main():
               "bin_dir": bin_dir, "users": args.users, "step_seconds": args.step_seconds,
               "time_scale": args.time_scale, "poll_seconds": POLL_SECONDS, "started": started,
               "minutes": round((time.time() - started) / 60, 1), "steps": steps, "drain": drained}
-    report["verdict"] = verdict(steps[:-1] if confirm else steps, confirm)
+    report["verdict"] = verdict(steps[:-1] if confirm else steps, confirm, os.cpu_count())
     if args.markdown:
         with open(args.markdown, "w") as handle:
             handle.write(markdown(report))

@@ -322,8 +322,10 @@ $load_rows
 \`bench/push.py\` (\`make push\`; docs/capacity.md reads it): the load test's jobs (jfk.wav, one chunk,
 created through the API, uploaded, polled until done) arriving at a fixed rate per step, open-loop,
 the rate stepping up until a step saturates (jobs in flight or a queue growing, time to transcript
-doubling), then that rate again with twice the transcribe workers on a fresh emulator: more workers
-help when the queue's MaximumConcurrency held the stage, not when the cores did. $push_meta.
+doubling), then that rate again with twice the transcribe workers on a fresh emulator. The verdict
+says what held the busiest stage: the cores, when its busy workers got less CPU than they could
+use (they waited for CPU, not for work), or its concurrency cap, when they ran at full speed with
+cores idle. $push_meta.
 CPU in cores: the whole machine, the emulator with every function process and its children, the
 load client, and the rest (anything else running on the machine).
 
