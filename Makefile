@@ -4,7 +4,7 @@ SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 RELEASE_FLAGS := -c release --static-swift-stdlib
 PHASE := scripts/phase.sh
 
-.PHONY: all bootstrap build build-release package images run run-images test test-images test-long bench fuzz format lint clean
+.PHONY: all bootstrap build build-release package images run run-images test test-images test-long push bench fuzz format lint clean
 
 all: build
 
@@ -69,6 +69,18 @@ test-long: test
 	@$(PHASE) "pipeline, 10-minute recording" env TRANSCRIPTOR_LONG_TESTS=1 swift test --skip-build --filter PipelineLongTests
 	@$(PHASE) "load: 200 jobs from 20 users" .venv/bin/python bench/pipeline_bench.py "$$(swift build --show-bin-path)" --load 200,20 --load-only
 	@$(PHASE) "API contract, long (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 200
+	@mkdir -p bench-out
+	@$(PHASE) "push: rising load until a stage saturates" $(PUSH)
+
+# A local push (bench/push.py, docs/capacity.md): jobs from many users at a rising rate, short
+# timers, until a stage saturates; says which and why (tables in bench-out/push.md). About 10
+# minutes. PUSH_BIN picks the build (default: the debug build `make build` made); PUSH_ARGS passes
+# options (--rates, --step-seconds, --users, --workers, --time-scale).
+PUSH = .venv/bin/python bench/push.py "$${PUSH_BIN:-$$(swift build --show-bin-path)}" --markdown bench-out/push.md $(PUSH_ARGS)
+
+push: bootstrap
+	@mkdir -p bench-out
+	@$(PHASE) "push: rising load until a stage saturates" $(PUSH)
 
 # libFuzzer over the decoders, the SigV4 canonicaliser, the expression parser, the subtitle
 # writers and the URL guard (FUZZ_SECONDS per target); crashes land in Fuzz/Crashes/.

@@ -94,7 +94,7 @@ def request(method, url, body=None, token=None, headers=None, data=None):
 class Emulator:
     """transcriptor-local serving template.yaml from BIN_DIR with a fresh data folder."""
 
-    def __init__(self, bin_dir, workers, chunk_seconds):
+    def __init__(self, bin_dir, workers, chunk_seconds, parameters=None, environment=None):
         self.folder = tempfile.mkdtemp(prefix="pipeline-bench-")
         config = os.path.join(self.folder, "config.env")
         with open(config, "w") as handle:
@@ -107,8 +107,10 @@ class Emulator:
              "--build-dir", bin_dir, "--web-root", "/nonexistent", "--config", config,
              "--parameter", f"TranscribeConcurrency={workers}", "--parameter", f"ChunkSeconds={chunk_seconds}",
              "--parameter", "MaxUploadBytes=1000000000", "--parameter", "JobsInFlight=100",
-             "--parameter", "MonthlyAudioMinutes=100000"],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+             "--parameter", "MonthlyAudioMinutes=100000"]
+            + [arg for name, value in (parameters or {}).items() for arg in ("--parameter", f"{name}={value}")],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(environment or {})})
         self.gateway = None
         for _ in range(300):
             self.log.seek(0)

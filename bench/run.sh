@@ -183,6 +183,14 @@ pipeline_rows=$(jq -r '.[] | select(.ratio != null) | "| \(.run) | \(.seconds) |
 hour_rows=$(jq -r '.[] | select(.run | startswith("1-hour")) | "| end to end, s | \(.seconds) |", "| audio, s | \(.audio_seconds) |", "| chunks | \(.chunks) |", "| WER % | \(.wer * 1000 | round / 10) |", (.peak_mb | to_entries[] | "| peak memory of \(.key), MB | \(.value) |")' <<<"$pipeline_json")
 load_rows=$(jq -r '.[] | select(.run | startswith("load")) | "| \(.run) | \(.seconds) | \(.done) / \(.failed) | \(.jobs_per_minute) | \(.api_p50_ms) / \(.api_p95_ms) / \(.api_p99_ms) | \(.transcript_p50_s) / \(.transcript_p95_s) |"' <<<"$pipeline_json")
 
+echo "bench: the push (jobs at a rising rate until a stage saturates)"
+# A failed job is reported, not fatal: the tables say what the push saw.
+if ! .venv/bin/python bench/push.py "$(swift build -c release --show-bin-path)" --markdown "$out/push.md" >"$out/push.jsonl"; then
+    echo "bench: the push had failed jobs (see $out/push.jsonl)" >&2
+fi
+push_rows=$(cat "$out/push.md")
+push_meta=$(tail -1 "$out/push.jsonl" | jq -r '"\(.users) users, steps of \(.step_seconds) s, TIME_SCALE \(.time_scale), a status poll every \(.poll_seconds) s per job, \(.drain.api_requests_per_job) API requests per job; \(.minutes) minutes"')
+
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 read -r _ dmin dmed <<<"$dynamo_cold"
 read -r _ emin emed <<<"$echo_wrapped_cold"
@@ -308,6 +316,20 @@ transcript.
 | run | seconds | done / failed | jobs per minute | API p50 / p95 / p99 ms | to transcript p50 / p95 s |
 |---|---|---|---|---|---|
 $load_rows
+
+## The push: a rising load until a stage saturates (issue 17)
+
+\`bench/push.py\` (\`make push\`; docs/capacity.md reads it): the load test's jobs (jfk.wav, one chunk,
+created through the API, uploaded, polled until done) arriving at a fixed rate per step, open-loop,
+the rate stepping up until a step saturates (jobs in flight or a queue growing, time to transcript
+doubling), then that rate again with twice the transcribe workers on a fresh emulator. The verdict
+says what held the busiest stage: the cores, when its busy workers got less CPU than they could
+use (they waited for CPU, not for work), or its concurrency cap, when they ran at full speed with
+cores idle. $push_meta.
+CPU in cores: the whole machine, the emulator with every function process and its children, the
+load client, and the rest (anything else running on the machine).
+
+$push_rows
 MD
 echo "bench: wrote BENCHMARKS.md"
 cat BENCHMARKS.md
