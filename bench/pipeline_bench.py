@@ -94,7 +94,8 @@ def request(method, url, body=None, token=None, headers=None, data=None):
 class Emulator:
     """transcriptor-local serving template.yaml from BIN_DIR with a fresh data folder."""
 
-    def __init__(self, bin_dir, workers, chunk_seconds, parameters=None, environment=None):
+    def __init__(self, bin_dir, workers, chunk_seconds, parameters=None, environment=None, images=False,
+                 build_dir=None):
         self.folder = tempfile.mkdtemp(prefix="pipeline-bench-")
         config = os.path.join(self.folder, "config.env")
         with open(config, "w") as handle:
@@ -104,11 +105,12 @@ class Emulator:
         self.process = subprocess.Popen(
             [os.path.join(bin_dir, "transcriptor-local"), "serve", "--template", os.path.join(ROOT, "template.yaml"),
              "--gateway-port", "0", "--aws-port", "0", "--data-dir", os.path.join(self.folder, "data"),
-             "--build-dir", bin_dir, "--web-root", "/nonexistent", "--config", config,
+             "--build-dir", build_dir or bin_dir, "--web-root", "/nonexistent", "--config", config,
              "--parameter", f"TranscribeConcurrency={workers}", "--parameter", f"ChunkSeconds={chunk_seconds}",
              "--parameter", "MaxUploadBytes=1000000000", "--parameter", "JobsInFlight=100",
              "--parameter", "MonthlyAudioMinutes=100000"]
-            + [arg for name, value in (parameters or {}).items() for arg in ("--parameter", f"{name}={value}")],
+            + [arg for name, value in (parameters or {}).items() for arg in ("--parameter", f"{name}={value}")]
+            + (["--images"] if images else []),
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
             env={**os.environ, **(environment or {})})
         self.gateway = None
@@ -162,8 +164,8 @@ class Emulator:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def pipeline(bin_dir, mp3, reference, workers, chunk_seconds, label):
-    emulator = Emulator(bin_dir, workers, chunk_seconds)
+def pipeline(bin_dir, mp3, reference, workers, chunk_seconds, label, images=False, build_dir=None):
+    emulator = Emulator(bin_dir, workers, chunk_seconds, images=images, build_dir=build_dir)
     try:
         token = emulator.signup("bench@example.com")
         started = time.monotonic()

@@ -183,6 +183,12 @@ pipeline_rows=$(jq -r '.[] | select(.ratio != null) | "| \(.run) | \(.seconds) |
 hour_rows=$(jq -r '.[] | select(.run | startswith("1-hour")) | "| end to end, s | \(.seconds) |", "| audio, s | \(.audio_seconds) |", "| chunks | \(.chunks) |", "| WER % | \(.wer * 1000 | round / 10) |", (.peak_mb | to_entries[] | "| peak memory of \(.key), MB | \(.value) |")' <<<"$pipeline_json")
 load_rows=$(jq -r '.[] | select(.run | startswith("load")) | "| \(.run) | \(.seconds) | \(.done) / \(.failed) | \(.jobs_per_minute) | \(.api_p50_ms) / \(.api_p95_ms) / \(.api_p99_ms) | \(.transcript_p50_s) / \(.transcript_p95_s) |"' <<<"$pipeline_json")
 
+echo "bench: the Lambda images against the same binaries on the host (make images first)"
+scripts/package.sh >/dev/null
+scripts/images.sh
+.venv/bin/python bench/image_bench.py "$(swift build -c release --show-bin-path)" --markdown "$out/images.md" >"$out/images.jsonl"
+image_rows=$(cat "$out/images.md")
+
 echo "bench: the push (jobs at a rising rate until a stage saturates)"
 # A failed job is reported, not fatal: the tables say what the push saw.
 if ! .venv/bin/python bench/push.py "$(swift build -c release --show-bin-path)" --markdown "$out/push.md" >"$out/push.jsonl"; then
@@ -316,6 +322,18 @@ transcript.
 | run | seconds | done / failed | jobs per minute | API p50 / p95 / p99 ms | to transcript p50 / p95 s |
 |---|---|---|---|---|---|
 $load_rows
+
+## The Lambda images (issue 17)
+
+\`bench/image_bench.py\`: the images \`make images\` builds (Debian 12 from the apt archive, the
+release binaries of \`make package\`), against the same binaries on the host. Cold start is what
+AWS's Runtime Interface Emulator reports as the init's duration (exec of the function to its first
+request for an event), with no network but loopback on either side; "start to first answer" adds
+starting the RIE, or the container (\`podman run\` with runc: Lambda's own sandbox start is not
+ours to measure). The pipeline runs through a fresh emulator with \`serve --images\` against
+\`serve\` with the same functions from dist/package/bin, alternating.
+
+$image_rows
 
 ## The push: a rising load until a stage saturates (issue 17)
 

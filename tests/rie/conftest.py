@@ -84,7 +84,7 @@ class RIE:
     """AWS's Runtime Interface Emulator holding one function binary, in a network namespace of its
     own, with every connect/sendto of it and the function recorded by strace."""
 
-    def __init__(self, binary: Path, function: Path, env: dict[str, str], workdir: Path) -> None:
+    def __init__(self, binary: Path, function: Path, env: dict[str, str], workdir: Path, trace: bool = True) -> None:
         self.trace = workdir / "strace.log"
         self.log_path = workdir / "rie.log"
         rootless = os.geteuid() != 0
@@ -92,7 +92,7 @@ class RIE:
         self.nsenter = ["nsenter", "-n"] + (["-U", "--preserve-credentials"] if rootless else [])
         command = unshare + [
             "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-            "strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(self.trace),
+        ] + (["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(self.trace)] if trace else []) + [
             str(binary), "--runtime-interface-emulator-address", f"127.0.0.1:{RIE_PORT}", str(function),
         ]  # fmt: skip
         base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(workdir), "LANG": "C.UTF-8", "TZ": ":UTC"}

@@ -107,7 +107,9 @@ IMAGE = {"api": "api", "api-stage": "api", "media": "media", "media-fetch": "med
 class ImageRIE:
     """AWS's RIE holding one function inside its image, in a container without a network."""
 
-    def __init__(self, rie_binary: Path, image: str, function: str, env: dict[str, str], workdir: Path) -> None:
+    def __init__(
+        self, rie_binary: Path, image: str, function: str, env: dict[str, str], workdir: Path, trace: bool = True
+    ) -> None:
         self.name = f"transcriptor-rie-{uuid.uuid4().hex[:12]}"
         self.trace = workdir / "strace.log"
         self.log_path = workdir / "rie.log"
@@ -136,11 +138,13 @@ class ImageRIE:
             time.sleep(0.1)
         assert self.pid, f"the container did not start:\n{self.output()}"
         # The RIE starts the function at the first invocation: strace, attached now, sees its init.
-        self.strace = subprocess.Popen(
-            ["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(self.trace), "-p", str(self.pid)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        time.sleep(0.3)
+        self.strace = None
+        if trace:
+            self.strace = subprocess.Popen(
+                ["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(self.trace), "-p", str(self.pid)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            time.sleep(0.3)
 
     def invoke(self, payload: object, timeout: float = 30) -> Answer:
         url = f"http://127.0.0.1:{RIE_PORT}/2015-03-31/functions/function/invocations"
@@ -205,7 +209,8 @@ class ImageRIE:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        self.strace.kill()
+        if self.strace:
+            self.strace.kill()
         self.log.close()
 
 
@@ -299,3 +304,11 @@ def test_a_container_has_no_network_but_loopback(image_rie):
         ["nsenter", "-t", str(function.pid), "-n", "ip", "-o", "link"], capture_output=True, text=True, check=True
     ).stdout
     assert [line.split(":")[1].strip() for line in links.splitlines()] == ["lo"]
+
+
+def test_a_route_without_the_token_secret_fails_its_init(image_rie):
+    settings = {key: value for key, value in SETTINGS.items() if key != "JWT_SECRET_ARN"}
+    function = image_rie("api", settings)
+    answer = function.invoke(CASES["api"][1])
+    assert answer.status == 502, f"{answer.body!r}\n{function.output()}"
+    assert "JWT_SECRET_ARN" in answer.json["errorMessage"], answer.json

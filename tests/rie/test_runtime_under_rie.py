@@ -76,8 +76,14 @@ def test_crash_is_a_runtime_exit_error_and_the_next_invocation_succeeds(rie, emu
             "AWS_REGION",
             "RuntimeError",
         ),
+        # A route that checks tokens without the token secret's ARN: fails at init, not at the first sign-in.
+        (
+            {"AWS_REGION": "us-east-1", "TABLE_NAME": "t", "MEDIA_BUCKET": "b"} | FAKE_CREDENTIALS,
+            "JWT_SECRET_ARN",
+            "RuntimeError",
+        ),
     ],
-    ids=["no-table-name", "no-region"],
+    ids=["no-table-name", "no-region", "no-token-secret"],
 )
 def test_missing_setting_is_an_init_error_before_any_network_call(rie, env, missing, error_type):
     # No AWS_ENDPOINT_URL: a client made anyway would aim at AWS's default endpoints (its name

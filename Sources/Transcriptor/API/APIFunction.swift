@@ -38,6 +38,14 @@ public final class APICall {
 public protocol APIRoute {
     init()
     func respond(_ call: APICall) throws -> APIGatewayV2Response
+    /// Whether the route issues or checks access tokens, so that its function cannot start without
+    /// the token secret's ARN (`JWT_SECRET_ARN`): a deployment that forgot it fails at init, before
+    /// any request, not at the first sign-in. True unless the route says otherwise.
+    static var usesTokens: Bool { get }
+}
+
+extension APIRoute {
+    public static var usesTokens: Bool { true }
 }
 
 extension APIGatewayV2Response {
@@ -64,6 +72,7 @@ public struct APIFunction<Route: APIRoute>: ByteLambdaHandler {
 
     public init() throws {
         services = try Services.fromEnvironment()
+        if Route.usesTokens { _ = try Environment.require("JWT_SECRET_ARN") }
     }
 
     /// An event the runtime cannot read (a query parameter whose name holds a NUL byte, which JSON

@@ -146,6 +146,7 @@ public struct RefreshRoute: APIRoute {
 /// `POST /v1/auth/logout` → 204; the session's refresh tokens stop working (and the web app's
 /// cookie is cleared).
 public struct LogoutRoute: APIRoute {
+    public static var usesTokens: Bool { false }
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
@@ -160,6 +161,7 @@ public struct LogoutRoute: APIRoute {
 
 /// `POST /v1/auth/verify-email` → 204; the link's token works once.
 public struct VerifyEmailRoute: APIRoute {
+    public static var usesTokens: Bool { false }
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
@@ -180,6 +182,7 @@ public struct VerifyEmailRoute: APIRoute {
 /// `POST /v1/auth/forgot-password` → 202 whether or not the address has an account, so the
 /// answer tells nobody which addresses do.
 public struct ForgotPasswordRoute: APIRoute {
+    public static var usesTokens: Bool { false }
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
@@ -204,6 +207,7 @@ public struct ForgotPasswordRoute: APIRoute {
 /// is signed out and every API key revoked, since whoever asked for the reset may be locking out
 /// someone who had the password or a key.
 public struct ResetPasswordRoute: APIRoute {
+    public static var usesTokens: Bool { false }
     public init() {}
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
