@@ -372,7 +372,14 @@ class Checker:
                 aws |= set(self.index.aws_calls(body))
             except ValueError as error:
                 self.f.error(str(error))
-            for variable, required in self.index.environment_reads(body):
+            reads = self.index.environment_reads(body)
+            if body.path.endswith("API/APIFunction.swift") and body.name in ("init", "APIFunction"):
+                # APIFunction's init requires the token secret of a route whose usesTokens is true (the
+                # default); a handler (reached by the name `run`) never runs it.
+                declares_none = self.route_uses_no_tokens(entry)
+                if kind != "api" or declares_none:
+                    reads = [(variable, required) for variable, required in reads if variable != "JWT_SECRET_ARN"]
+            for variable, required in reads:
                 env[variable] = env.get(variable, False) or required
         tools = set()
         for body in bodies:
@@ -431,7 +438,7 @@ class Checker:
         if meta.get("Dockerfile") != "Dockerfile" or meta.get("DockerContext") != ".":
             self.f.error(f"{name}: Metadata must build Dockerfile with DockerContext '.'")
         target = meta.get("DockerBuildTarget")
-        if target not in self.stages or "FUNCTION" not in self.stages[target].args:
+        if target not in self.function_targets():
             self.f.error(f"{name}: DockerBuildTarget '{target}' is not a function target of the Dockerfile")
             return
         if (meta.get("DockerBuildArgs") or {}).get("FUNCTION") != executable:
@@ -448,8 +455,21 @@ class Checker:
             self.f.error(f"{name}: target '{target}' carries {sorted(offered - use['tools'])} it never runs; "
                          f"use '{lighter[0]}'")
 
+    @staticmethod
+    def route_uses_no_tokens(route):
+        """Whether the route's declaration says `static var usesTokens: Bool { false }`."""
+        pattern = re.compile(r"struct " + re.escape(route) + r": APIRoute \{[^}]*?static var usesTokens: Bool \{ false \}")
+        for folder, _, files in os.walk(os.path.join(ROOT, "Sources")):
+            for file in files:
+                if file.endswith(".swift"):
+                    with open(os.path.join(folder, file), encoding="utf-8") as f:
+                        if pattern.search(f.read()):
+                            return True
+        return False
+
     def function_targets(self):
-        return [n for n, s in self.stages.items() if "FUNCTION" in s.args]
+        """The stages that hold function executables: they copy them from the `functions` stage."""
+        return [n for n, s in self.stages.items() if any(c.startswith("--from=functions ") for c in s.copies)]
 
     def offered(self, target):
         packages = deployment.stage_packages(self.stages, target)

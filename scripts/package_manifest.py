@@ -54,6 +54,10 @@ def check():
             problems.append(f"{name}: DockerBuildTarget '{target}' is not a stage of the Dockerfile")
         if (meta.get("DockerBuildArgs") or {}).get("FUNCTION") != executable:
             problems.append(f"{name}: DockerBuildArgs FUNCTION must be '{executable}'")
+        # The Dockerfile picks the binaries' stage by an ARG (FROM ${BINARIES}); podman's builder
+        # (buildah, also behind its Docker API) prunes a stage named only by the ARG's default.
+        if (meta.get("DockerBuildArgs") or {}).get("BINARIES") != "builder":
+            problems.append(f"{name}: DockerBuildArgs BINARIES must be 'builder' (sam build compiles in the image)")
     for product in sorted(products):
         if product not in commands:
             problems.append(f"the function product '{product}' is in no function of template.yaml")
