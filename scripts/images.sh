@@ -4,7 +4,8 @@
 # holding every function of its target under /var/task (`sam build` builds one image per function
 # instead; template.yaml's Metadata says which target a function's image is).
 #
-#   1. podman (with runc and debootstrap) and its configuration, system-wide, when missing: this
+#   1. podman (with runc, catatonit for `--init`, and debootstrap) and its configuration,
+#      system-wide, when missing: this
 #      machine's kernel keeps cgroups v1 and a fixed RLIMIT_NPROC, so podman needs runc, the cgroupfs
 #      manager and no default ulimits (../shared/notes/containers.md).
 #   2. The base image localhost/debian:bookworm-slim. Container registries cannot be reached here, so
@@ -31,7 +32,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 
 # --- 1. podman -------------------------------------------------------------------------------------
 missing=()
-for package in podman runc debootstrap; do
+for package in podman runc catatonit debootstrap; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if ((${#missing[@]})); then

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RIE_PORT, Answer
+from conftest import RIE_PORT, Answer, Emulator
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TRANSCRIPTOR_IMAGES") != "1", reason="the images' tests run in make test-images"
@@ -312,3 +313,103 @@ def test_a_route_without_the_token_secret_fails_its_init(image_rie):
     answer = function.invoke(CASES["api"][1])
     assert answer.status == 502, f"{answer.body!r}\n{function.output()}"
     assert "JWT_SECRET_ARN" in answer.json["errorMessage"], answer.json
+
+
+@pytest.fixture
+def silent_listener():
+    """A listener on the host's 127.0.0.1:45661 that accepts and never answers."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 45661))
+    server.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(2)
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+@pytest.fixture
+def emulator_in_images(bin_dir: Path, tmp_path: Path):
+    data = tmp_path / "emulator"
+    process = subprocess.Popen(
+        [bin_dir / "transcriptor-local", "serve", "--images", "--template", Path(__file__).parent / "images-template.yaml",
+         "--gateway-port", "0", "--aws-port", "0", "--data-dir", data, "--web-root", data / "no-web", "--config", "/dev/null"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "TABLE_", "JWT_"))},
+    )  # fmt: skip
+    lines: list[str] = []
+    aws = None
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("READY "):
+            aws = json.loads(line[len("READY ") :])["aws"]
+            break
+    if aws is None:
+        process.kill()
+        pytest.fail("transcriptor-local did not start:\n" + "".join(lines[-40:]))
+    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
+    yield Emulator(aws, process, lines)
+    process.terminate()
+    process.wait(15)
+
+
+def containers_of(emulator) -> list[str]:
+    return subprocess.run(
+        ["podman", "ps", "-a", "--filter", f"label=transcriptor-local.pid={emulator.process.pid}", "--format", "{{.Names}}"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+
+
+def test_our_emulator_in_images_times_out_crashes_and_recovers(emulator_in_images, silent_listener):
+    emulator = emulator_in_images
+    assert emulator.invoke("Persist", {"Records": []}).status == 200, "".join(emulator.lines[-30:])
+    warm = containers_of(emulator)
+    assert len(warm) == 1, warm
+    # A hanging AWS call: cut at the function's timeout; the container goes, with the process in it.
+    answer = emulator.invoke("Persist", s3_event(f"segments/{USER}/{JOB}/chunk-0000.json"))
+    assert (answer.status, answer.function_error) == (200, "Unhandled")
+    assert answer.shape == {
+        "errorType": "Sandbox.Timedout",
+        "errorMessage": "RequestId: <id> Error: Task timed out after 2.00 seconds",
+    }
+    assert answer.seconds < 5
+    deadline = time.monotonic() + 10
+    while warm[0] in containers_of(emulator) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert warm[0] not in containers_of(emulator), "the timed-out container still runs"
+    assert emulator.invoke("Persist", {"Records": []}).status == 200
+    # The function's process dies in the middle of an invocation: Runtime.ExitError, then a fresh container.
+    [container] = containers_of(emulator)
+    pid = int(subprocess.run(["podman", "inspect", "--format", "{{.State.Pid}}", container],
+                             capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    hanging = {}
+    thread = threading.Thread(
+        target=lambda: hanging.update(answer=emulator.invoke("Persist", s3_event(f"segments/{USER}/{JOB}/chunk-0000.json")))
+    )
+    thread.start()
+    time.sleep(0.5)
+    # The container's first process is its init (as in Lambda's sandbox); the function is its child.
+    [function_pid] = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    os.kill(int(function_pid), 11)  # SIGSEGV
+    thread.join(10)
+    crashed = hanging["answer"]
+    assert (crashed.status, crashed.function_error) == (200, "Unhandled")
+    assert crashed.shape["errorType"] == "Runtime.ExitError", crashed.body
+    assert emulator.invoke("Persist", {"Records": []}).status == 200
+    log = "".join(emulator.lines)
+    assert "Status: timeout" in log and "REPORT RequestId" in log

@@ -6,7 +6,9 @@ import LocalTemplate
 /// `/tmp` of its `EphemeralStorage` size, a user that is not root, no capabilities, Lambda's
 /// environment variables, memory from `MemorySize` and a CPU share from it (Lambda gives one vCPU at
 /// 1,769 MB), and the Runtime API on loopback (the container shares the host's network, so the
-/// function reaches the emulator's Runtime API and AWS endpoint at 127.0.0.1).
+/// function reaches the emulator's Runtime API and AWS endpoint at 127.0.0.1). As in Lambda's
+/// sandbox, the function is not the first process: an init (podman's catatonit) is, which reaps the
+/// orphans of the tools a function starts and lets signals reach the function as on the host.
 struct ImageRunner: Sendable {
     /// Lambda's CPU share: one vCPU at this much memory, in proportion below and above it.
     static let megabytesPerVCPU = 1769.0
@@ -74,7 +76,7 @@ struct ImageRunner: Sendable {
     ) -> (executable: String, arguments: [String], environment: [String: String]) {
         var arguments = [
             "run", "--rm", "--name", container, "--label", "\(Self.label)=\(getpid())",
-            "--pull=never", "--network=host", "--read-only", "--user", user, "--workdir", "/var/task",
+            "--pull=never", "--init", "--network=host", "--read-only", "--user", user, "--workdir", "/var/task",
             "--tmpfs", "/tmp:rw,nosuid,nodev,mode=1777,size=\(function.ephemeralStorageMB)m",
             "--cap-drop=all", "--security-opt", "no-new-privileges", "--pids-limit", "1024",
             "--log-driver", "none", "--attach", "stdout", "--attach", "stderr",
@@ -95,12 +97,14 @@ struct ImageRunner: Sendable {
         return (podman, arguments, outside)
     }
 
-    /// The host's process id of the container's first process (the function), once it runs.
-    func hostPID(of container: String) -> Int32? {
+    /// The host's process ids of the container's init (killing it ends the container, and every
+    /// process in it) and of the function (the init's child), once the function runs.
+    func hostPIDs(of container: String) -> (initPID: Int32, functionPID: Int32?)? {
         let (status, output) = capture([podman, "inspect", "--format", "{{.State.Pid}}", container])
         guard status == 0, let pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
         else { return nil }
-        return pid
+        let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return (pid, children.split(separator: " ").first.flatMap { Int32($0) })
     }
 
     /// Stops a container whose process id is not known (yet).

@@ -33,8 +33,8 @@ final class Worker: @unchecked Sendable {
     private let output: ProcessOutput
     /// `serve --images`: the process is `podman run` of the function's image.
     private let container: (runner: ImageRunner, definition: FunctionDefinition, name: String)?
-    /// The host's id of the function's process inside its container, once it has started.
-    private var containerPID: Int32?
+    /// The host's ids of the container's init and of the function's process in it, once started.
+    private var containerPIDs: (initPID: Int32, functionPID: Int32?)?
 
     init(id: Int, function: String, output: ProcessOutput, images: (ImageRunner, FunctionDefinition)? = nil) {
         self.id = id
@@ -46,7 +46,9 @@ final class Worker: @unchecked Sendable {
     }
 
     /// The function's process: the handler, or inside its container the handler (not podman).
-    var pid: Int32 { lock.withLock { containerPID ?? process?.processIdentifier ?? 0 } }
+    var pid: Int32 {
+        lock.withLock { containerPIDs.map { $0.functionPID ?? $0.initPID } ?? process?.processIdentifier ?? 0 }
+    }
     var isAlive: Bool { lock.withLock { exitReason == nil } }
 
     /// Starts the process and waits until it asks for its first event (its init is done).
@@ -125,10 +127,10 @@ final class Worker: @unchecked Sendable {
             // (podman is a process to wait for: off Swift's cooperative threads.)
             let found = await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
-                    continuation.resume(returning: container.runner.hostPID(of: container.name))
+                    continuation.resume(returning: container.runner.hostPIDs(of: container.name))
                 }
             }
-            lock.withLock { containerPID = found }
+            lock.withLock { containerPIDs = found }
         }
         return failure
     }
@@ -163,11 +165,11 @@ final class Worker: @unchecked Sendable {
     }
 
     func kill() {
-        let (process, containerPID) = lock.withLock { (self.process, self.containerPID) }
+        let (process, containerPID) = lock.withLock { (self.process, self.containerPIDs?.initPID) }
         guard let process, process.isRunning else { return }
         if let container {
-            // Killing podman would leave its container running; killing the container's first
-            // process ends the container (and every process in it).
+            // Killing podman would leave its container running; killing the container's init ends
+            // the container (and every process in it, the tools the function started too).
             if let containerPID {
                 Foundation.kill(containerPID, SIGKILL)
             } else {
