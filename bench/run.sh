@@ -11,6 +11,7 @@ s3_mb=${BENCH_S3_MB:-1024}
 event='{"hello":"world","n":42}'
 
 echo "bench: release build (static Swift stdlib)"
+scripts/build-curl.sh
 swift build -c release --static-swift-stdlib --product echo-function >/dev/null
 swift build -c release --static-swift-stdlib --product http-probe-function >/dev/null
 swift build -c release --static-swift-stdlib --product dynamodb-probe-function >/dev/null
@@ -48,8 +49,11 @@ echo "bench: runtime (cold x$cold_runs, warm x$warm_invocations)"
 runtime_rows=$(
     row "raw-socket C loop, static (the floor)" "$out/floor-loop.stripped"
     row "ours: echo-function (Runtime only)" "$out/echo-function"
-    row "ours: http-probe-function (Runtime + HTTP, libcurl)" "$out/http-probe-function"
+    row "ours: http-probe-function (Runtime + HTTP: static libcurl, OpenSSL, zlib)" "$out/http-probe-function"
 )
+read -r _ echo_med <<<"$(echo "$runtime_rows" | awk -F'|' '/echo-function/{split($3, c, " / "); print "x", c[2]}')"
+read -r _ http_med <<<"$(echo "$runtime_rows" | awk -F'|' '/http-probe-function/{split($3, c, " / "); print "x", c[2]}')"
+http_ratio=$(awk -v h="$http_med" -v e="$echo_med" 'BEGIN{printf "%.2f", h/e}')
 
 # A function that calls DynamoDB on every invocation, against moto server.
 echo "bench: DynamoDB GetItem function against moto"
@@ -205,6 +209,8 @@ adds the shared libraries the binary loads beyond libc, libm and the loader.
 | runtime | cold start ms (min / median) | warm inv/s | warm CPU µs/inv | peak RSS MB | size MB | with libraries MB |
 |---|---|---|---|---|---|---|
 $runtime_rows
+
+A function that calls AWS starts in $http_ratio× the echo function's median here (target, issue 17: at most 1.5×).
 
 Targets (issue 2), minimal function: cold start ≤ 2.5 ms median, warm ≤ 100 µs CPU per invocation,
 RSS ≤ 10 MB, binary ≤ 8 MB. Reference figures from the issue (another harness on this kind of
