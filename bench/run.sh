@@ -223,6 +223,33 @@ Linkage of the release functions (no Foundation, FoundationEssentials or ICU may
 |---|---|---|
 $linkage
 
+## Linking libcurl (issue 17)
+
+Measured on 2026-12-06 on 2 cores (\`nproc\`) of AMD EPYC (\`lscpu\` model name), shared with other
+builds (load 5–7), not re-measured by \`make bench\`: http-probe-function linked each way from the same
+release objects, stripped, cold start by \`bench/rapi_bench.c\` (min / median of 30 starts), in 9
+alternating rounds with the echo function; the figures are the medians over the rounds, the ratio
+is over the echo function's in the same rounds (1.69 / 1.97 ms). "loader" is \`LD_DEBUG=statistics\`'s
+total startup time in the dynamic loader (echo: 0.89M cycles).
+
+| option | cold start ms (min / median) | ratio to echo (median) | size MB (with libraries) | shared libraries beyond echo's (ldd) | loader cycles |
+|---|---|---|---|---|---|
+| Debian's libcurl4 (before) | 7.24 / 8.81 | 4.47 | 7.86 (25.93) | libcurl and 29 more (nghttp2, idn2, rtmp, ssh2, psl, ssl, crypto, gssapi_krb5, ldap, lber, zstd, brotli, z, unistring, gnutls, hogweed, nettle, gmp, krb5, k5crypto, com_err, krb5support, sasl2, brotlicommon, p11-kit, tasn1, keyutils, resolv, ffi) | 7.58M |
+| minimal static libcurl, Debian's shared libssl3/libcrypto3/zlib | 3.30 / 3.97 | 2.01 | 8.16 (15.71) | libssl.so.3 libcrypto.so.3 libz.so.1 | 3.04M |
+| **minimal static libcurl + static OpenSSL and zlib (adopted)** | 2.57 / 2.98 | 1.51 | 12.43 (14.70) | none | 0.56M |
+| the same, linked without PIE (not adopted: no ASLR for the executable) | 2.27 / 2.62 | 1.33 | 11.56 (13.83) | none | |
+| fully static executable (glibc too, \`-static-executable\`; not adopted) | 1.20 / 1.30 | 0.66 | 12.69 (12.69) | none (not dynamic) | 0 |
+
+In a quieter earlier run the adopted option measured 2.23 / 2.40 ms against the echo function's
+1.54 / 1.65 (1.43–1.45×), the PIE-less one 1.81 / 1.91 (1.17×); in a busier one 1.57×. The target
+(at most 1.5×) is met at the margin. What remains over the echo function: the static libcrypto
+doubles the executable's relative relocations (38,175 against 19,179), whose pages are copied on
+write at start (DT_RELR packing, tried with lld, changed nothing: 2.23 / 2.33 ms; dropping PIE
+removes them, the row above), then OpenSSL's initialisation (reading /usr/lib/ssl/openssl.cnf) and
+libcurl's. The fully static executable also avoids loading libjansson, libstdc++ and libgcc_s,
+which is why it beats the echo function; it links glibc statically (getaddrinfo and dlopen then
+need the same glibc's NSS modules at run time) and has no musl Swift SDK here, so it is measured only.
+
 ## Calling AWS (issue 3)
 
 | measurement | result |
