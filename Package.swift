@@ -30,6 +30,24 @@ let apiFunctions: [(target: String, executable: String)] = [
     ("JobsMedia", "jobs-media"),
 ]
 
+/// libcurl, OpenSSL and zlib, linked statically into every configuration (so what the tests run is
+/// what ships), all here: the HTTP target carries them for itself and for `COpenSSL` and `CZlib`,
+/// whose users (Cloud, Transcriptor) all depend on HTTP, in the order a single-pass linker needs.
+/// - libcurl: `.build-curl/lib/libcurl-minimal.a`, which scripts/build-curl.sh (the bootstrap and
+///   `make package` run it) builds from Debian's source of the libcurl4-openssl-dev whose headers
+///   CCurl uses, with HTTP(S) over OpenSSL and zlib only. Debian's libcurl.so loads about 30
+///   libraries for protocols and features we never use. A missing `libcurl-minimal` (no system
+///   library has that name) fails the link rather than falling back to Debian's.
+/// - OpenSSL and zlib: the archives of Debian's libssl-dev and zlib1g-dev (the same source packages
+///   as libssl3 and zlib1g, so the same security fixes, taken in by rebuilding). Loading and
+///   relocating the shared libcrypto.so.3 and libssl.so.3 alone cost more than the 1.5× of the echo
+///   function's cold start that a function calling AWS may take (BENCHMARKS.md, issue 17).
+let staticHTTPLibraries: [LinkerSetting] = [
+    .unsafeFlags(["-L\(Context.packageDirectory)/.build-curl/lib"]),
+    .linkedLibrary("curl-minimal"), .linkedLibrary(":libssl.a"), .linkedLibrary(":libcrypto.a"),
+    .linkedLibrary(":libz.a"),
+]
+
 let package = Package(
     name: "Transcriptor",
     platforms: [.macOS(.v14)],
@@ -58,24 +76,23 @@ let package = Package(
         .systemLibrary(
             name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]),
-        .systemLibrary(
-            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl's, OpenSSL's and zlib's headers only: no pkg-config, whose `-lcurl`, `-lssl -lcrypto`
+        // and `-lz` would link Debian's shared libraries; the HTTP target links the static ones
+        // (`staticHTTPLibraries`).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
             name: "CPocketSphinx", path: "Sources/CPocketSphinx", pkgConfig: "pocketsphinx",
             providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]),
-        .systemLibrary(
-            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
-            providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         // The Lambda custom runtime: links jansson and libc only (no libcurl, no OpenSSL).
         .target(name: "Runtime", dependencies: ["CJansson"]),
         // Outbound HTTP(S) over libcurl.
-        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "HTTP", dependencies: ["CCurl"], linkerSettings: staticHTTPLibraries),
         // AWS SigV4 and the S3, SQS, DynamoDB and SES clients.
         .target(name: "Cloud", dependencies: ["Runtime", "HTTP", "COpenSSL"]),
         // The domain: accounts, passwords, tokens, API keys, jobs, transcripts, URL safety.

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a Debian 12 machine, only where it is missing: the apt packages
-# (build libraries, tools the tests start) and the Python packages of requirements.txt in the
-# project's venv (.venv), and the Whisper models under .venv/models (scripts/install-models.sh).
+# (build libraries, tools the tests start), the minimal static libcurl (.build-curl/,
+# scripts/build-curl.sh), the Python packages of requirements.txt in the project's venv (.venv),
+# and the Whisper models under .venv/models (scripts/install-models.sh).
 # Idempotent and quiet when there is nothing to do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-    # build: the C libraries behind the system-library targets
+    # build: the C libraries behind the system-library targets (OpenSSL and zlib linked from their
+    # static archives; libcurl4-openssl-dev for its headers only)
     pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev zlib1g-dev
+    # build: the minimal static libcurl from Debian's curl source (scripts/build-curl.sh)
+    dpkg-dev autoconf automake libtool make
     # speech: pocketsphinx's C library and its US English model (the in-process engine)
     libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
     # media: probing, converting and splitting audio; resolving pages of media sites
@@ -34,6 +38,10 @@ if ((${#missing[@]})); then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The minimal static libcurl every Swift target links (Package.swift), in .build-curl/: built once
+# from Debian's curl source (about a minute), then again only when Debian's curl changes.
+scripts/build-curl.sh
 
 # The project's Python packages, in .venv; reinstalled only when requirements.txt changes.
 if [ ! -x .venv/bin/python ]; then

@@ -37,6 +37,9 @@ if [ -z "$binaries_only" ]; then
     "$python" scripts/package_manifest.py check
 fi
 
+# The minimal static libcurl the binaries link (Package.swift); quick when it is built already.
+scripts/build-curl.sh
+
 start=$(date +%s)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -54,6 +57,14 @@ rm -rf "$bin"
 mkdir -p "$bin"
 for product in "${products[@]}"; do
     strip -o "$bin/$product" "$build_dir/$product"
+done
+# libcurl, OpenSSL and zlib are linked statically (Package.swift): a binary that names one of their
+# shared libraries would start slower and need a package its image may no longer install.
+for product in "${products[@]}"; do
+    if readelf -d "$bin/$product" | grep -qE 'Shared library: \[lib(curl|ssl|crypto|z)\.so'; then
+        echo "package: $product links a shared libcurl, OpenSSL or zlib; it must link the static ones (Package.swift)" >&2
+        exit 1
+    fi
 done
 echo "package: ${#products[@]} binaries in $bin ($(($(date +%s) - start)) s)"
 
