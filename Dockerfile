@@ -1,7 +1,8 @@
 # Transcriptor's Lambda images (template.yaml: every function is PackageType: Image).
 #
 # One Dockerfile, three images, one function's binary in each:
-#   api         Debian slim with the libraries every function links (libcurl, jansson, OpenSSL):
+#   api         Debian slim with what every function needs beyond its binary (jansson, the CA
+#               certificates; libcurl, OpenSSL and zlib are linked in statically, scripts/build-curl.sh):
 #               the 20 API routes and the persist, failures and sweep stages
 #   media       api's libraries + ffmpeg (transcode) and yt-dlp (fetch)
 #   transcribe  api's libraries + pocketsphinx and its US English model, Python with faster-whisper,
@@ -33,7 +34,7 @@ FROM swift:6.3-bookworm AS builder
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsqlite3-dev zlib1g-dev \
-        libpocketsphinx-dev libsphinxbase-dev binutils \
+        libpocketsphinx-dev libsphinxbase-dev binutils dpkg-dev autoconf automake libtool make \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 # Package.resolved is optional (not in git): the glob copies it when the context has one.
@@ -55,7 +56,7 @@ FROM ${BINARIES} AS binaries
 FROM debian:bookworm-slim AS base
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        ca-certificates libcurl4 libjansson4 libssl3 zlib1g \
+        ca-certificates libjansson4 \
     && rm -rf /var/lib/apt/lists/*
 # Lambda's file system is read-only but for /tmp.
 ENV LANG=C.UTF-8 \

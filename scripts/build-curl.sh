@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The minimal static libcurl every Swift target links (Package.swift, the HTTP target): built from
 # Debian's own curl source package, with Debian's patches (security fixes included), configured for
-# HTTP and HTTPS over Debian's shared OpenSSL 3 and zlib with the threaded resolver, and nothing
+# HTTP and HTTPS over OpenSSL 3 and zlib (Debian's libssl-dev and zlib1g-dev, which Package.swift
+# links statically too) with the threaded resolver, and nothing
 # else: no LDAP, RTMP, SSH, Kerberos, IDN, PSL, brotli, zstd, HTTP/2 (we speak HTTP/1.1 to AWS),
 # FTP, mail or other protocols. Debian's libcurl4 loads about 30 shared libraries for those, which
 # made every function that calls AWS start about 3 ms later than one that does not (BENCHMARKS.md).
