@@ -1,3 +1,5 @@
+import LocalIAM
+
 /// A function the emulator runs: an `AWS::Serverless::Function` with `PackageType: Image`.
 public struct FunctionDefinition: Sendable, Equatable {
     /// The function's name, which is its logical ID (functions set no `FunctionName`).
@@ -18,11 +20,15 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var events: [String: EventSource]
     /// Retries and destinations of asynchronous invocations, if configured.
     public var eventInvokeConfig: EventInvokeConfig?
+    /// The statements of `Policies`, resolved: what the function's role may do (the emulator
+    /// enforces them on the requests the function signs).
+    public var policies: [PolicyStatement]
 
     public init(
         name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
         timeoutSeconds: Int = 3, memoryMB: Int = 128, reservedConcurrency: Int? = nil,
-        events: [String: EventSource] = [:], eventInvokeConfig: EventInvokeConfig? = nil
+        events: [String: EventSource] = [:], eventInvokeConfig: EventInvokeConfig? = nil,
+        policies: [PolicyStatement] = []
     ) {
         self.name = name
         self.executable = executable
@@ -33,6 +39,7 @@ public struct FunctionDefinition: Sendable, Equatable {
         self.reservedConcurrency = reservedConcurrency
         self.events = events
         self.eventInvokeConfig = eventInvokeConfig
+        self.policies = policies
     }
 }
 
@@ -75,7 +82,8 @@ extension FunctionDefinition {
             reservedConcurrency: try properties["ReservedConcurrentExecutions"].integer(in: 0...1000),
             events: events,
             eventInvokeConfig: invokeConfig.isPresent
-                ? try EventInvokeConfig(reading: invokeConfig, resolver: resolver) : nil
+                ? try EventInvokeConfig(reading: invokeConfig, resolver: resolver) : nil,
+            policies: try Self.policyStatements(try properties["Policies"])
         )
     }
 }
