@@ -26,9 +26,10 @@ final class APIHarness: @unchecked Sendable {
     ///   - config: more settings for every function (KEY=VALUE lines).
     ///   - dataDirectory: serve this data folder again (after a crash).
     ///   - template: serve this template instead of the project's (a copy with a setting changed).
+    ///   - serveArguments: more arguments of `serve` (`--iam report`, say).
     init(
         parameters: [String: String] = [:], environment: [String: String] = [:], config: String = "",
-        reusing dataDirectory: String? = nil, template: String? = nil
+        reusing dataDirectory: String? = nil, template: String? = nil, serveArguments: [String] = []
     ) throws {
         // Links and webhooks may reach this machine only: no test sends a packet elsewhere, not
         // even a DNS query for a name in a test's URL.
@@ -38,7 +39,7 @@ final class APIHarness: @unchecked Sendable {
             config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(Self.allowedHosts)\n\(config)",
             reusing: dataDirectory,
             arguments: parameters.merging(["SignupsPerAddressPerHour": "100000"]) { given, _ in given }
-                .sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] })
+                .sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] } + serveArguments)
         let endpoint = try Endpoint(url: emulator.aws)
         aws = AWSConfiguration(
             region: "us-east-1", credentials: AWSCredentials(accessKeyID: "local", secretAccessKey: "local-secret"),

@@ -227,24 +227,42 @@ import Testing
         try Self.expectDenial(api, function: "JobsDeleteFunction", action: "s3:ListBucket")
     }
 
+    /// JobsCreateFunction's grant of the fetch queue, and the same without `sqs:SendMessage`.
+    static let withoutSendMessage = (
+        original: """
+                    - Effect: Allow
+                      Action: [sqs:SendMessage]
+                      Resource: !GetAtt FetchQueue.Arn
+        """,
+        replacement: """
+                    - Effect: Allow
+                      Action: [sqs:GetQueueUrl]
+                      Resource: !GetAtt FetchQueue.Arn
+        """
+    )
+
     @Test func withoutSendMessageALinkJobCannotBeQueued() throws {
         let template = try Self.template(
-            replacing: """
-                            - Effect: Allow
-                              Action: [sqs:SendMessage]
-                              Resource: !GetAtt FetchQueue.Arn
-                """,
-            with: """
-                            - Effect: Allow
-                              Action: [sqs:GetQueueUrl]
-                              Resource: !GetAtt FetchQueue.Arn
-                """)
+            replacing: Self.withoutSendMessage.original, with: Self.withoutSendMessage.replacement)
         let api = try APIHarness(template: template)
         let session = try api.signup()
         let created = try api.call(
             .post, "/v1/jobs", token: session.accessToken, json: ["source": ["url": "http://127.0.0.1:9/a.mp3"]])
         #expect(created.status >= 500, "\(created)")
         try Self.expectDenial(api, function: "JobsCreateFunction", action: "sqs:SendMessage")
+    }
+
+    /// `serve --iam report`: what the role may not do is served, and logged as AWS would deny it.
+    @Test func reportModeServesWhatItWouldDenyAndLogsIt() throws {
+        let template = try Self.template(
+            replacing: Self.withoutSendMessage.original, with: Self.withoutSendMessage.replacement)
+        let api = try APIHarness(template: template, serveArguments: ["--iam", "report"])
+        let session = try api.signup()
+        _ = try api.link("http://127.0.0.1:9/a.mp3", token: session.accessToken)
+        let logged = try #require(try Self.denials(api).first)
+        #expect(logged["action"] as? String == "sqs:SendMessage")
+        #expect(logged["enforced"] as? Bool == false)
+        #expect(api.emulator.output.contains("IAM would deny (report mode): JobsCreateFunction sqs:SendMessage on "))
     }
 
     /// The sweep reads the deadline index by named attributes only (`dynamodb:Attributes` under
