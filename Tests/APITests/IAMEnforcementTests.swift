@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func aFunctionCannotReadAnotherFunctionsSecret() throws {
-        let api = try APIHarness()
+        let api = try APIHarness(expectsDenials: true)
         // AuthLoginFunction's role may read the access-token key; TranscribeFunction's may not.
         let login = try Self.credentials(of: "AuthLoginFunction", api: api)
         let value = try SecretsManagerClient(configuration: Self.configuration(login, api: api)).getSecretValue(
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func eachServiceRefusesInItsOwnShape() throws {
-        let api = try APIHarness()
+        let api = try APIHarness(expectsDenials: true)
         let sweep = Self.configuration(try Self.credentials(of: "SweepFunction", api: api), api: api)
         let s3 = #expect(throws: AWSError.self) {
             _ = try S3Client(configuration: sweep).listObjects(bucket: api.bucket)
@@ -170,7 +170,7 @@ import Testing
                             - Effect: Allow
                               Action: [secretsmanager:DescribeSecret]
                 """)
-        let api = try APIHarness(template: template)
+        let api = try APIHarness(template: template, expectsDenials: true)
         let session = try api.signup()
         let login = try api.call(.post, "/v1/auth/login", json: ["email": session.email, "password": session.password])
         #expect(login.status >= 500, "\(login)")
@@ -193,7 +193,7 @@ import Testing
                             - Effect: Allow
                               Action: [s3:ListBucketVersions]
                 """)
-        let api = try APIHarness(template: template)
+        let api = try APIHarness(template: template, expectsDenials: true)
         let session = try api.signup()
         let created = try api.call(
             .post, "/v1/jobs", token: session.accessToken,
@@ -219,7 +219,7 @@ import Testing
         let template = try Self.template(
             replacing: original,
             with: original.replacingOccurrences(of: "[uploads/*, audio/*,", with: "[audio/*,"))
-        let api = try APIHarness(template: template)
+        let api = try APIHarness(template: template, expectsDenials: true)
         let session = try api.signup()
         let id = try api.link("http://127.0.0.1:9/talk.mp3", token: session.accessToken)
         let deleted = try api.call(.delete, "/v1/jobs/\(id)", token: session.accessToken)
@@ -244,7 +244,7 @@ import Testing
     @Test func withoutSendMessageALinkJobCannotBeQueued() throws {
         let template = try Self.template(
             replacing: Self.withoutSendMessage.original, with: Self.withoutSendMessage.replacement)
-        let api = try APIHarness(template: template)
+        let api = try APIHarness(template: template, expectsDenials: true)
         let session = try api.signup()
         let created = try api.call(
             .post, "/v1/jobs", token: session.accessToken, json: ["source": ["url": "http://127.0.0.1:9/a.mp3"]])
@@ -256,7 +256,7 @@ import Testing
     @Test func reportModeServesWhatItWouldDenyAndLogsIt() throws {
         let template = try Self.template(
             replacing: Self.withoutSendMessage.original, with: Self.withoutSendMessage.replacement)
-        let api = try APIHarness(template: template, serveArguments: ["--iam", "report"])
+        let api = try APIHarness(template: template, serveArguments: ["--iam", "report"], expectsDenials: true)
         let session = try api.signup()
         _ = try api.link("http://127.0.0.1:9/a.mp3", token: session.accessToken)
         let logged = try #require(try Self.denials(api).first)
@@ -271,7 +271,7 @@ import Testing
         let template = try Self.template(
             replacing: "dynamodb:Attributes: [gsi1pk, gsi1sk, pk, sk, userId, jobId]",
             with: "dynamodb:Attributes: [gsi1pk, gsi1sk, pk, sk, userId]")
-        let api = try APIHarness(template: template)
+        let api = try APIHarness(template: template, expectsDenials: true)
         let swept = try api.emulator.invoke("SweepFunction", payload: "{}")
         #expect(
             swept.header("X-Amz-Function-Error") != nil,
