@@ -98,6 +98,10 @@ import Testing
         }
         #expect(s3?.code == "AccessDenied")
         #expect(s3?.status == 403)
+        #expect(
+            s3?.message.contains(
+                "s3:ListBucket on resource: \"arn:aws:s3:::transcriptor-local-media-000000000000\" because") == true,
+            "\(String(describing: s3))")
         let sqs = #expect(throws: AWSError.self) {
             _ = try SQSClient(configuration: sweep).sendMessage(
                 queueURL: "\(api.emulator.aws)/000000000000/transcriptor-local-FetchQueue", body: "{}")

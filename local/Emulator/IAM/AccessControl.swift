@@ -28,6 +28,11 @@ final class AccessControl: @unchecked Sendable {
         var message: String
         /// False in report mode: the request was served anyway.
         var enforced: Bool
+
+        /// The message as S3 words it, with the resource in quotes.
+        var s3Message: String {
+            message.replacingOccurrences(of: "on resource: \(resource) ", with: "on resource: \"\(resource)\" ")
+        }
     }
 
     /// How many denials the status page keeps.

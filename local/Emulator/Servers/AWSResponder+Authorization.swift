@@ -23,7 +23,7 @@ extension AWSResponder {
         default: return nil
         }
         guard let denial = access.check(needed, accessKeyID: request.accessKeyID) else { return nil }
-        return Self.accessDenied(service: service, message: denial.message)
+        return Self.accessDenied(service: service, message: service == "s3" ? denial.s3Message : denial.message)
     }
 
     /// S3 answers a read of a missing key with 404 only to a caller that may list the bucket
