@@ -114,19 +114,21 @@ let package = Package(
 
         // The local emulator (`transcriptor-local`): a development tool, so it may use Foundation and
         // server libraries. Its pure parts are libraries of their own, tested without I/O.
+        // IAM's evaluation of identity-based policies (the functions' roles): pure, no I/O.
+        .target(name: "LocalIAM", path: "local/IAM"),
         .target(
-            name: "LocalTemplate", dependencies: ["LocalGateway", .product(name: "Yams", package: "Yams")],
+            name: "LocalTemplate", dependencies: ["LocalGateway", "LocalIAM", .product(name: "Yams", package: "Yams")],
             path: "local/Template"),
         .target(name: "LocalGateway", dependencies: ["Runtime"], path: "local/Gateway"),
         .target(name: "LocalStore", dependencies: ["CSQLite"], path: "local/Store"),
-        .target(name: "LocalS3", dependencies: ["LocalStore", "Runtime", "Cloud"], path: "local/S3"),
-        .target(name: "LocalSQS", dependencies: ["LocalStore", "Runtime", "Cloud"], path: "local/SQS"),
-        .target(name: "LocalDynamoDB", dependencies: ["LocalStore", "Runtime"], path: "local/DynamoDB"),
+        .target(name: "LocalS3", dependencies: ["LocalStore", "LocalIAM", "Runtime", "Cloud"], path: "local/S3"),
+        .target(name: "LocalSQS", dependencies: ["LocalStore", "LocalIAM", "Runtime", "Cloud"], path: "local/SQS"),
+        .target(name: "LocalDynamoDB", dependencies: ["LocalStore", "LocalIAM", "Runtime"], path: "local/DynamoDB"),
         .executableTarget(
             name: "Emulator",
             dependencies: [
                 "Runtime", "Cloud", "Transcriptor", "Speech", "LocalTemplate", "LocalGateway", "LocalStore", "LocalS3",
-                "LocalSQS", "LocalDynamoDB",
+                "LocalSQS", "LocalDynamoDB", "LocalIAM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -150,9 +152,11 @@ let package = Package(
             name: "LocalTemplateTests", dependencies: ["LocalTemplate", "LocalGateway", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "LocalGatewayTests", dependencies: ["LocalGateway", "TestSupport"]),
-        .testTarget(name: "LocalS3Tests", dependencies: ["LocalS3", "Cloud", "TestSupport"]),
-        .testTarget(name: "LocalSQSTests", dependencies: ["LocalSQS", "TestSupport"]),
-        .testTarget(name: "LocalDynamoDBTests", dependencies: ["LocalDynamoDB", "TestSupport"]),
+        .testTarget(
+            name: "LocalIAMTests", dependencies: ["LocalIAM", "LocalTemplate", "TestSupport"]),
+        .testTarget(name: "LocalS3Tests", dependencies: ["LocalS3", "LocalIAM", "Cloud", "TestSupport"]),
+        .testTarget(name: "LocalSQSTests", dependencies: ["LocalSQS", "LocalIAM", "TestSupport"]),
+        .testTarget(name: "LocalDynamoDBTests", dependencies: ["LocalDynamoDB", "LocalIAM", "TestSupport"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzEntries", "TestSupport"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Transcriptor", "Runtime", "TestSupport"]),
         .testTarget(

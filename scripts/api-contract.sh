@@ -126,4 +126,19 @@ args=(
 )
 echo "api-contract: schemathesis ${args[*]} --header 'Authorization: Bearer <token>'"
 schemathesis="$(cd "$venv/bin" && pwd)/schemathesis"
-(cd "$workdir" && "$schemathesis" "${args[@]}" --header "Authorization: Bearer $token")
+(cd "$workdir" && "$schemathesis" "${args[@]}" --header "Authorization: Bearer $token") || exit $?
+
+# 4. Against the local emulator, which enforces each function's role: no call any route made was
+# one its Policies in template.yaml do not allow (a route that swallows the error would hide it).
+if status_json=$(curl -sf "$base/_local/status.json"); then
+    "$venv/bin/python" -c '
+import json, sys
+iam = json.loads(sys.argv[1]).get("iam", {})
+if iam.get("denials", 0):
+    print("api-contract: the emulator denied %d call(s) the routes made:" % iam["denials"], file=sys.stderr)
+    for d in iam.get("recentDenials", [])[:20]:
+        print("  %s %s on %s" % (d["function"], d["action"], d["resource"]), file=sys.stderr)
+    sys.exit(1)
+print("api-contract: no IAM denials (mode %s)" % iam.get("mode"))
+' "$status_json"
+fi

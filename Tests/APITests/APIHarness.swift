@@ -12,6 +12,9 @@ final class APIHarness: @unchecked Sendable {
     // @unchecked Sendable: every stored property is set once in `init`.
     let emulator: EmulatorHarness
     let aws: AWSConfiguration
+    /// Whether the test means to make the emulator deny a function's call (IAMEnforcementTests);
+    /// in every other test a denial is a permission the template lacks, reported when it ends.
+    let expectsDenials: Bool
     let bucket = "transcriptor-local-media-000000000000"
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -26,10 +29,13 @@ final class APIHarness: @unchecked Sendable {
     ///   - config: more settings for every function (KEY=VALUE lines).
     ///   - dataDirectory: serve this data folder again (after a crash).
     ///   - template: serve this template instead of the project's (a copy with a setting changed).
+    ///   - serveArguments: more arguments of `serve` (`--iam report`, say).
     init(
         parameters: [String: String] = [:], environment: [String: String] = [:], config: String = "",
-        reusing dataDirectory: String? = nil, template: String? = nil
+        reusing dataDirectory: String? = nil, template: String? = nil, serveArguments: [String] = [],
+        expectsDenials: Bool = false
     ) throws {
+        self.expectsDenials = expectsDenials
         // Links and webhooks may reach this machine only: no test sends a packet elsewhere, not
         // even a DNS query for a name in a test's URL.
         emulator = try EmulatorHarness(
@@ -38,11 +44,20 @@ final class APIHarness: @unchecked Sendable {
             config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(Self.allowedHosts)\n\(config)",
             reusing: dataDirectory,
             arguments: parameters.merging(["SignupsPerAddressPerHour": "100000"]) { given, _ in given }
-                .sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] })
+                .sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] } + serveArguments)
         let endpoint = try Endpoint(url: emulator.aws)
         aws = AWSConfiguration(
             region: "us-east-1", credentials: AWSCredentials(accessKeyID: "local", secretAccessKey: "local-secret"),
             endpoints: Dictionary(uniqueKeysWithValues: AWSService.allCases.map { ($0, endpoint) }))
+    }
+
+    deinit {
+        // The functions run with their roles enforced: a call the template does not allow that the
+        // code swallowed (a best-effort delete, say) would fail only here.
+        let denials = emulator.output.split(separator: "\n").filter { $0.hasPrefix("IAM denied: ") }
+        if !expectsDenials, !denials.isEmpty {
+            Issue.record("the emulator denied functions' calls: \(denials.joined(separator: "\n"))")
+        }
     }
 
     /// An answer of the API, with its JSON body parsed when it has one.

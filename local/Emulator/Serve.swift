@@ -41,6 +41,14 @@ struct Serve: AsyncParsableCommand {
     )
     var images = false
 
+    @Option(
+        help: """
+            The functions' roles: enforce (each function signs with its role's credentials and the \
+            AWS endpoint denies what its Policies do not allow), report (serve it, but log the \
+            denial), off (every function gets the unrestricted local credentials).
+            """)
+    var iam = AccessControl.Mode.enforce
+
     func run() async throws {
         let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["DATA_DIR"] ?? ".local"
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
@@ -59,6 +67,9 @@ struct Serve: AsyncParsableCommand {
         var settings = LambdaService.Settings(
             buildDirectory: common.resolvedBuildDirectory, awsEndpoint: "http://127.0.0.1:\(awsPort)")
         settings.extraEnvironment = LocalConfiguration.read(config)
+        let roles = FunctionRoles(template: template)
+        let access = AccessControl(mode: iam, roles: roles)
+        if iam != .off { settings.roles = roles }
         for name in Set(settings.extraEnvironment.keys).union(["ALLOW_LOOPBACK_URLS", "TIME_SCALE", "LOG_LEVEL"]) {
             if let value = ProcessInfo.processInfo.environment[name] { settings.extraEnvironment[name] = value }
         }
@@ -78,7 +89,9 @@ struct Serve: AsyncParsableCommand {
         }
         let lambda = LambdaService(template: template, settings: settings, group: group, output: output)
         let timeScale = TimeScale.fromEnvironment
-        let verifier = SigV4Verifier { $0 == "local" ? "local-secret" : nil }
+        let verifier = SigV4Verifier(
+            secret: { $0 == "local" ? "local-secret" : access.session(forAccessKey: $0)?.credentials.secretAccessKey },
+            sessionToken: { access.session(forAccessKey: $0)?.credentials.sessionToken })
         let services = try LocalServices(
             template: template, dataDirectory: dataDirectory, awsEndpoint: settings.awsEndpoint,
             timeScale: timeScale, verifier: verifier)
@@ -107,7 +120,8 @@ struct Serve: AsyncParsableCommand {
                 lambda: lambda, routes: routes, cors: template.httpAPI.cors,
                 staticFiles: StaticFiles(root: webRoot),
                 operatorPages: OperatorPages(
-                    lambda: lambda, template: template, services: services, invoker: invoker, emf: emf),
+                    lambda: lambda, template: template, services: services, invoker: invoker, emf: emf,
+                    access: access),
                 webOrigin: template.parameters["WebOrigin"],
                 // The functions presign against the AWS endpoint: the page uploads and plays from it.
                 webHeaders: WebSecurityHeaders(bucketOrigin: settings.awsEndpoint)),
@@ -118,7 +132,7 @@ struct Serve: AsyncParsableCommand {
             responder: AWSResponder(
                 lambda: lambda, invoker: invoker, verifier: verifier, s3: services.s3, sqs: services.sqs,
                 dynamodb: services.dynamodb,
-                ses: services.ses, secrets: services.secrets, uploads: services.uploads),
+                ses: services.ses, secrets: services.secrets, uploads: services.uploads, access: access),
             configuration: .init(
                 address: .hostname("127.0.0.1", port: awsPort == 0 ? awsPortHolder.release() : awsPort),
                 serverName: "transcriptor-local"),

@@ -120,7 +120,7 @@ extension S3Store {
         do {
             let verified = try verifier.verifyPolicy(
                 policy, credential: fields["x-amz-credential"] ?? "", amzDate: fields["x-amz-date"] ?? "",
-                signature: fields["x-amz-signature"] ?? "")
+                signature: fields["x-amz-signature"] ?? "", sessionToken: fields["x-amz-security-token"])
             guard verified.service == "s3" else { throw S3Error.signatureDoesNotMatch() }
         } catch let failure as SignatureError {
             switch failure.kind {

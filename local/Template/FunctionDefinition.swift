@@ -1,3 +1,5 @@
+import LocalIAM
+
 /// A function the emulator runs: an `AWS::Serverless::Function` with `PackageType: Image`.
 public struct FunctionDefinition: Sendable, Equatable {
     /// The function's name, which is its logical ID (functions set no `FunctionName`).
@@ -23,12 +25,15 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var events: [String: EventSource]
     /// Retries and destinations of asynchronous invocations, if configured.
     public var eventInvokeConfig: EventInvokeConfig?
+    /// The statements of `Policies`, resolved: what the function's role may do (the emulator
+    /// enforces them on the requests the function signs).
+    public var policies: [PolicyStatement]
 
     public init(
         name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
         timeoutSeconds: Int = 3, memoryMB: Int = 128, ephemeralStorageMB: Int = 512, imageTarget: String? = nil,
         reservedConcurrency: Int? = nil, events: [String: EventSource] = [:],
-        eventInvokeConfig: EventInvokeConfig? = nil
+        eventInvokeConfig: EventInvokeConfig? = nil, policies: [PolicyStatement] = []
     ) {
         self.name = name
         self.executable = executable
@@ -41,6 +46,7 @@ public struct FunctionDefinition: Sendable, Equatable {
         self.reservedConcurrency = reservedConcurrency
         self.events = events
         self.eventInvokeConfig = eventInvokeConfig
+        self.policies = policies
     }
 }
 
@@ -85,7 +91,8 @@ extension FunctionDefinition {
             reservedConcurrency: try properties["ReservedConcurrentExecutions"].integer(in: 0...1000),
             events: events,
             eventInvokeConfig: invokeConfig.isPresent
-                ? try EventInvokeConfig(reading: invokeConfig, resolver: resolver) : nil
+                ? try EventInvokeConfig(reading: invokeConfig, resolver: resolver) : nil,
+            policies: try Self.policyStatements(try properties["Policies"])
         )
     }
 }

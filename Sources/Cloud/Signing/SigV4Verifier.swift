@@ -16,9 +16,16 @@ public struct SigV4Verifier: Sendable {
     public var allowedSkewSeconds: Int64 = 15 * 60
     /// Looks up the secret of an access key id; nil for an unknown key.
     public var secret: @Sendable (String) -> String?
+    /// Looks up the session token temporary credentials must send with their access key
+    /// (`X-Amz-Security-Token`, as a header or, presigned, in the query); nil for a long-term key.
+    public var sessionToken: @Sendable (String) -> String?
 
-    public init(secret: @escaping @Sendable (String) -> String?) {
+    public init(
+        secret: @escaping @Sendable (String) -> String?,
+        sessionToken: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) {
         self.secret = secret
+        self.sessionToken = sessionToken
     }
 
     /// - Parameter payloadHash: the hex SHA-256 of the body as received. For S3 the verifier uses the
@@ -64,6 +71,7 @@ public struct SigV4Verifier: Sendable {
             throw SignatureError.skewed(requestTime: time, now: now)
         }
         let scope = try parseCredential(credential, day: time.amzDay)
+        try checkSessionToken(of: scope.credentials.accessKeyID, sent: request.header("x-amz-security-token"))
         let signer = SigV4(credentials: scope.credentials, region: scope.region, service: scope.service)
         let hash = signer.isS3 ? (request.header("x-amz-content-sha256") ?? payloadHash()) : payloadHash()
         if signer.isS3, let declared = request.header("x-amz-content-sha256"), declared != SigV4.unsignedPayload,
@@ -123,6 +131,9 @@ public struct SigV4Verifier: Sendable {
             throw SignatureError.skewed(requestTime: time, now: now)
         }
         let scope = try parseCredential(credential, day: time.amzDay)
+        try checkSessionToken(
+            of: scope.credentials.accessKeyID,
+            sent: value("X-Amz-Security-Token") ?? request.header("x-amz-security-token"))
         let signer = SigV4(credentials: scope.credentials, region: scope.region, service: scope.service)
         var unsigned = request
         unsigned.query = request.query.split(separator: "&").filter { !$0.hasPrefix("X-Amz-Signature=") }.joined(
@@ -146,12 +157,13 @@ public struct SigV4Verifier: Sendable {
     /// caller's to check.
     /// - Throws: `SignatureError` (`malformed`, `unknownAccessKey` or `mismatch`).
     public func verifyPolicy(
-        _ policy: String, credential: String, amzDate: String, signature: String
+        _ policy: String, credential: String, amzDate: String, signature: String, sessionToken: String? = nil
     ) throws -> Verified {
         guard let time = Timestamp(amzDate: amzDate) else {
             throw SignatureError.malformed("x-amz-date is not yyyyMMddTHHmmssZ")
         }
         let scope = try parseCredential(credential, day: time.amzDay)
+        try checkSessionToken(of: scope.credentials.accessKeyID, sent: sessionToken)
         let signer = SigV4(credentials: scope.credentials, region: scope.region, service: scope.service)
         let expected = Hex.encode(Digest.hmacSHA256(key: signer.signingKey(day: time.amzDay), data: policy))
         guard constantTimeEquals(expected, signature.lowercased()) else {
@@ -160,6 +172,12 @@ public struct SigV4Verifier: Sendable {
         return Verified(
             accessKeyID: scope.credentials.accessKeyID, region: scope.region, service: scope.service,
             signedHeaders: [], isPresigned: true)
+    }
+
+    /// Temporary credentials are valid only with their session token.
+    private func checkSessionToken(of accessKeyID: String, sent: String?) throws {
+        guard let required = sessionToken(accessKeyID) else { return }
+        guard let sent, constantTimeEquals(sent, required) else { throw SignatureError.invalidToken }
     }
 
     private func parseCredential(
@@ -180,7 +198,7 @@ public struct SigV4Verifier: Sendable {
 /// Why a request's signature was refused.
 public struct SignatureError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
-        case missing, malformed, unknownAccessKey, expired, skewed, mismatch, contentMismatch
+        case missing, malformed, unknownAccessKey, invalidToken, expired, skewed, mismatch, contentMismatch
     }
 
     public let kind: Kind
@@ -200,6 +218,8 @@ public struct SignatureError: Error, CustomStringConvertible, Sendable {
             kind: .unknownAccessKey, message: "The AWS Access Key Id you provided does not exist in our records.",
             canonicalRequest: nil)
     }
+    static let invalidToken = SignatureError(
+        kind: .invalidToken, message: "The security token included in the request is invalid.", canonicalRequest: nil)
     static func expired(at: Timestamp) -> SignatureError {
         SignatureError(kind: .expired, message: "Request has expired (at \(at.iso8601Seconds))", canonicalRequest: nil)
     }

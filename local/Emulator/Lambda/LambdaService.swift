@@ -22,6 +22,10 @@ final class LambdaService: @unchecked Sendable {
         var region = "us-east-1"
         var accessKeyID = "local"
         var secretAccessKey = "local-secret"
+        /// The functions' role credentials, which each function gets as Lambda hands them (with
+        /// `AWS_SESSION_TOKEN`); without them (`serve --iam off`, `invoke`) every function gets the
+        /// unrestricted local credentials above.
+        var roles: FunctionRoles?
         /// The concurrency of a function without `ReservedConcurrentExecutions`.
         var defaultConcurrency = 32
         /// Variables every function gets on top of its own (ALLOW_LOOPBACK_URLS, TIME_SCALE, …).
@@ -52,6 +56,11 @@ final class LambdaService: @unchecked Sendable {
                 "AWS_SECRET_ACCESS_KEY": settings.secretAccessKey,
                 "AWS_ENDPOINT_URL": settings.awsEndpoint,
             ]
+            if let credentials = settings.roles?.session(of: name)?.credentials {
+                environment["AWS_ACCESS_KEY_ID"] = credentials.accessKeyID
+                environment["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
+                environment["AWS_SESSION_TOKEN"] = credentials.sessionToken
+            }
             environment.merge(settings.extraEnvironment) { $1 }
             environment.merge(function.environment) { $1 }
             let executable =

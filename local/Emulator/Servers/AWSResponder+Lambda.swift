@@ -81,7 +81,7 @@ extension AWSResponder {
     static func signatureError(_ failure: SignatureError) -> Response {
         switch failure.kind {
         case .missing: error(403, "MissingAuthenticationTokenException", failure.message)
-        case .unknownAccessKey:
+        case .unknownAccessKey, .invalidToken:
             error(403, "UnrecognizedClientException", "The security token included in the request is invalid.")
         case .expired, .skewed: error(403, "InvalidSignatureException", failure.message)
         case .malformed: error(403, "IncompleteSignatureException", failure.message)
@@ -95,12 +95,16 @@ extension AWSResponder {
         switch failure.kind {
         case .missing, .expired: code = "AccessDenied"
         case .unknownAccessKey: code = "InvalidAccessKeyId"
+        case .invalidToken: code = "InvalidToken"
         case .skewed: code = "RequestTimeTooSkewed"
         case .malformed: code = "AuthorizationQueryParametersError"
         case .mismatch: code = "SignatureDoesNotMatch"
         case .contentMismatch: code = "XAmzContentSHA256Mismatch"
         }
-        return s3Error(code == "XAmzContentSHA256Mismatch" ? 400 : 403, code, failure.message)
+        let status = code == "XAmzContentSHA256Mismatch" || code == "InvalidToken" ? 400 : 403
+        let message =
+            failure.kind == .invalidToken ? "The provided token is malformed or otherwise invalid." : failure.message
+        return s3Error(status, code, message)
     }
 
     /// S3's refusal of a body over `limit` bytes.
@@ -119,8 +123,10 @@ extension AWSResponder {
 
     /// An S3 error document.
     static func s3Error(_ status: Int, _ code: String, _ message: String) -> Response {
-        let xml =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(XMLElement.escape(message))</Message><RequestId>\(UUID().uuidString)</RequestId></Error>"
-        return .bytes(status, headers: [("Content-Type", "application/xml")], body: Array(xml.utf8))
+        .bytes(status, headers: [("Content-Type", "application/xml")], body: Array(s3ErrorDocument(code, message).utf8))
+    }
+
+    static func s3ErrorDocument(_ code: String, _ message: String) -> String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(XMLElement.escape(message))</Message><RequestId>\(UUID().uuidString)</RequestId></Error>"
     }
 }

@@ -11,8 +11,9 @@ import NIOCore
 import Runtime
 
 /// The AWS-compatible endpoint on 127.0.0.1:4566, as LocalStack's edge port: the service is told
-/// by the SigV4 credential scope (and `X-Amz-Target`), every request is verified with the local
-/// credentials, and each service answers in AWS's formats.
+/// by the SigV4 credential scope (and `X-Amz-Target`), every request's signature is verified (the
+/// local credentials, or a function's role credentials with their session token), a role's request
+/// is decided by its policies (`AccessControl`), and each service answers in AWS's formats.
 struct AWSResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
@@ -25,6 +26,8 @@ struct AWSResponder: HTTPResponder {
     let ses: SESOutbox
     let secrets: SecretsStore
     let uploads: String
+    /// The functions' roles: what a request signed with a role's credentials may do.
+    let access: AccessControl
 
     func respond(to request: Request, context: Context) async throws -> Response {
         // A page of another site reaches 127.0.0.1 by DNS rebinding with its own name as Host.
@@ -106,13 +109,14 @@ struct AWSResponder: HTTPResponder {
     private func answer(
         _ serviceRequest: ServiceRequest, verified: SigV4Verifier.Verified, request: Request, path: String
     ) async throws -> Response {
+        if let refused = refusal(of: serviceRequest, service: verified.service, path: path) { return refused }
         switch verified.service {
         case "lambda": return await invoke(request, path: path, body: (try? serviceRequest.bodyBytes()) ?? [])
         case "s3":
             if FaultInjection.current.failsAnS3Request() {
                 return Self.s3Error(503, "SlowDown", "Please reduce your request rate. (fault injection)")
             }
-            return try await Self.response(s3.handle(serviceRequest))
+            return try await Self.response(s3Answer(to: serviceRequest, s3.handle(serviceRequest)))
         case "sqs": return try await Self.response(sqs.handle(serviceRequest))
         case "dynamodb": return try await Self.response(dynamodb.handle(serviceRequest))
         case "ses", "email": return try await Self.response(ses.handle(serviceRequest))

@@ -11,6 +11,7 @@ struct OperatorPages: Sendable {
     let services: LocalServices
     let invoker: AsyncInvoker
     let emf: EMFMetrics
+    let access: AccessControl
 
     struct QueueStatus: Codable {
         var name: String
@@ -32,11 +33,28 @@ struct OperatorPages: Sendable {
         var throttles: Int
     }
 
+    struct RoleStatus: Codable {
+        var function: String
+        var role: String
+        var assumedRoleARN: String
+        var accessKeyID: String
+        var statements: Int
+    }
+
+    /// The functions' roles and what they were refused.
+    struct IAMStatus: Codable {
+        var mode: String
+        var roles: [RoleStatus]
+        var denials: Int
+        var recentDenials: [AccessControl.Denial]
+    }
+
     struct Status: Codable {
         var functions: [FunctionStatus]
         var queues: [QueueStatus]
         var pendingAsyncInvocations: Int
         var recentInvocations: [InvocationRecord]
+        var iam: IAMStatus
     }
 
     func status() async -> Status {
@@ -55,9 +73,34 @@ struct OperatorPages: Sendable {
             guard let depth = try? services.sqs.depth(queue: name) else { return nil }
             return QueueStatus(name: name, visible: depth.visible, inFlight: depth.inFlight, delayed: depth.delayed)
         }
+        let roles = access.roles.sessions.map {
+            RoleStatus(
+                function: $0.function, role: $0.role.name, assumedRoleARN: $0.role.assumedRoleARN,
+                accessKeyID: access.mode == .off ? "local" : $0.credentials.accessKeyID,
+                statements: $0.role.statements.count)
+        }
         return Status(
             functions: functions, queues: queues, pendingAsyncInvocations: invoker.pendingCount,
-            recentInvocations: Array(lambda.recentInvocations.suffix(50).reversed()))
+            recentInvocations: Array(lambda.recentInvocations.suffix(50).reversed()),
+            iam: IAMStatus(
+                mode: access.mode.rawValue, roles: roles, denials: access.denialCount,
+                recentDenials: access.recentDenials))
+    }
+
+    /// A function's role credentials in the shape of Lambda's and ECS's container credentials
+    /// endpoint (`AWS_CONTAINER_CREDENTIALS_FULL_URI`), so a test or the AWS CLI can act as the
+    /// function: `/_local/credentials/<Function>`.
+    private func credentials(_ function: String) -> Response {
+        guard access.mode != .off, let session = access.roles.session(of: function) else {
+            return .json(
+                404, #"{"message":"No role credentials: the function does not exist, or serve runs with --iam off"}"#)
+        }
+        let expiration = ISO8601DateFormatter().string(from: Date().addingTimeInterval(12 * 3600))
+        return Self.json([
+            "AccessKeyId": session.credentials.accessKeyID, "SecretAccessKey": session.credentials.secretAccessKey,
+            "Token": session.credentials.sessionToken ?? "", "Expiration": expiration,
+            "RoleArn": "arn:aws:iam::\(session.role.accountID):role/\(session.role.name)",
+        ])
     }
 
     func respond(path: String) async -> Response {
@@ -75,6 +118,8 @@ struct OperatorPages: Sendable {
         case "/_local", "/_local/":
             return .bytes(
                 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(page(await status()).utf8))
+        case _ where path.hasPrefix("/_local/credentials/"):
+            return credentials(String(path.dropFirst("/_local/credentials/".count)))
         default:
             return .json(404, #"{"message":"Not Found"}"#)
         }
@@ -97,6 +142,9 @@ struct OperatorPages: Sendable {
             "<tr><td>\(XMLElement.escape($0.name))</td><td>\($0.visible)</td><td>\($0.inFlight)</td><td>\($0.delayed)</td></tr>"
         }.joined()
         let formatter = ISO8601DateFormatter()
+        let denialRows = status.iam.recentDenials.map {
+            "<tr><td>\(formatter.string(from: $0.at))</td><td>\(XMLElement.escape($0.function))</td><td><code>\(XMLElement.escape($0.action))</code></td><td><code>\(XMLElement.escape($0.resource))</code></td><td>\($0.enforced ? "denied" : "would deny")</td></tr>"
+        }.joined()
         let invocationRows = status.recentInvocations.map {
             "<tr><td>\(formatter.string(from: $0.startedAt))</td><td>\(XMLElement.escape($0.function))</td><td><code>\($0.requestID)</code></td><td>\(String(format: "%.1f", $0.durationMs)) ms</td><td>\($0.outcome)</td></tr>"
         }.joined()
@@ -110,6 +158,8 @@ struct OperatorPages: Sendable {
             <h2>Functions</h2><table><tr><th>function</th><th>warm processes</th><th>concurrency limit</th><th>invocations</th><th>errors</th><th>throttles</th><th>timeout</th><th>memory</th></tr>\(functionRows)</table>
             <h2>Queues</h2><table><tr><th>queue</th><th>visible</th><th>in flight</th><th>delayed</th></tr>\(queueRows)</table>
             <p>Asynchronous invocations waiting: \(status.pendingAsyncInvocations)</p>
+            <h2>IAM denials</h2><p>Roles: \(status.iam.mode) (each function signs with its own role's credentials); \(status.iam.denials) denied since the start, the last \(AccessControl.kept) here.</p>
+            <table><tr><th>at</th><th>function</th><th>action</th><th>resource</th><th>outcome</th></tr>\(denialRows)</table>
             <h2>Recent invocations</h2><table><tr><th>started</th><th>function</th><th>request id</th><th>duration</th><th>outcome</th></tr>\(invocationRows)</table>
             </body></html>
             """
@@ -170,6 +220,9 @@ struct OperatorPages: Sendable {
         lines.append("# HELP lambda_async_pending Asynchronous invocations waiting to run.")
         lines.append("# TYPE lambda_async_pending gauge")
         lines.append("lambda_async_pending \(status.pendingAsyncInvocations)")
+        lines.append("# HELP iam_denials_total Requests a function's role was refused (or, in report mode, would be).")
+        lines.append("# TYPE iam_denials_total counter")
+        lines.append("iam_denials_total \(status.iam.denials)")
         return lines.joined(separator: "\n") + "\n" + emf.exposition
     }
 }
