@@ -46,6 +46,7 @@ test: build
 	@$(PHASE) "template lint (cfn-lint)" .venv/bin/cfn-lint template.yaml
 	@$(PHASE) "template lint (sam validate --lint; installs the SAM CLI into .venv-sam once)" scripts/sam.sh validate --lint --template template.yaml --region us-east-1
 	@$(PHASE) "template matches the code" .venv/bin/python scripts/check-template.py
+	@$(PHASE) "docs name only paths that exist" .venv/bin/python scripts/check-doc-paths.py docs/architecture.md README.md
 	@$(PHASE) "web app in the stack: one origin, headers, deploy-web.py against moto" .venv/bin/python -m pytest -q -p no:cacheprovider tests/web_stack
 	@$(PHASE) "swift tests" scripts/swift-tests.sh
 	@$(PHASE) "runtime under AWS's Runtime Interface Emulator, held against ours" .venv/bin/python -m pytest -q -p no:cacheprovider tests/rie
