@@ -102,14 +102,14 @@ public struct FailuresFunction: LambdaHandler {
         }
         guard let arn = body["requestContext"]?["functionArn"]?.stringValue,
             let rawKey = body["requestPayload"]?["Records"]?[0]?["s3"]?["object"]?["key"]?.stringValue,
-            let key = Pipeline.MediaKey(PercentEncoding.decode(rawKey, plusAsSpace: true))
+            let key = StorageKey(PercentEncoding.decode(rawKey, plusAsSpace: true))
         else { return nil }
         let stage: String =
-            switch key.stage {
-            case "uploads": "transcode"
-            case "audio": "transcribe"
-            case "segments": "persist"
-            default: arn.split(separator: ":").dropLast().last.map(String.init) ?? "pipeline"
+            switch key.kind {
+            case .upload: "transcode"
+            case .audio: "transcribe"
+            case .segments: "persist"
+            case .rendition, .transcript: arn.split(separator: ":").dropLast().last.map(String.init) ?? "pipeline"
             }
         let reason = body["responsePayload"]?["errorMessage"]?.stringValue
         return (key.userID, key.jobID, stage, reason)

@@ -65,12 +65,12 @@ public struct FetchFunction: LambdaHandler {
         let path = "\(directory)/source"
         let started = Timestamp.now()
         let bytes = try fetcher.download(url, to: path, deadline: deadline, logger: logger)
-        let key = StorageKeys.upload(userID, jobID)
+        let key = StorageKey.upload(userID, jobID)
         guard try jobs.job(userID: userID, jobID: jobID) != nil else {
             logger.info("the job was deleted during the download; nothing is stored")
             return
         }
-        try pipeline.services.s3.putObject(bucket: pipeline.bucket, key: key, body: .file(path: path))
+        try pipeline.services.s3.putObject(bucket: pipeline.bucket, key: key.path, body: .file(path: path))
         _ = try pipeline.keepOrDiscard(userID: userID, jobID: jobID, wrote: [key])
         var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", "fetch")])
         metrics.put(
