@@ -16,17 +16,12 @@ public struct FetchFunction: LambdaHandler {
             resolver: .fromEnvironment())
     }
 
-    struct Message: Decodable {
-        var userId: String
-        var jobId: String
-    }
-
     public func handle(_ event: SQSEvent, context: LambdaContext) throws -> SQSBatchResponse {
         // What an invocation cut short (a timeout, a crash) left in the scratch space goes first.
         pipeline.removeStaleTemporaries()
         var failures: [SQSBatchResponse.ItemFailure] = []
         for record in event.records {
-            guard let message = try? JSON.decode(Message.self, from: Array(record.body.utf8)) else {
+            guard let message = FetchMessage(body: record.body) else {
                 context.logger.error(
                     "a fetch message that is not {userId, jobId} was dropped", [("messageId", record.messageId)])
                 continue

@@ -83,13 +83,12 @@ public struct CreateJobRoute: APIRoute {
     }
 
     private func enqueueFetch(_ job: Job, services: Services) throws {
-        struct Message: Encodable { var userId: String; var jobId: String }
         do {
             guard let fetchQueueURL = services.settings.fetchQueueURL else {
                 throw ServiceSettings.Invalid(description: "the setting FETCH_QUEUE_URL is missing")
             }
             _ = try services.sqs().sendMessage(
-                queueURL: fetchQueueURL, body: try JSON.encodeString(Message(userId: job.userID, jobId: job.id)))
+                queueURL: fetchQueueURL, body: try JSON.encodeString(FetchMessage(userID: job.userID, jobID: job.id)))
         } catch {
             // Not started means not created: take the job back so a retry starts afresh.
             try services.jobs.withdraw(job)
