@@ -89,16 +89,8 @@ public final class TranscribeFunction: LambdaHandler {
         let deadline = context.deadline.adding(seconds: -10)
         let chunk = try engine.transcribe(path, language: job.options.language, deadline: deadline)
         let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000
-        let shifted = Transcript(
-            jobId: job.id, language: chunk.language, durationSec: chunk.durationSec,
-            segments: chunk.segments.map { segment in
-                Transcript.Segment(
-                    start: segment.start + offset, end: segment.end + offset, text: segment.text,
-                    words: segment.words.map {
-                        Transcript.Word(
-                            start: $0.start + offset, end: $0.end + offset, word: $0.word, confidence: $0.confidence)
-                    })
-            })
+        var shifted = chunk.shifted(by: offset)
+        shifted.jobId = job.id
         try s3.putObject(
             bucket: pipeline.bucket, key: segmentsKey.path, body: .bytes(try JSON.encode(shifted)),
             contentType: "application/json")
