@@ -178,7 +178,7 @@ final class AsyncInvoker: @unchecked Sendable {
                 "timestamp": ISO8601DateFormatter().string(from: Date()),
                 "requestContext": [
                     "requestId": job.requestID,
-                    "functionArn": "arn:aws:lambda:us-east-1:000000000000:function:\(job.function):$LATEST",
+                    "functionArn": "\(lambda.functionARN(job.function)):$LATEST",
                     "condition": condition, "approximateInvokeCount": job.attempt + 1,
                 ] as [String: Any],
                 "requestPayload":

@@ -105,7 +105,7 @@ final class EventWiring: @unchecked Sendable {
                     notification.key.hasPrefix(prefix ?? ""), notification.key.hasSuffix(suffix ?? "")
                 else { continue }
                 let record = S3Event.Record(
-                    awsRegion: "us-east-1", eventTime: notification.time, eventName: notification.eventName,
+                    awsRegion: template.context.region, eventTime: notification.time, eventName: notification.eventName,
                     userIdentity: .init(principalId: "AWS:local"),
                     requestParameters: .init(sourceIPAddress: notification.sourceIP),
                     responseElements: [
@@ -183,7 +183,7 @@ final class EventWiring: @unchecked Sendable {
                 SQSEvent.Message(
                     messageId: message.messageID, receiptHandle: message.receiptHandle, body: message.body,
                     attributes: message.attributes, md5OfBody: message.md5OfBody,
-                    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:\(mapping.queue)", awsRegion: "us-east-1")
+                    eventSourceARN: sqs.queueARN(mapping.queue), awsRegion: sqs.region)
             }
             guard
                 let payload = Console.reportingFailure(
@@ -248,9 +248,10 @@ final class EventWiring: @unchecked Sendable {
             try? await Task.sleep(for: .seconds(max(wait, 0.001)))
             awsTime = next
             let event = ScheduledEvent(
-                id: UUID().uuidString.lowercased(), account: "000000000000",
-                time: Timestamp(millisecondsSinceEpoch: Int64(next.timeIntervalSince1970 * 1000)), region: "us-east-1",
-                resources: ["arn:aws:events:us-east-1:000000000000:rule/\(function)"])
+                id: UUID().uuidString.lowercased(), account: template.context.accountID,
+                time: Timestamp(millisecondsSinceEpoch: Int64(next.timeIntervalSince1970 * 1000)),
+                region: template.context.region,
+                resources: ["arn:aws:events:\(template.context.region):\(template.context.accountID):rule/\(function)"])
             let payload =
                 input.map { Array($0.utf8) }
                 ?? Console.reportingFailure("[Schedule] could not write \(function)'s event") {
