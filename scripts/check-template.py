@@ -93,7 +93,7 @@ PROTECTED = {
     "plan", "fingerprint", "lastUsedAt", "name", "prefix", "title", "titleSearch", "filename", "sourceType",
     "sourceUrl", "webhookUrl", "optionLanguage", "uploadContentType", "uploadSize", "uploadExpiresAt", "createdAt",
 }
-# What each pipeline function may do in the bucket: S3 action -> stage prefixes (StorageKeys).
+# What each pipeline function may do in the bucket: S3 action -> stage prefixes (StorageKey.Kind).
 PIPELINE_OBJECTS = {
     "FetchFunction": {"PutObject": {"uploads"}, "DeleteObject": {"uploads"}},
     "TranscodeFunction": {
@@ -115,6 +115,16 @@ JOB_FIELDS = (
     "jobId userId title filename status chunksDone chunksTotal sourceType sourceUrl optionLanguage webhookUrl "
     "durationSec language createdAt updatedAt errorCode errorMessage"
 )
+
+
+STORAGE_KEY = os.path.join(ROOT, "Sources", "Transcriptor", "Store", "StorageKey.swift")
+
+
+def storage_kinds():
+    """StorageKey.Kind's cases and the key prefix each names (`case upload = "uploads"`, `case audio`)."""
+    with open(STORAGE_KEY, encoding="utf-8") as f:
+        body = re.search(r"enum Kind\b[^{]*\{(.*?)\n    \}", f.read(), re.S).group(1)
+    return {case: raw or case for case, raw in re.findall(r'^\s*case (\w+)(?: = "(\w+)")?\s*$', body, re.M)}
 
 
 def _read(names, index=None):
@@ -397,8 +407,9 @@ class Checker:
             m = re.search(r"func handle\(_ \w+: (\w+), context: LambdaContext\)[^{]*->\s*(\w+)", root.text)
             handle = m.groups() if m else None
         stage_filter = set()
+        kinds = storage_kinds()
         for root in roots:
-            stage_filter |= set(re.findall(r'key\.stage == "(\w+)"', root.text))
+            stage_filter |= {kinds[case] for case in re.findall(r"key\.kind == \.(\w+)", root.text)}
         return {"entry": entry, "kind": kind, "aws": aws, "env": env, "tools": tools, "handle": handle,
                 "stages": stage_filter}
 
@@ -482,9 +493,7 @@ class Checker:
         operations = {(method.upper(), path) for path, item in spec["paths"].items() for method in item
                       if method in ("get", "put", "post", "patch", "delete")}
         routes = {}
-        with open(os.path.join(ROOT, "Sources", "Transcriptor", "Store", "StorageKeys.swift"), encoding="utf-8") as f:
-            prefixes = re.search(r"stagePrefixes = \[([^\]]*)\]", f.read()).group(1)
-        stage_prefixes = set(re.findall(r'"(\w+)"', prefixes))
+        stage_prefixes = set(storage_kinds().values())
         for name, props in sorted(self.functions.items()):
             use = self.uses.get(name)
             events = props.get("Events", {})
@@ -508,7 +517,7 @@ class Checker:
                         self.f.error(f"{where}: Bucket must be !Ref MediaBucket")
                     stage = prefix[0].rstrip("/") if prefix else None
                     if stage not in stage_prefixes:
-                        self.f.error(f"{where}: prefix {prefix} is not one of StorageKeys.stagePrefixes")
+                        self.f.error(f"{where}: prefix {prefix} is not one of StorageKey.Kind's prefixes")
                     if use and use["stages"] and stage not in use["stages"]:
                         self.f.error(f"{where}: fires on {stage}/, but the handler accepts only {sorted(use['stages'])}/")
                     self.expect_handler(name, "S3Event", where)
@@ -732,8 +741,7 @@ class Checker:
                          f"{__file__}: keep them one list")
         # Every key prefix the sources build but a user's partition: token, key and email lookups, rates.
         partitions = sorted(set(re.findall(r'"([A-Z]+)#\\\(', sources)) - {"USER"})
-        stages = sorted(re.search(r"stagePrefixes = \[([^\]]*)\]", sources).group(1).replace('"', "").replace(" ", "")
-                        .split(","))
+        stages = sorted(storage_kinds().values())
         for name in sorted(pipeline & set(PIPELINE_CALLS)):
             statements = self.pipeline_statements(name)
             try:

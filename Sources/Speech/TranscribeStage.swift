@@ -25,10 +25,11 @@ public final class TranscribeFunction: LambdaHandler {
         pipeline.removeStaleTemporaries()
         var retry: [SQSBatchResponse.ItemFailure] = []
         for record in event.records {
-            guard let message = ChunkMessage(body: record.body), let key = message.audioKey else {
+            guard let message = ChunkMessage(body: record.body) else {
                 context.logger.warn("a message that names no chunk was dropped", [("messageId", record.messageId)])
                 continue
             }
+            let key = message.audioKey
             let logger = context.logger.with("userId", key.userID).with("jobId", key.jobID)
             do {
                 try transcribe(key, index: message.chunk, context: context, logger: logger)
@@ -56,22 +57,21 @@ public final class TranscribeFunction: LambdaHandler {
             queueURL: transcribeQueueURL, receiptHandle: record.receiptHandle, timeout: seconds)
     }
 
-    func transcribe(_ key: Pipeline.MediaKey, index: Int, context: LambdaContext, logger: Logger) throws {
+    func transcribe(_ key: StorageKey, index: Int, context: LambdaContext, logger: Logger) throws {
         let s3 = pipeline.services.s3
-        let chunkKey = "audio/\(key.userID)/\(key.jobID)/\(key.file)"
         guard let item = try pipeline.jobs.item(userID: key.userID, jobID: key.jobID, with: [.chunkStarts]),
             let job = Job(item: item)
         else {
             logger.info("the job is gone; chunk \(index) is removed")
-            try s3.deleteObject(bucket: pipeline.bucket, key: chunkKey)
+            try s3.deleteObject(bucket: pipeline.bucket, key: key.path)
             return
         }
         guard job.status == .transcribing else {
             logger.info("chunk \(index) is not needed: the job is \(job.status.rawValue)")
             return
         }
-        let segmentsKey = "segments/\(key.userID)/\(key.jobID)/\(Pipeline.chunkName(index, "json"))"
-        if try s3.objectListed(bucket: pipeline.bucket, key: segmentsKey) {
+        let segmentsKey = StorageKey.chunkSegments(key.userID, key.jobID, chunk: index)
+        if try s3.objectListed(bucket: pipeline.bucket, key: segmentsKey.path) {
             logger.info("chunk \(index) was transcribed before")
             return
         }
@@ -83,24 +83,16 @@ public final class TranscribeFunction: LambdaHandler {
         let directory = try pipeline.temporaryDirectory()
         defer { pipeline.removeTemporary(directory) }
         let path = "\(directory)/\(key.file)"
-        try s3.getObject(bucket: pipeline.bucket, key: chunkKey, toFile: path)
+        try s3.getObject(bucket: pipeline.bucket, key: key.path, toFile: path)
         let started = Timestamp.now()
         // Leave time to write the result before Lambda's own deadline.
         let deadline = context.deadline.adding(seconds: -10)
         let chunk = try engine.transcribe(path, language: job.options.language, deadline: deadline)
         let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000
-        let shifted = Transcript(
-            jobId: job.id, language: chunk.language, durationSec: chunk.durationSec,
-            segments: chunk.segments.map { segment in
-                Transcript.Segment(
-                    start: segment.start + offset, end: segment.end + offset, text: segment.text,
-                    words: segment.words.map {
-                        Transcript.Word(
-                            start: $0.start + offset, end: $0.end + offset, word: $0.word, confidence: $0.confidence)
-                    })
-            })
+        var shifted = chunk.shifted(by: offset)
+        shifted.jobId = job.id
         try s3.putObject(
-            bucket: pipeline.bucket, key: segmentsKey, body: .bytes(try JSON.encode(shifted)),
+            bucket: pipeline.bucket, key: segmentsKey.path, body: .bytes(try JSON.encode(shifted)),
             contentType: "application/json")
         guard try pipeline.keepOrDiscard(userID: key.userID, jobID: key.jobID, wrote: [segmentsKey]) else {
             logger.info("the job was deleted during transcription; chunk \(index)'s segments are removed")

@@ -272,7 +272,7 @@ import Transcriptor
         // left and nothing new appears for 3 seconds.
         let s3 = try S3Client(configuration: api.aws)
         func objects() throws -> [String] {
-            try StorageKeys.jobPrefixes(session.userID, id).flatMap {
+            try StorageKey.jobPrefixes(session.userID, id).flatMap {
                 try s3.listAllObjects(bucket: api.bucket, prefix: $0).map(\.key)
             }
         }

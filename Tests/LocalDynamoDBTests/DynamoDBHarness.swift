@@ -32,7 +32,8 @@ struct DynamoDBHarness {
             path
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("ddb-\(UUID().uuidString).sqlite").path
         self.path = path
-        store = try DynamoDBStore(database: try SQLiteDatabase(path: path), tables: tables)
+        store = try DynamoDBStore(
+            database: try SQLiteDatabase(path: path), tables: tables, region: "us-east-1", accountID: "000000000000")
     }
 
     /// The status and parsed body of one call.

@@ -17,7 +17,7 @@ enum GatewayTesting {
     static func event(_ request: GatewayRequest, match: RouteMatch? = nil) -> APIGatewayV2Request {
         PayloadV2.event(
             for: request, match: match ?? RouteMatch(route: .catchAll(function: "Web")), requestID: "req-1",
-            time: Timestamp(millisecondsSinceEpoch: 1_584_039_838_390))
+            time: Timestamp(millisecondsSinceEpoch: 1_584_039_838_390), accountID: "000000000000")
     }
 
     /// The gateway's answer to a function payload written as text.

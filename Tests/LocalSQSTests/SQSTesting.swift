@@ -9,7 +9,7 @@ func makeStore(
     let file = path ?? temporaryDatabasePath()
     return try SQSStore(
         database: try SQLiteDatabase(path: file), queues: queues, endpoint: "http://127.0.0.1:4566",
-        timeScale: TimeScale(factor: scale))
+        accountID: "000000000000", region: "us-east-1", timeScale: TimeScale(factor: scale))
 }
 
 func temporaryDatabasePath() -> String {

@@ -64,8 +64,7 @@ import Testing
         let message = ChunkMessage(userID: userID, jobID: jobID, chunk: 12)
         let decoded = try #require(ChunkMessage(body: try JSON.encodeString(message)))
         #expect(decoded == message)
-        #expect(decoded.audioKey?.file == "chunk-0012.wav")
-        #expect(decoded.audioKey?.stage == "audio")
+        #expect(decoded.audioKey.path == "audio/\(userID)/\(jobID)/chunk-0012.wav")
         #expect(ChunkMessage(body: #"{"userId":"\#(userID)","jobId":"\#(jobID)"}"#) == nil, "a fetch message")
         #expect(ChunkMessage(body: #"{"stage":"transcribe","userId":"x","jobId":"y","chunk":1}"#) == nil, "not ids")
         #expect(

@@ -29,8 +29,8 @@ public final class DynamoDBStore: @unchecked Sendable {
     /// definitions of the same names; tables made by `CreateTable` earlier are kept).
     /// - Throws: `SQLiteDatabase.Error` when the database cannot be written.
     public init(
-        database: SQLiteDatabase, tables: [TableConfig], region: String = "us-east-1",
-        accountID: String = "000000000000"
+        database: SQLiteDatabase, tables: [TableConfig], region: String,
+        accountID: String
     )
         throws
     {

@@ -15,7 +15,7 @@ public enum PayloadV2 {
     /// UTF-8, and base64 otherwise (`isBase64Encoded`).
     public static func event(
         for request: GatewayRequest, match: RouteMatch, requestID: String, time: Timestamp, apiID: String = "local",
-        domainName: String = "127.0.0.1", accountID: String = "000000000000", stage: String = "$default"
+        domainName: String = "127.0.0.1", accountID: String, stage: String = "$default"
     ) -> APIGatewayV2Request {
         let (body, isBase64Encoded) = encodedBody(request)
         let context = APIGatewayV2Request.Context(

@@ -28,8 +28,8 @@ public final class SQSStore: @unchecked Sendable {
     ///
     /// - Throws: `SQLiteDatabase.Error` when the database cannot be read or written.
     public init(
-        database: SQLiteDatabase, queues: [QueueConfig], endpoint: String, accountID: String = "000000000000",
-        region: String = "us-east-1", timeScale: TimeScale = .fromEnvironment
+        database: SQLiteDatabase, queues: [QueueConfig], endpoint: String, accountID: String,
+        region: String, timeScale: TimeScale = .fromEnvironment
     ) throws {
         self.database = database
         self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint

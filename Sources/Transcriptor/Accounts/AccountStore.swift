@@ -350,7 +350,7 @@ public struct AccountStore {
             guard let pk = item["pk"], let sk = item["sk"] else { continue }
             try db.deleteItem(table: table, key: ["pk": pk, "sk": sk])
         }
-        for prefix in StorageKeys.userPrefixes(userID) {
+        for prefix in StorageKey.userPrefixes(userID) {
             _ = try services.s3.deletePrefix(bucket: services.settings.bucketName, prefix: prefix)
         }
         try db.deleteItem(table: table, key: Keys.owned(userID, Keys.profile))

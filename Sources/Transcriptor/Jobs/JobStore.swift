@@ -290,7 +290,7 @@ public struct JobStore {
                 // The status moved on under us (a stage finished): read it again.
                 continue
             }
-            for prefix in StorageKeys.jobPrefixes(userID, jobID) {
+            for prefix in StorageKey.jobPrefixes(userID, jobID) {
                 _ = try services.s3.deletePrefix(bucket: services.settings.bucketName, prefix: prefix)
             }
             return true

@@ -24,14 +24,12 @@ public struct ChunkMessage: Codable, Sendable, Equatable {
     }
 
     /// The chunk's audio (`audio/{userId}/{jobId}/chunk-NNNN.wav`).
-    public var audioKey: Pipeline.MediaKey? {
-        Pipeline.MediaKey("audio/\(userId)/\(jobId)/\(Pipeline.chunkName(chunk, "wav"))")
-    }
+    public var audioKey: StorageKey { .chunkAudio(userId, jobId, chunk: chunk) }
 
     /// The message in a queue's body, or nil when it is not one.
     public init?(body: String) {
         guard let message = try? JSON.decode(ChunkMessage.self, from: body), message.stage == "transcribe",
-            message.chunk >= 0, message.audioKey != nil
+            message.chunk >= 0, Identifiers.areWellFormed(userID: message.userId, jobID: message.jobId)
         else { return nil }
         self = message
     }

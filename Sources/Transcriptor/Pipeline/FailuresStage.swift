@@ -96,20 +96,21 @@ public struct FailuresFunction: LambdaHandler {
 
     /// The job, stage and reason of a failure record.
     static func describe(_ body: JSONValue) -> (String, String, String, String?)? {
-        if let userID = body["userId"]?.stringValue, let jobID = body["jobId"]?.stringValue {
-            // A chunk message says its stage; a fetch message is only the job.
-            return (userID, jobID, body["stage"]?.stringValue == "transcribe" ? "transcribe" : "fetch", nil)
+        // A queue's dead letter is the message as it was sent; a chunk message says its stage.
+        if let text = try? JSON.encodeString(body) {
+            if let chunk = ChunkMessage(body: text) { return (chunk.userId, chunk.jobId, "transcribe", nil) }
+            if let fetch = FetchMessage(body: text) { return (fetch.userId, fetch.jobId, "fetch", nil) }
         }
         guard let arn = body["requestContext"]?["functionArn"]?.stringValue,
             let rawKey = body["requestPayload"]?["Records"]?[0]?["s3"]?["object"]?["key"]?.stringValue,
-            let key = Pipeline.MediaKey(PercentEncoding.decode(rawKey, plusAsSpace: true))
+            let key = StorageKey(PercentEncoding.decode(rawKey, plusAsSpace: true))
         else { return nil }
         let stage: String =
-            switch key.stage {
-            case "uploads": "transcode"
-            case "audio": "transcribe"
-            case "segments": "persist"
-            default: arn.split(separator: ":").dropLast().last.map(String.init) ?? "pipeline"
+            switch key.kind {
+            case .upload: "transcode"
+            case .audio: "transcribe"
+            case .segments: "persist"
+            case .rendition, .transcript: arn.split(separator: ":").dropLast().last.map(String.init) ?? "pipeline"
             }
         let reason = body["responsePayload"]?["errorMessage"]?.stringValue
         return (key.userID, key.jobID, stage, reason)

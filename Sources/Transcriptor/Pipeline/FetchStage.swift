@@ -16,17 +16,12 @@ public struct FetchFunction: LambdaHandler {
             resolver: .fromEnvironment())
     }
 
-    struct Message: Decodable {
-        var userId: String
-        var jobId: String
-    }
-
     public func handle(_ event: SQSEvent, context: LambdaContext) throws -> SQSBatchResponse {
         // What an invocation cut short (a timeout, a crash) left in the scratch space goes first.
         pipeline.removeStaleTemporaries()
         var failures: [SQSBatchResponse.ItemFailure] = []
         for record in event.records {
-            guard let message = try? JSON.decode(Message.self, from: Array(record.body.utf8)) else {
+            guard let message = FetchMessage(body: record.body) else {
                 context.logger.error(
                     "a fetch message that is not {userId, jobId} was dropped", [("messageId", record.messageId)])
                 continue
@@ -65,12 +60,12 @@ public struct FetchFunction: LambdaHandler {
         let path = "\(directory)/source"
         let started = Timestamp.now()
         let bytes = try fetcher.download(url, to: path, deadline: deadline, logger: logger)
-        let key = StorageKeys.upload(userID, jobID)
+        let key = StorageKey.upload(userID, jobID)
         guard try jobs.job(userID: userID, jobID: jobID) != nil else {
             logger.info("the job was deleted during the download; nothing is stored")
             return
         }
-        try pipeline.services.s3.putObject(bucket: pipeline.bucket, key: key, body: .file(path: path))
+        try pipeline.services.s3.putObject(bucket: pipeline.bucket, key: key.path, body: .file(path: path))
         _ = try pipeline.keepOrDiscard(userID: userID, jobID: jobID, wrote: [key])
         var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", "fetch")])
         metrics.put(

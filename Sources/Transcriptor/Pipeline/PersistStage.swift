@@ -14,8 +14,7 @@ public struct PersistFunction: LambdaHandler {
 
     public func handle(_ event: S3Event, context: LambdaContext) throws -> NoOutput {
         for record in event.records where record.eventName.hasPrefix("ObjectCreated") {
-            guard let key = Pipeline.MediaKey(record.s3.object.key), key.stage == "segments", let index = key.chunkIndex
-            else {
+            guard let key = StorageKey(record.s3.object.key), key.kind == .segments, let index = key.chunkIndex else {
                 context.logger.warn("a segments event for an unexpected key was ignored")
                 continue
             }
@@ -32,7 +31,7 @@ public struct PersistFunction: LambdaHandler {
         return NoOutput()
     }
 
-    func persist(_ key: Pipeline.MediaKey, index: Int, logger: Logger) throws {
+    func persist(_ key: StorageKey, index: Int, logger: Logger) throws {
         let jobs = pipeline.jobs
         let job: Job
         switch try jobs.markChunkDone(userID: key.userID, jobID: key.jobID, index: index) {
@@ -44,8 +43,7 @@ public struct PersistFunction: LambdaHandler {
         case .ignored:
             if try jobs.job(userID: key.userID, jobID: key.jobID) == nil {
                 logger.info("the job is gone; chunk \(index)'s segments are removed")
-                try pipeline.services.s3.deleteObject(
-                    bucket: pipeline.bucket, key: "segments/\(key.userID)/\(key.jobID)/\(key.file)")
+                try pipeline.services.s3.deleteObject(bucket: pipeline.bucket, key: key.path)
             }
             return
         }
@@ -67,7 +65,7 @@ public struct PersistFunction: LambdaHandler {
         var chunks: [Transcript] = []
         for index in 0..<job.progress.chunksTotal {
             let object = try s3.getObject(
-                bucket: pipeline.bucket, key: "segments/\(job.userID)/\(job.id)/\(Pipeline.chunkName(index, "json"))")
+                bucket: pipeline.bucket, key: StorageKey.chunkSegments(job.userID, job.id, chunk: index).path)
             chunks.append(try JSON.decode(Transcript.self, from: object.body))
         }
         let duration = job.durationSec ?? chunks.map(\.durationSec).reduce(0, +)
@@ -79,10 +77,10 @@ public struct PersistFunction: LambdaHandler {
             ("srt", "application/x-subrip", Array(formatter.srt(transcript).utf8)),
             ("vtt", "text/vtt; charset=utf-8", Array(formatter.vtt(transcript).utf8)),
         ]
-        var written: [String] = []
+        var written: [StorageKey] = []
         for (format, type, bytes) in outputs {
-            let key = StorageKeys.transcript(job.userID, job.id, format: format)
-            try s3.putObject(bucket: pipeline.bucket, key: key, body: .bytes(bytes), contentType: type)
+            let key = StorageKey.transcript(job.userID, job.id, format: format)
+            try s3.putObject(bucket: pipeline.bucket, key: key.path, body: .bytes(bytes), contentType: type)
             written.append(key)
         }
         guard try pipeline.keepOrDiscard(userID: job.userID, jobID: job.id, wrote: written) else {

@@ -5,7 +5,7 @@ import Runtime
     import Glibc
 #endif
 
-/// What every pipeline stage shares: the services, the media keys' parsing, temporary files,
+/// What every pipeline stage shares: the services, temporary files,
 /// failing a job with a notification, and the stage's metrics.
 public final class Pipeline {
     public let services: Services
@@ -20,34 +20,6 @@ public final class Pipeline {
 
     public var bucket: String { services.settings.bucketName }
     public var jobs: JobStore { services.jobs }
-
-    /// A media key: `{stage}/{userId}/{jobId}/{file}`.
-    public struct MediaKey: Equatable, Sendable {
-        public var stage: String
-        public var userID: String
-        public var jobID: String
-        public var file: String
-
-        public init?(_ key: String) {
-            let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 4, StorageKeys.stagePrefixes.contains(parts[0]),
-                Identifiers.isWellFormed(parts[1], prefix: "usr"), Identifiers.isWellFormed(parts[2], prefix: "job"),
-                !parts[3].isEmpty
-            else { return nil }
-            (stage, userID, jobID, file) = (parts[0], parts[1], parts[2], parts[3])
-        }
-
-        /// The chunk number of `chunk-NNNN.wav` / `chunk-NNNN.json`.
-        public var chunkIndex: Int? {
-            guard file.hasPrefix("chunk-"), let dot = file.firstIndex(of: ".") else { return nil }
-            return Int(file[file.index(file.startIndex, offsetBy: 6)..<dot])
-        }
-    }
-
-    public static func chunkName(_ index: Int, _ ext: String) -> String {
-        let digits = String(index)
-        return "chunk-\(String(repeating: "0", count: max(0, 4 - digits.count)))\(digits).\(ext)"
-    }
 
     /// A fresh temporary folder for one piece of work, removed by `removeTemporary`. Its name
     /// carries this process's id (`transcriptor-{pid}-XXXXXX`), for `removeStaleTemporaries`.
@@ -141,9 +113,9 @@ public final class Pipeline {
     }
 
     /// Whether the job still exists; when it does not (deleted while this stage ran), removes `keys`.
-    public func keepOrDiscard(userID: String, jobID: String, wrote keys: [String]) throws -> Bool {
+    public func keepOrDiscard(userID: String, jobID: String, wrote keys: [StorageKey]) throws -> Bool {
         if try jobs.job(userID: userID, jobID: jobID) != nil { return true }
-        for key in keys { try services.s3.deleteObject(bucket: bucket, key: key) }
+        for key in keys { try services.s3.deleteObject(bucket: bucket, key: key.path) }
         return false
     }
 }

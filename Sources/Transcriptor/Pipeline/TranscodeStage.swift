@@ -33,7 +33,7 @@ public struct TranscodeFunction: LambdaHandler {
     public func handle(_ event: S3Event, context: LambdaContext) throws -> NoOutput {
         pipeline.removeStaleTemporaries()
         for record in event.records where record.eventName.hasPrefix("ObjectCreated") {
-            guard let key = Pipeline.MediaKey(record.s3.object.key), key.stage == "uploads", key.file == "source" else {
+            guard let key = StorageKey(record.s3.object.key), key.kind == .upload else {
                 context.logger.warn("an upload event for a key outside uploads/{user}/{job}/source was ignored")
                 continue
             }
@@ -55,13 +55,12 @@ public struct TranscodeFunction: LambdaHandler {
         return NoOutput()
     }
 
-    func transcode(_ key: Pipeline.MediaKey, budget: TimeBudget, logger: Logger) throws {
+    func transcode(_ key: StorageKey, budget: TimeBudget, logger: Logger) throws {
         let jobs = pipeline.jobs
         let s3 = pipeline.services.s3
-        let source = StorageKeys.upload(key.userID, key.jobID)
         guard let item = try jobs.item(userID: key.userID, jobID: key.jobID), let job = Job(item: item) else {
             logger.info("the job is gone; its upload is removed")
-            try s3.deleteObject(bucket: pipeline.bucket, key: source)
+            try s3.deleteObject(bucket: pipeline.bucket, key: key.path)
             return
         }
         var missing: Set<Int>?
@@ -76,13 +75,12 @@ public struct TranscodeFunction: LambdaHandler {
         case .transcribing:
             let total = job.progress.chunksTotal
             let present = try Set(
-                s3.listAllObjects(bucket: pipeline.bucket, prefix: "audio/\(key.userID)/\(key.jobID)/").compactMap {
-                    Pipeline.MediaKey($0.key)?.chunkIndex
-                })
+                s3.listAllObjects(bucket: pipeline.bucket, prefix: StorageKey.prefix(.audio, key.userID, key.jobID))
+                    .compactMap { StorageKey($0.key)?.chunkIndex })
             let undone = Set(0..<total).subtracting(JobStore.doneChunks(item))
             let absent = undone.subtracting(present)
             let rendered = try s3.objectListed(
-                bucket: pipeline.bucket, key: StorageKeys.rendition(key.userID, key.jobID))
+                bucket: pipeline.bucket, key: StorageKey.rendition(key.userID, key.jobID).path)
             // Chunks stored but not transcribed yet may never have been announced (a stop between the
             // write and the message): they are announced again; a repeat is harmless.
             unannounced = undone.intersection(present).sorted()
@@ -103,7 +101,7 @@ public struct TranscodeFunction: LambdaHandler {
         let directory = try pipeline.temporaryDirectory()
         defer { pipeline.removeTemporary(directory) }
         let input = "\(directory)/source"
-        try s3.getObject(bucket: pipeline.bucket, key: source, toFile: input)
+        try s3.getObject(bucket: pipeline.bucket, key: key.path, toFile: input)
         // The probe sorts out what is not media or has no audio; its duration is the header's
         // claim, so the length limit is left to the conversion.
         let info = try tools.probe(input, timeoutSeconds: budget.seconds(atMost: 120))
@@ -119,7 +117,7 @@ public struct TranscodeFunction: LambdaHandler {
             throw StageFailure.permanent("no_audio", "The file has no audio to transcribe (it is silent or empty).")
         }
         if missing == nil { try requireQuota(for: duration, userID: key.userID, jobID: key.jobID) }
-        var written: [String] = []
+        var written: [StorageKey] = []
         var starts: [Double] = [0]
         if duration > chunkSeconds {
             let silences = try tools.silences(inWAV: wav, timeoutSeconds: budget.seconds(atMost: toolTimeout))
@@ -137,16 +135,16 @@ public struct TranscodeFunction: LambdaHandler {
         try pipeline.announceChunks(unannounced, userID: key.userID, jobID: key.jobID)
         // Each chunk goes to transcription as soon as it is stored.
         for chunk in chunks where missing?.contains(chunk.index) ?? true {
-            let chunkKey = "audio/\(key.userID)/\(key.jobID)/\(Pipeline.chunkName(chunk.index, "wav"))"
+            let chunkKey = StorageKey.chunkAudio(key.userID, key.jobID, chunk: chunk.index)
             try s3.putObject(
-                bucket: pipeline.bucket, key: chunkKey, body: .file(path: chunk.path), contentType: "audio/wav")
+                bucket: pipeline.bucket, key: chunkKey.path, body: .file(path: chunk.path), contentType: "audio/wav")
             written.append(chunkKey)
             try pipeline.announceChunks([chunk.index], userID: key.userID, jobID: key.jobID)
         }
         // The playable rendition comes after the chunks, so transcription starts without waiting
         // for it (the player asks for it only later; until then the media route answers 409).
-        let renditionKey = StorageKeys.rendition(key.userID, key.jobID)
-        let needsRendition = try missing == nil || !s3.objectListed(bucket: pipeline.bucket, key: renditionKey)
+        let renditionKey = StorageKey.rendition(key.userID, key.jobID)
+        let needsRendition = try missing == nil || !s3.objectListed(bucket: pipeline.bucket, key: renditionKey.path)
         if needsRendition {
             let rendition = "\(directory)/audio.m4a"
             let renditionTimeout = try budget.seconds(atMost: toolTimeout)
@@ -157,7 +155,7 @@ public struct TranscodeFunction: LambdaHandler {
                     timeoutSeconds: renditionTimeout)
             }
             try s3.putObject(
-                bucket: pipeline.bucket, key: renditionKey, body: .file(path: rendition), contentType: "audio/mp4")
+                bucket: pipeline.bucket, key: renditionKey.path, body: .file(path: rendition), contentType: "audio/mp4")
             written.append(renditionKey)
         }
         guard try pipeline.keepOrDiscard(userID: key.userID, jobID: key.jobID, wrote: written) else {
@@ -191,7 +189,7 @@ public struct TranscodeFunction: LambdaHandler {
     /// so parallel transcodes of one user cannot each see the same room and all pass (a check that
     /// lost the race is made again, on the state the winner left). False when the job moved on.
     /// - Throws: `quota_exceeded` (permanent) when the recording does not fit.
-    func startTranscription(duration: Double, chunks: [WAVSplitter.Chunk], key: Pipeline.MediaKey) throws -> Bool {
+    func startTranscription(duration: Double, chunks: [WAVSplitter.Chunk], key: StorageKey) throws -> Bool {
         let month = Keys.month(.now())
         for _ in 0..<8 {
             let version = try requireQuota(for: duration, userID: key.userID, jobID: key.jobID, month: month)

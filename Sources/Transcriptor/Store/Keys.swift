@@ -83,6 +83,11 @@ public enum Identifiers {
         let body = text.utf8.dropFirst(prefix.utf8.count + 1)
         return !body.isEmpty && body.count <= 40 && body.allSatisfy { alphabet.contains($0) }
     }
+
+    /// Whether a user's and a job's ids have their shapes (the parts of storage keys and messages).
+    public static func areWellFormed(userID: String, jobID: String) -> Bool {
+        isWellFormed(userID, prefix: "usr") && isWellFormed(jobID, prefix: "job")
+    }
 }
 
 extension Item {

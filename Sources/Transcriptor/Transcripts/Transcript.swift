@@ -46,6 +46,21 @@ public struct Transcript: Codable, Sendable, Equatable {
         self.text = segments.map { $0.text.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
+    /// The transcript with every segment's and word's times moved `seconds` later: a chunk's
+    /// times, from the start of the chunk, placed in the whole file (the chunk starts `seconds` in).
+    public func shifted(by seconds: Double) -> Transcript {
+        var moved = segments
+        for index in moved.indices {
+            moved[index].start += seconds
+            moved[index].end += seconds
+            for word in moved[index].words.indices {
+                moved[index].words[word].start += seconds
+                moved[index].words[word].end += seconds
+            }
+        }
+        return Transcript(jobId: jobId, language: language, durationSec: durationSec, segments: moved)
+    }
+
     /// Merges chunk transcripts in order (each already offset to the whole file), dropping any
     /// segment that starts before the previous one ended so timings stay monotonic.
     public static func merging(_ chunks: [Transcript], jobId: String, durationSec: Double) -> Transcript {

@@ -59,7 +59,9 @@ final class AsyncInvoker: @unchecked Sendable {
     }
 
     var pendingCount: Int {
-        (try? database.query("SELECT COUNT(*) FROM async_invocations"))?.first?.first?.integer.map(Int.init) ?? 0
+        Console.reportingFailure("[Lambda] could not count the queued asynchronous events") {
+            try database.query("SELECT COUNT(*) FROM async_invocations")
+        }?.first?.first?.integer.map(Int.init) ?? 0
     }
 
     private func signal() {
@@ -76,9 +78,11 @@ final class AsyncInvoker: @unchecked Sendable {
             let now = Date().timeIntervalSince1970
             let busy = lock.withLock { running }
             let due =
-                (try? database.query(
-                    "SELECT id, function, payload, request_id, attempt, created, throttles FROM async_invocations WHERE due <= ? ORDER BY due LIMIT 64",
-                    [.real(now)])) ?? []
+                Console.reportingFailure("[Lambda] could not read the due asynchronous events") {
+                    try database.query(
+                        "SELECT id, function, payload, request_id, attempt, created, throttles FROM async_invocations WHERE due <= ? ORDER BY due LIMIT 64",
+                        [.real(now)])
+                } ?? []
             var started = false
             for row in due {
                 guard let id = row[0].integer, !busy.contains(id) else { continue }
@@ -90,7 +94,9 @@ final class AsyncInvoker: @unchecked Sendable {
                 Task { await self.execute(job) }
             }
             if started { continue }
-            let next = (try? database.query("SELECT MIN(due) FROM async_invocations"))?.first?.first?.real
+            let next = Console.reportingFailure("[Lambda] could not read when the next asynchronous event is due") {
+                try database.query("SELECT MIN(due) FROM async_invocations")
+            }?.first?.first?.real
             let delay = min(max((next ?? now + 1) - now, 0.005), 1)
             await withCheckedContinuation { continuation in
                 lock.withLock { wake = continuation }
@@ -121,22 +127,23 @@ final class AsyncInvoker: @unchecked Sendable {
         do {
             result = try await lambda.invoke(job.function, payload: job.payload)
         } catch {
-            _ = try? database.query("DELETE FROM async_invocations WHERE id = ?", [.integer(job.id)])
+            Console.write("[\(job.function)] asynchronous invocation \(job.requestID) dropped: \(error)")
+            remove(job)
             return
         }
         let config = functions[job.function]?.eventInvokeConfig
         let maxRetries = config?.maximumRetryAttempts ?? 2
         switch result.kind {
         case .success:
-            _ = try? database.query("DELETE FROM async_invocations WHERE id = ?", [.integer(job.id)])
+            remove(job)
         case .throttled:
             // Lambda keeps retrying throttled events for up to 6 hours.
             let age = Date().timeIntervalSince1970 - job.created
             if age > timeScale.scaled(6 * 3600) {
                 fail(job, result: result, condition: "EventAgeExceeded")
             } else {
-                _ = try? database.query(
-                    "UPDATE async_invocations SET throttles = throttles + 1, due = ? WHERE id = ?",
+                update(
+                    job, "UPDATE async_invocations SET throttles = throttles + 1, due = ? WHERE id = ?",
                     [
                         .real(
                             Date().timeIntervalSince1970
@@ -155,8 +162,8 @@ final class AsyncInvoker: @unchecked Sendable {
     }
 
     private func reschedule(_ job: Job, after seconds: Double, countsAsAttempt: Bool) {
-        _ = try? database.query(
-            "UPDATE async_invocations SET attempt = ?, due = ? WHERE id = ?",
+        update(
+            job, "UPDATE async_invocations SET attempt = ?, due = ? WHERE id = ?",
             [
                 .integer(Int64(job.attempt + (countsAsAttempt ? 1 : 0))), .real(Date().timeIntervalSince1970 + seconds),
                 .integer(job.id),
@@ -171,7 +178,7 @@ final class AsyncInvoker: @unchecked Sendable {
                 "timestamp": ISO8601DateFormatter().string(from: Date()),
                 "requestContext": [
                     "requestId": job.requestID,
-                    "functionArn": "arn:aws:lambda:us-east-1:000000000000:function:\(job.function):$LATEST",
+                    "functionArn": "\(lambda.functionARN(job.function)):$LATEST",
                     "condition": condition, "approximateInvokeCount": job.attempt + 1,
                 ] as [String: Any],
                 "requestPayload":
@@ -183,7 +190,12 @@ final class AsyncInvoker: @unchecked Sendable {
                     (try? JSONSerialization.jsonObject(with: Data(result.payload), options: [.fragmentsAllowed]))
                     ?? NSNull(),
             ]
-            if let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) {
+            if let data = Console.reportingFailure(
+                "[\(job.function)] could not write the failure record",
+                {
+                    try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+                })
+            {
                 do {
                     try sendToQueue(queue, String(decoding: data, as: UTF8.self))
                 } catch {
@@ -196,6 +208,20 @@ final class AsyncInvoker: @unchecked Sendable {
         Console.write(
             "[\(job.function)] asynchronous invocation \(job.requestID) dropped after \(job.attempt + 1) attempts (\(condition))"
         )
-        _ = try? database.query("DELETE FROM async_invocations WHERE id = ?", [.integer(job.id)])
+        remove(job)
+    }
+
+    /// Changes a queued event; a failure is written to the console (the event then runs as it was).
+    private func update(_ job: Job, _ statement: String, _ values: [SQLiteDatabase.Value]) {
+        Console.reportingFailure("[\(job.function)] could not reschedule asynchronous invocation \(job.requestID)") {
+            _ = try database.query(statement, values)
+        }
+    }
+
+    /// Removes a finished or dropped event from the queue.
+    private func remove(_ job: Job) {
+        Console.reportingFailure("[\(job.function)] could not remove asynchronous invocation \(job.requestID)") {
+            _ = try database.query("DELETE FROM async_invocations WHERE id = ?", [.integer(job.id)])
+        }
     }
 }

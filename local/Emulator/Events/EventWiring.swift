@@ -44,7 +44,13 @@ final class EventWiring: @unchecked Sendable {
                             reportBatchItemFailures: reportFailures)
                         for _ in 0..<max(2, maximumConcurrency ?? 2) { tasks.addTask { await self.poll(mapping) } }
                     case .schedule(let expression, let enabled, let input):
-                        guard enabled, let schedule = try? ScheduleExpression(expression) else { continue }
+                        guard enabled,
+                            let schedule = Console.reportingFailure(
+                                "[Schedule] \(name)'s schedule \(expression) is not run",
+                                {
+                                    try ScheduleExpression(expression)
+                                })
+                        else { continue }
                         tasks.addTask { await self.fire(schedule, function: name, input: input) }
                     default:
                         continue
@@ -61,7 +67,10 @@ final class EventWiring: @unchecked Sendable {
         s3.onNotification = { continuation.yield() }
         continuation.yield()
         for await _ in stream {
-            while let batch = try? s3.pendingNotifications(limit: 100), !batch.isEmpty {
+            while let batch = Console.reportingFailure(
+                "[S3] could not read the pending notifications", { try s3.pendingNotifications(limit: 100) }),
+                !batch.isEmpty
+            {
                 for notification in batch {
                     for (function, payload) in targets(of: notification) {
                         do {
@@ -77,7 +86,9 @@ final class EventWiring: @unchecked Sendable {
                                 "[S3] could not queue the event of \(notification.key) for \(function): \(error)")
                         }
                     }
-                    try? s3.markDelivered(notification.id)
+                    Console.reportingFailure("[S3] could not mark \(notification.key)'s event delivered") {
+                        try s3.markDelivered(notification.id)
+                    }
                 }
             }
         }
@@ -94,7 +105,7 @@ final class EventWiring: @unchecked Sendable {
                     notification.key.hasPrefix(prefix ?? ""), notification.key.hasSuffix(suffix ?? "")
                 else { continue }
                 let record = S3Event.Record(
-                    awsRegion: "us-east-1", eventTime: notification.time, eventName: notification.eventName,
+                    awsRegion: template.context.region, eventTime: notification.time, eventName: notification.eventName,
                     userIdentity: .init(principalId: "AWS:local"),
                     requestParameters: .init(sourceIPAddress: notification.sourceIP),
                     responseElements: [
@@ -109,7 +120,12 @@ final class EventWiring: @unchecked Sendable {
                         object: .init(
                             key: notification.key, size: notification.size, eTag: notification.eTag,
                             sequencer: notification.sequencer)))
-                if let payload = try? JSON.encode(S3Event(records: [record])) { targets.append((name, payload)) }
+                if let payload = Console.reportingFailure(
+                    "[S3] could not write \(notification.key)'s event for \(name)",
+                    { try JSON.encode(S3Event(records: [record])) })
+                {
+                    targets.append((name, payload))
+                }
                 break
             }
         }
@@ -152,6 +168,9 @@ final class EventWiring: @unchecked Sendable {
                     }
                 }
             } catch {
+                if !Task.isCancelled {
+                    Console.write("[SQS] could not receive from \(mapping.queue) for \(mapping.function): \(error)")
+                }
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
@@ -164,9 +183,15 @@ final class EventWiring: @unchecked Sendable {
                 SQSEvent.Message(
                     messageId: message.messageID, receiptHandle: message.receiptHandle, body: message.body,
                     attributes: message.attributes, md5OfBody: message.md5OfBody,
-                    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:\(mapping.queue)", awsRegion: "us-east-1")
+                    eventSourceARN: sqs.queueARN(mapping.queue), awsRegion: sqs.region)
             }
-            guard let payload = try? JSON.encode(SQSEvent(records: records)) else { continue }
+            guard
+                let payload = Console.reportingFailure(
+                    "[SQS] could not write a batch from \(mapping.queue) for \(mapping.function)",
+                    {
+                        try JSON.encode(SQSEvent(records: records))
+                    })
+            else { continue }
             if FaultInjection.current.duplicatesAnEvent() {
                 // As when two pollers get one message (SQS delivers at least once): the same batch,
                 // receipt handles and all, goes to the function a second time, up to 2 s later.
@@ -188,15 +213,28 @@ final class EventWiring: @unchecked Sendable {
     /// the batch returns to the queue when its visibility timeout passes, and the queue's redrive
     /// policy moves a message that keeps failing to its dead-letter queue.
     private func deliver(_ messages: [SQSStore.Message], payload: [UInt8], _ mapping: SQSMapping) async {
-        guard let result = try? await lambda.invoke(mapping.function, payload: payload), result.kind == .success
-        else { return }
+        let result: InvocationResult
+        do {
+            result = try await lambda.invoke(mapping.function, payload: payload)
+        } catch {
+            Console.write("[SQS] could not invoke \(mapping.function) with a batch from \(mapping.queue): \(error)")
+            return
+        }
+        guard result.kind == .success else { return }
         var failed: Set<String> = []
-        if mapping.reportBatchItemFailures, let response = try? JSON.decode(SQSBatchResponse.self, from: result.payload)
+        if mapping.reportBatchItemFailures,
+            let response = Console.reportingFailure(
+                "[SQS] \(mapping.function)'s answer is not a batch response; every message counts as handled",
+                {
+                    try JSON.decode(SQSBatchResponse.self, from: result.payload)
+                })
         {
             failed = Set(response.batchItemFailures.map(\.itemIdentifier))
         }
         for message in messages where !failed.contains(message.messageID) {
-            try? sqs.delete(queue: mapping.queue, receiptHandle: message.receiptHandle)
+            Console.reportingFailure("[SQS] could not delete a handled message from \(mapping.queue)") {
+                try sqs.delete(queue: mapping.queue, receiptHandle: message.receiptHandle)
+            }
         }
     }
 
@@ -210,11 +248,18 @@ final class EventWiring: @unchecked Sendable {
             try? await Task.sleep(for: .seconds(max(wait, 0.001)))
             awsTime = next
             let event = ScheduledEvent(
-                id: UUID().uuidString.lowercased(), account: "000000000000",
-                time: Timestamp(millisecondsSinceEpoch: Int64(next.timeIntervalSince1970 * 1000)), region: "us-east-1",
-                resources: ["arn:aws:events:us-east-1:000000000000:rule/\(function)"])
-            let payload = input.map { Array($0.utf8) } ?? (try? JSON.encode(event)) ?? []
-            _ = try? invoker.enqueue(function: function, payload: payload)
+                id: UUID().uuidString.lowercased(), account: template.context.accountID,
+                time: Timestamp(millisecondsSinceEpoch: Int64(next.timeIntervalSince1970 * 1000)),
+                region: template.context.region,
+                resources: ["arn:aws:events:\(template.context.region):\(template.context.accountID):rule/\(function)"])
+            let payload =
+                input.map { Array($0.utf8) }
+                ?? Console.reportingFailure("[Schedule] could not write \(function)'s event") {
+                    try JSON.encode(event)
+                } ?? []
+            Console.reportingFailure("[Schedule] could not queue \(function)'s event") {
+                try invoker.enqueue(function: function, payload: payload)
+            }
         }
     }
 }

@@ -25,6 +25,8 @@ struct InvocationRecord: Sendable, Codable {
 /// a time, as Lambda runs them.
 actor FunctionPool {
     let definition: FunctionDefinition
+    /// What the runtime API tells the function it is (`Lambda-Runtime-Invoked-Function-Arn`).
+    let functionARN: String
     let executable: String
     let environment: [String: String]
     let limit: Int
@@ -42,11 +44,12 @@ actor FunctionPool {
     var onRecord: (@Sendable (InvocationRecord) -> Void)?
 
     init(
-        definition: FunctionDefinition, executable: String, environment: [String: String], limit: Int,
-        images: ImageRunner? = nil, group: any EventLoopGroup, output: ProcessOutput
+        definition: FunctionDefinition, functionARN: String, executable: String, environment: [String: String],
+        limit: Int, images: ImageRunner? = nil, group: any EventLoopGroup, output: ProcessOutput
     ) {
         self.images = images
         self.definition = definition
+        self.functionARN = functionARN
         self.executable = executable
         self.environment = environment
         self.limit = limit
@@ -113,7 +116,7 @@ actor FunctionPool {
         let timeout = Double(definition.timeoutSeconds)
         let invocation = RuntimeAPIServer.Invocation(
             requestID: requestID, payload: payload, deadlineMs: Int64((started.timeIntervalSince1970 + timeout) * 1000),
-            functionARN: "arn:aws:lambda:us-east-1:000000000000:function:\(name)", traceID: traceID,
+            functionARN: functionARN, traceID: traceID,
             clientContext: clientContext)
         if FaultInjection.current.killsAnInvocation(of: name) {
             let delay = Double.random(in: 0.05...max(0.05, min(2, timeout / 2)))

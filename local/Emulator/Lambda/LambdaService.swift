@@ -12,6 +12,8 @@ final class LambdaService: @unchecked Sendable {
     static let maxAsyncPayload = 1024 * 1024
 
     let pools: [String: FunctionPool]
+    /// The region and account the functions run in: the template's, one source for every ARN.
+    let context: TemplateContext
     let output: ProcessOutput
     private let lock = NSLock()
     private var recent: [InvocationRecord] = []
@@ -19,7 +21,6 @@ final class LambdaService: @unchecked Sendable {
     struct Settings {
         var buildDirectory: String
         var awsEndpoint: String
-        var region = "us-east-1"
         var accessKeyID = "local"
         var secretAccessKey = "local-secret"
         /// The functions' role credentials, which each function gets as Lambda hands them (with
@@ -36,6 +37,7 @@ final class LambdaService: @unchecked Sendable {
 
     init(template: Template, settings: Settings, group: any EventLoopGroup, output: ProcessOutput) {
         self.output = output
+        context = template.context
         var pools: [String: FunctionPool] = [:]
         for (name, function) in template.functions {
             var environment: [String: String] = [
@@ -50,8 +52,8 @@ final class LambdaService: @unchecked Sendable {
                 "AWS_LAMBDA_LOG_STREAM_NAME": "local/[$LATEST]\(UUID().uuidString.lowercased().prefix(8))",
                 "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
                 "AWS_EXECUTION_ENV": "AWS_Lambda_provided.al2023",
-                "AWS_REGION": settings.region,
-                "AWS_DEFAULT_REGION": settings.region,
+                "AWS_REGION": template.context.region,
+                "AWS_DEFAULT_REGION": template.context.region,
                 "AWS_ACCESS_KEY_ID": settings.accessKeyID,
                 "AWS_SECRET_ACCESS_KEY": settings.secretAccessKey,
                 "AWS_ENDPOINT_URL": settings.awsEndpoint,
@@ -67,7 +69,8 @@ final class LambdaService: @unchecked Sendable {
                 function.executable.hasPrefix("/")
                 ? function.executable : "\(settings.buildDirectory)/\(function.executable)"
             pools[name] = FunctionPool(
-                definition: function, executable: executable, environment: environment,
+                definition: function, functionARN: Self.functionARN(name, in: template.context), executable: executable,
+                environment: environment,
                 limit: function.reservedConcurrency ?? settings.defaultConcurrency, images: settings.images,
                 group: group, output: output)
         }
@@ -75,6 +78,13 @@ final class LambdaService: @unchecked Sendable {
         for pool in pools.values {
             Task { await pool.setRecorder { [weak self] record in self?.remember(record) } }
         }
+    }
+
+    /// A function's unqualified ARN, as Lambda names it in errors and destination records.
+    func functionARN(_ name: String) -> String { Self.functionARN(name, in: context) }
+
+    static func functionARN(_ name: String, in context: TemplateContext) -> String {
+        "arn:aws:lambda:\(context.region):\(context.accountID):function:\(name)"
     }
 
     private func remember(_ record: InvocationRecord) {

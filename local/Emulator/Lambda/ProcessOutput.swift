@@ -54,4 +54,17 @@ enum Console {
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }
+
+    /// Runs `body`; when it throws, writes what failed and why, and returns nil. For the
+    /// emulator's background work (event wiring, asynchronous invocations), which has no caller to
+    /// throw to but must not fail silently.
+    @discardableResult
+    static func reportingFailure<T>(_ what: @autoclosure () -> String, _ body: () throws -> T) -> T? {
+        do {
+            return try body()
+        } catch {
+            write("\(what()): \(error)")
+            return nil
+        }
+    }
 }

@@ -59,7 +59,7 @@ extension AWSResponder {
         } catch LambdaService.InvokeError.notFound(let name) {
             return Self.error(
                 404, "ResourceNotFoundException",
-                "Function not found: arn:aws:lambda:us-east-1:000000000000:function:\(name)")
+                "Function not found: \(lambda.functionARN(name))")
         } catch LambdaService.InvokeError.payloadTooLarge(let size, let limit) {
             return Self.error(
                 413, "RequestEntityTooLargeException",

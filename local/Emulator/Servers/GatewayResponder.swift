@@ -63,7 +63,8 @@ struct GatewayResponder: HTTPResponder {
 
     private func invoke(_ match: RouteMatch, _ request: GatewayRequest) async -> GatewayResponse {
         let requestID = Base64.encode(RandomBytes.generate(count: 12), urlSafe: true)
-        let event = PayloadV2.event(for: request, match: match, requestID: requestID, time: .now())
+        let event = PayloadV2.event(
+            for: request, match: match, requestID: requestID, time: .now(), accountID: lambda.context.accountID)
         guard let payload = try? JSON.encode(event) else { return .error(500) }
         guard payload.count <= LambdaService.maxSyncPayload else { return .error(413) }
         do {

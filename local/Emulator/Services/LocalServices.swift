@@ -50,9 +50,11 @@ struct LocalServices: Sendable {
                     },
                     fifo: queue.fifo, contentBasedDeduplication: queue.contentBasedDeduplication)
             },
-            endpoint: awsEndpoint, timeScale: timeScale)
+            endpoint: awsEndpoint, accountID: template.context.accountID, region: template.context.region,
+            timeScale: timeScale)
         dynamodb = try DynamoDBStore(
-            database: database, tables: template.tables.values.sorted { $0.name < $1.name }.map(Self.table))
+            database: database, tables: template.tables.values.sorted { $0.name < $1.name }.map(Self.table),
+            region: template.context.region, accountID: template.context.accountID)
         ses = try SESOutbox(directory: "\(dataDirectory)/mail")
         secrets = try SecretsStore(
             database: database, region: template.context.region, accountID: template.context.accountID,

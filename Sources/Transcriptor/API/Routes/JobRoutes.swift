@@ -73,7 +73,7 @@ public struct CreateJobRoute: APIRoute {
         if case .upload(_, let contentType, let size) = checked.kind, job.status == .queued {
             let lifetime = services.settings.uploadURLLifetime
             let signed = services.s3.presignedPutURL(
-                bucket: services.settings.bucketName, key: StorageKeys.upload(record.user.id, job.id),
+                bucket: services.settings.bucketName, key: StorageKey.upload(record.user.id, job.id).path,
                 expires: Int(lifetime), contentType: contentType, contentLength: size, at: call.now)
             upload = Upload(
                 url: signed.url, headers: ["Content-Type": contentType],
@@ -83,13 +83,12 @@ public struct CreateJobRoute: APIRoute {
     }
 
     private func enqueueFetch(_ job: Job, services: Services) throws {
-        struct Message: Encodable { var userId: String; var jobId: String }
         do {
             guard let fetchQueueURL = services.settings.fetchQueueURL else {
                 throw ServiceSettings.Invalid(description: "the setting FETCH_QUEUE_URL is missing")
             }
             _ = try services.sqs().sendMessage(
-                queueURL: fetchQueueURL, body: try JSON.encodeString(Message(userId: job.userID, jobId: job.id)))
+                queueURL: fetchQueueURL, body: try JSON.encodeString(FetchMessage(userID: job.userID, jobID: job.id)))
         } catch {
             // Not started means not created: take the job back so a retry starts afresh.
             try services.jobs.withdraw(job)
@@ -195,7 +194,8 @@ public struct TranscriptRoute: APIRoute {
         let object: (info: S3Client.ObjectInfo, body: [UInt8])
         do {
             object = try services.s3.getObject(
-                bucket: services.settings.bucketName, key: StorageKeys.transcript(caller.userID, job.id, format: format)
+                bucket: services.settings.bucketName,
+                key: StorageKey.transcript(caller.userID, job.id, format: format).path
             )
         } catch let error as AWSError where error.code == "NoSuchKey" {
             throw APIError.expired("transcript")
@@ -222,7 +222,7 @@ public struct MediaRoute: APIRoute {
         let job = try call.ownedJob(caller)
         let services = call.services
         let bucket = services.settings.bucketName
-        let key = StorageKeys.rendition(caller.userID, job.id)
+        let key = StorageKey.rendition(caller.userID, job.id).path
         guard try services.s3.objectExists(bucket: bucket, key: key) else {
             if job.status == .done { throw APIError.expired("media") }
             throw APIError.conflict("not_ready", "The job's media is not ready to play yet; it is after transcoding.")
