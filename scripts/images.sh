@@ -63,10 +63,13 @@ fi
 
 # --- 2. the base image -----------------------------------------------------------------------------
 BASE=localhost/debian:bookworm-slim
+# The base's version (its label): a base made by an older version of this script is made again.
+BASE_VERSION=2
+base_version() { podman image inspect --format '{{index .Labels "transcriptor.base"}}' "$BASE" 2>/dev/null || true; }
 if [ -n "${BASE_IMAGE:-}" ]; then
     podman image exists "$BASE_IMAGE" || fail "BASE_IMAGE $BASE_IMAGE is not a local image (podman pull it first)"
     podman tag "$BASE_IMAGE" "$BASE"
-elif ! podman image exists "$BASE"; then
+elif [ "$(base_version)" != "$BASE_VERSION" ]; then
     mirror=$(sed -n 's/^URIs:[[:space:]]*\(\S*\/debian\)\/\?$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
     [ -n "$mirror" ] || mirror=$(sed -n 's/^deb[[:space:]]\+\(\S*\/debian\)\/\?[[:space:]].*/\1/p' /etc/apt/sources.list 2>/dev/null | head -1)
     mirror=${mirror:-http://deb.debian.org/debian}
@@ -87,7 +90,16 @@ path-exclude /usr/share/info/*
 path-exclude /usr/share/locale/*
 path-include /usr/share/locale/locale.alias
 CFG
-    tar -C "$root" -c . | podman import -q - "$BASE" >/dev/null
+    # As Docker's Debian images (docker-clean): apt keeps no package caches (pkgcache.bin and
+    # srcpkgcache.bin are 78 MB, in every layer that runs apt-get update) and no downloaded packages.
+    cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'CFG'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+CFG
+    rm -f "$root"/var/cache/apt/*.bin
+    tar -C "$root" -c . | podman import -q --change "LABEL transcriptor.base=$BASE_VERSION" - "$BASE" >/dev/null
     rm -rf "$root"
     trap - EXIT
 fi

@@ -80,6 +80,25 @@ def rie_binary() -> Path:
     return Path(path)
 
 
+def invoke_rie(nsenter: list[str], payload: object, timeout: float, process: subprocess.Popen, output) -> Answer:
+    """POSTs the event to the invoke path of a RIE listening in another network namespace (entered
+    with `nsenter`), retrying while it does not listen yet and `process` runs."""
+    url = f"http://127.0.0.1:{RIE_PORT}/2015-03-31/functions/function/invocations"
+    deadline = time.monotonic() + 10
+    while True:
+        started = time.monotonic()
+        done = subprocess.run(
+            nsenter + ["curl", "-sS", "-X", "POST", "--data-binary", "@-", "-w", "\n%{http_code}", url],
+            input=json.dumps(payload).encode(), capture_output=True, timeout=timeout,
+        )  # fmt: skip
+        if done.returncode == 7 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)  # not listening yet
+            continue
+        assert done.returncode == 0, f"curl: {done.stderr.decode()}\n{output()}"
+        body, _, status = done.stdout.rpartition(b"\n")
+        return Answer(int(status), body, seconds=time.monotonic() - started)
+
+
 class RIE:
     """AWS's Runtime Interface Emulator holding one function binary, in a network namespace of its
     own, with every connect/sendto of it and the function recorded by strace."""
@@ -104,21 +123,7 @@ class RIE:
 
     def invoke(self, payload: object, timeout: float = 20) -> Answer:
         """POSTs the event to the RIE's invoke path (retrying until it listens)."""
-        url = f"http://127.0.0.1:{RIE_PORT}/2015-03-31/functions/function/invocations"
-        deadline = time.monotonic() + 10
-        while True:
-            started = time.monotonic()
-            done = subprocess.run(
-                self.nsenter + ["-t", str(self.process.pid), "curl", "-sS", "-X", "POST", "--data-binary", "@-",
-                                "-w", "\n%{http_code}", url],
-                input=json.dumps(payload).encode(), capture_output=True, timeout=timeout,
-            )  # fmt: skip
-            if done.returncode == 7 and time.monotonic() < deadline and self.process.poll() is None:
-                time.sleep(0.05)  # not listening yet
-                continue
-            assert done.returncode == 0, f"curl: {done.stderr.decode()}\n{self.output()}"
-            body, _, status = done.stdout.rpartition(b"\n")
-            return Answer(int(status), body, seconds=time.monotonic() - started)
+        return invoke_rie(self.nsenter + ["-t", str(self.process.pid)], payload, timeout, self.process, self.output)
 
     def connections(self) -> list[str]:
         """The trace's lines that name a peer address (connect, sendto or sendmsg with an address)."""

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RIE_PORT, Answer, Emulator
+from conftest import RIE_PORT, Answer, Emulator, invoke_rie
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TRANSCRIPTOR_IMAGES") != "1", reason="the images' tests run in make test-images"
@@ -148,21 +148,7 @@ class ImageRIE:
             time.sleep(0.3)
 
     def invoke(self, payload: object, timeout: float = 30) -> Answer:
-        url = f"http://127.0.0.1:{RIE_PORT}/2015-03-31/functions/function/invocations"
-        deadline = time.monotonic() + 10
-        while True:
-            started = time.monotonic()
-            done = subprocess.run(
-                ["nsenter", "-t", str(self.pid), "-n", "curl", "-sS", "-X", "POST", "--data-binary", "@-",
-                 "-w", "\n%{http_code}", url],
-                input=json.dumps(payload).encode(), capture_output=True, timeout=timeout,
-            )  # fmt: skip
-            if done.returncode == 7 and time.monotonic() < deadline and self.process.poll() is None:
-                time.sleep(0.05)
-                continue
-            assert done.returncode == 0, f"curl: {done.stderr.decode()}\n{self.output()}"
-            body, _, status = done.stdout.rpartition(b"\n")
-            return Answer(int(status), body, seconds=time.monotonic() - started)
+        return invoke_rie(["nsenter", "-t", str(self.pid), "-n"], payload, timeout, self.process, self.output)
 
     def silent_aws(self) -> None:
         """A listener on the container's 127.0.0.1:4566 that accepts and never answers: every AWS
