@@ -7,7 +7,7 @@
 /// Entry points of a function's executable.
 ///
 /// ```
-/// Lambda.run { (event: S3Event, context) in try pipeline.transcode(event, context) }
+/// Lambda.run { (event: SQSEvent, context) in try handleMessages(event, context) }
 /// ```
 /// or, with state made once per warm instance (a missing setting throws and becomes an init error):
 /// ```
