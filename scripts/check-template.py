@@ -466,17 +466,10 @@ class Checker:
             self.f.error(f"{name}: target '{target}' carries {sorted(offered - use['tools'])} it never runs; "
                          f"use '{lighter[0]}'")
 
-    @staticmethod
-    def route_uses_no_tokens(route):
+    def route_uses_no_tokens(self, route):
         """Whether the route's declaration says `static var usesTokens: Bool { false }`."""
         pattern = re.compile(r"struct " + re.escape(route) + r": APIRoute \{[^}]*?static var usesTokens: Bool \{ false \}")
-        for folder, _, files in os.walk(os.path.join(ROOT, "Sources")):
-            for file in files:
-                if file.endswith(".swift"):
-                    with open(os.path.join(folder, file), encoding="utf-8") as f:
-                        if pattern.search(f.read()):
-                            return True
-        return False
+        return any(pattern.search(text) for _, text, _ in self.index.files)
 
     def function_targets(self):
         """The stages that hold function executables: they copy them from the `functions` stage."""

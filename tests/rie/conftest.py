@@ -99,13 +99,29 @@ def invoke_rie(nsenter: list[str], payload: object, timeout: float, process: sub
         return Answer(int(status), body, seconds=time.monotonic() - started)
 
 
-class RIE:
+class TracedRIE:
+    """What every RIE of these tests keeps in its work folder: its output and strace's record."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.trace = workdir / "strace.log"
+        self.log_path = workdir / "rie.log"
+        self.log = open(self.log_path, "wb")
+
+    def connections(self) -> list[str]:
+        """The trace's lines that name a peer address (connect, sendto or sendmsg with an address)."""
+        lines = self.trace.read_text().splitlines() if self.trace.exists() else []
+        return [line for line in lines if "sa_family=" in line]
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+
+class RIE(TracedRIE):
     """AWS's Runtime Interface Emulator holding one function binary, in a network namespace of its
     own, with every connect/sendto of it and the function recorded by strace."""
 
     def __init__(self, binary: Path, function: Path, env: dict[str, str], workdir: Path, trace: bool = True) -> None:
-        self.trace = workdir / "strace.log"
-        self.log_path = workdir / "rie.log"
+        super().__init__(workdir)
         rootless = os.geteuid() != 0
         unshare = ["unshare", "--net"] + (["--map-root-user"] if rootless else [])
         self.nsenter = ["nsenter", "-n"] + (["-U", "--preserve-credentials"] if rootless else [])
@@ -115,7 +131,6 @@ class RIE:
             str(binary), "--runtime-interface-emulator-address", f"127.0.0.1:{RIE_PORT}", str(function),
         ]  # fmt: skip
         base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(workdir), "LANG": "C.UTF-8", "TZ": ":UTC"}
-        self.log = open(self.log_path, "wb")
         # A session of its own: stopping signals the group (strace and the RIE, which kills the function).
         self.process = subprocess.Popen(
             command, env=base | env, cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
@@ -124,14 +139,6 @@ class RIE:
     def invoke(self, payload: object, timeout: float = 20) -> Answer:
         """POSTs the event to the RIE's invoke path (retrying until it listens)."""
         return invoke_rie(self.nsenter + ["-t", str(self.process.pid)], payload, timeout, self.process, self.output)
-
-    def connections(self) -> list[str]:
-        """The trace's lines that name a peer address (connect, sendto or sendmsg with an address)."""
-        lines = self.trace.read_text().splitlines() if self.trace.exists() else []
-        return [line for line in lines if "sa_family=" in line]
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -185,13 +192,12 @@ class Emulator:
             return Answer(error.code, error.read(), error.headers.get("X-Amz-Function-Error"), time.monotonic() - started)
 
 
-@pytest.fixture(scope="session")
-def emulator(bin_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    data = tmp_path_factory.mktemp("emulator")
+def start_emulator(bin_dir: Path, template: Path, data: Path, *extra: str) -> Emulator:
+    """transcriptor-local serving `template` with a fresh data folder, once it says READY."""
     process = subprocess.Popen(
-        [bin_dir / "transcriptor-local", "serve", "--template", TEMPLATE, "--build-dir", bin_dir,
+        [bin_dir / "transcriptor-local", "serve", "--template", template, "--build-dir", bin_dir,
          "--gateway-port", "0", "--aws-port", "0", "--data-dir", data, "--web-root", data / "no-web",
-         "--config", "/dev/null"],
+         "--config", "/dev/null", *extra],
         cwd=data, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "TABLE_", "JWT_"))},
     )  # fmt: skip
@@ -209,9 +215,19 @@ def emulator(bin_dir: Path, tmp_path_factory: pytest.TempPathFactory):
         process.kill()
         pytest.fail("transcriptor-local did not start:\n" + "".join(lines[-40:]))
     threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
-    yield Emulator(aws, process, lines)
-    process.terminate()
+    return Emulator(aws, process, lines)
+
+
+def stop_emulator(emulator: Emulator) -> None:
+    emulator.process.terminate()
     try:
-        process.wait(10)
+        emulator.process.wait(15)
     except subprocess.TimeoutExpired:
-        process.kill()
+        emulator.process.kill()
+
+
+@pytest.fixture(scope="session")
+def emulator(bin_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    emulator = start_emulator(bin_dir, TEMPLATE, tmp_path_factory.mktemp("emulator"))
+    yield emulator
+    stop_emulator(emulator)

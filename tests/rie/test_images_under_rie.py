@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RIE_PORT, Answer, Emulator, invoke_rie
+from conftest import RIE_PORT, Answer, TracedRIE, invoke_rie, start_emulator, stop_emulator
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TRANSCRIPTOR_IMAGES") != "1", reason="the images' tests run in make test-images"
@@ -105,16 +105,14 @@ CASES = {
 IMAGE = {"api": "api", "api-stage": "api", "media": "media", "media-fetch": "media", "transcribe": "transcribe"}
 
 
-class ImageRIE:
+class ImageRIE(TracedRIE):
     """AWS's RIE holding one function inside its image, in a container without a network."""
 
     def __init__(
         self, rie_binary: Path, image: str, function: str, env: dict[str, str], workdir: Path, trace: bool = True
     ) -> None:
         self.name = f"transcriptor-rie-{uuid.uuid4().hex[:12]}"
-        self.trace = workdir / "strace.log"
-        self.log_path = workdir / "rie.log"
-        self.log = open(self.log_path, "wb")
+        super().__init__(workdir)
         command = [
             "podman", "run", "--rm", "--name", self.name, "--pull=never", "--network=none", "--read-only",
             "--tmpfs", "/tmp:rw,mode=1777,size=512m", "--user", "993:990", "--cap-drop=all",
@@ -182,13 +180,6 @@ class ImageRIE:
         """The processes of the function under the RIE (the RIE's children)."""
         # The RIE is a Go program: the thread that started the function lists it among its children.
         return [int(pid) for task in Path(f"/proc/{self.pid}/task").iterdir() for pid in (task / "children").read_text().split()]
-
-    def connections(self) -> list[str]:
-        lines = self.trace.read_text().splitlines() if self.trace.exists() else []
-        return [line for line in lines if "sa_family=" in line]
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
 
     def stop(self) -> None:
         subprocess.run(["podman", "rm", "-f", "-t", "0", self.name], capture_output=True)
@@ -332,26 +323,10 @@ def silent_listener():
 @pytest.fixture
 def emulator_in_images(bin_dir: Path, tmp_path: Path):
     data = tmp_path / "emulator"
-    process = subprocess.Popen(
-        [bin_dir / "transcriptor-local", "serve", "--images", "--template", Path(__file__).parent / "images-template.yaml",
-         "--gateway-port", "0", "--aws-port", "0", "--data-dir", data, "--web-root", data / "no-web", "--config", "/dev/null"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "TABLE_", "JWT_"))},
-    )  # fmt: skip
-    lines: list[str] = []
-    aws = None
-    for line in process.stdout:
-        lines.append(line)
-        if line.startswith("READY "):
-            aws = json.loads(line[len("READY ") :])["aws"]
-            break
-    if aws is None:
-        process.kill()
-        pytest.fail("transcriptor-local did not start:\n" + "".join(lines[-40:]))
-    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
-    yield Emulator(aws, process, lines)
-    process.terminate()
-    process.wait(15)
+    data.mkdir()
+    emulator = start_emulator(bin_dir, Path(__file__).parent / "images-template.yaml", data, "--images")
+    yield emulator
+    stop_emulator(emulator)
 
 
 def containers_of(emulator) -> list[str]:

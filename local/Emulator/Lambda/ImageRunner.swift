@@ -29,19 +29,16 @@ struct ImageRunner: Sendable {
         guard let podman = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw ImageRunnerError("podman is not installed: `make images` installs it and builds the images")
         }
-        // cgroups v2 has one hierarchy with both controllers; v1 one folder a controller.
-        let cgroup2 = FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cgroup.controllers")
-        let controllers =
-            cgroup2 ? ((try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers", encoding: .utf8)) ?? "") : ""
-        let cpu =
-            cgroup2
-            ? controllers.split(separator: " ").contains("cpu")
-            : FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
-        let memory =
-            cgroup2
-            ? controllers.split(whereSeparator: \.isWhitespace).contains("memory")
-            : FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/memory.limit_in_bytes")
-        return ImageRunner(podman: podman, limitsCPU: cpu, limitsMemory: memory)
+        // cgroups v2 lists its controllers in one file; v1 has a folder a controller.
+        let fileManager = FileManager.default
+        if let listed = try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers", encoding: .utf8) {
+            let controllers = Set(listed.split(whereSeparator: \.isWhitespace))
+            return ImageRunner(
+                podman: podman, limitsCPU: controllers.contains("cpu"), limitsMemory: controllers.contains("memory"))
+        }
+        return ImageRunner(
+            podman: podman, limitsCPU: fileManager.fileExists(atPath: "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
+            limitsMemory: fileManager.fileExists(atPath: "/sys/fs/cgroup/memory/memory.limit_in_bytes"))
     }
 
     func image(of function: FunctionDefinition) -> String {
@@ -115,15 +112,16 @@ struct ImageRunner: Sendable {
     /// Removes the containers that emulators no longer running left behind.
     func removeOrphans() {
         let (status, output) = capture([
-            podman, "ps", "-a", "--filter", "label=\(Self.label)", "--format", "{{.ID}} {{.Labels}}",
+            podman, "ps", "-a", "--filter", "label=\(Self.label)", "--format",
+            "{{.ID}} {{index .Labels \"\(Self.label)\"}}",
         ])
         guard status == 0 else { return }
         for line in output.split(separator: "\n") {
-            let id = String(line.split(separator: " ").first ?? "")
-            guard let range = line.range(of: "\(Self.label):") else { continue }
-            let owner = Int32(line[range.upperBound...].prefix { $0.isNumber }) ?? 0
+            let fields = line.split(separator: " ")
+            guard let id = fields.first else { continue }
+            let owner = fields.dropFirst().first.flatMap { Int32($0) } ?? 0
             if owner > 0, Foundation.kill(owner, 0) == 0 { continue }
-            _ = run([podman, "rm", "-f", "-t", "0", id])
+            _ = run([podman, "rm", "-f", "-t", "0", String(id)])
         }
     }
 
