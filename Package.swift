@@ -184,6 +184,7 @@ let stageFunctions: [(target: String, executable: String, library: String)] = [
 package.products += stageFunctions.map { .executable(name: $0.executable, targets: [$0.target]) }
 package.targets += stageFunctions.map {
     .executableTarget(
-        name: $0.target, dependencies: ["Runtime", .byName(name: $0.library)],
+        name: $0.target,
+        dependencies: ["Runtime", "Transcriptor"] + ($0.library == "Transcriptor" ? [] : [.byName(name: $0.library)]),
         path: "Sources/Functions/\($0.executable)")
 }

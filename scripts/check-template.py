@@ -155,7 +155,7 @@ PIPELINE_CALLS = {
     "TranscribeFunction": [_read(JOB_FIELDS + " chunkStarts"), _read("webhookSecret"), NOTE_CALL, *FAIL_CALLS],
     "PersistFunction": [
         _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
-        _write("pk status chunksDone doneChunks updatedAt", returns="UPDATED_NEW"),  # JobStore.markChunkDone
+        _write("pk status chunksDone chunksTotal doneChunks updatedAt", returns="UPDATED_NEW"),  # JobStore.markChunkDone
         # JobStore.complete: done, the place in flight released, the month's usage
         _write("pk status updatedAt language gsi1pk gsi1sk", tx=True), _write("pk jobsInFlight", tx=True),
         _write("audioSeconds jobs", tx=True),
@@ -365,9 +365,13 @@ class Checker:
         m = re.search(r"API\.run\((\w+)\.self\)", main)
         if m:
             return m.group(1), "api", self.index.types.get(m.group(1), []) + self.index.types.get("APIFunction", [])
-        m = re.search(r"Lambda\.run\s*\{\s*try\s+(\w+)\(\)", main)
+        m = re.search(r"Lambda\.run\s*\{\s*try\s+(\w+)\(", main)
         if m:
-            return m.group(1), "handler", self.index.types.get(m.group(1), [])
+            # What the executable hands the handler (`TranscribeFunction(engine: SpeechEngines.…)`)
+            # runs in it too.
+            handed = [t for t in re.findall(r"\b([A-Z]\w+)\.\w+", main[m.end():]) if t in self.index.types]
+            roots = self.index.types.get(m.group(1), []) + [b for t in handed for b in self.index.types[t]]
+            return m.group(1), "handler", roots
         return None, None, []
 
     def analyse(self, name, executable):
@@ -944,7 +948,7 @@ class Checker:
                 self.f.error(f"the dashboard does not show {function}")
         emitted = set()
         for _, source, masked in self.index.files:
-            if "MetricsLogger(" in source:
+            if "MetricsLogger" in source or "metrics.put(" in source:
                 emitted |= set(re.findall(r'metrics\.put\(\s*"(\w+)"', source))
         shown = set(re.findall(r'\[\s*"Transcriptor"\s*,\s*"(\w+)"', text))
         shown |= set(re.findall(r'\{Transcriptor,[\w,]+\} MetricName=\\?"(\w+)\\?"', text))

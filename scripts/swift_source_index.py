@@ -4,7 +4,7 @@ environment variables each function's code can reach.
 It is not a Swift parser. It finds every `func`/`init` body and every type body, links calls by
 name (over-approximating: a call `x.item(` reaches every function named `item`), and knows the
 code's conventions for AWS calls: DynamoDB through `db.`/`dynamodb.`, S3 through `s3.`, SQS
-through `sqs()`, SES through `ses()`. A call to one of the clients' operations through any other
+through `sqs()`, SES through `ses()` or a stored `ses`. A call to one of the clients' operations through any other
 receiver is reported, so a new convention is taught here instead of being missed.
 """
 
@@ -335,7 +335,7 @@ class SourceIndex:
         for service, receiver, operations in (
             ("s3", r"\bs3\s*\.", S3_OPERATIONS),
             ("sqs", r"\bsqs\(\)\s*\.", SQS_OPERATIONS),
-            ("ses", r"\bses\(\)\s*\.", SES_OPERATIONS),
+            ("ses", r"\bses(?:\(\))?\s*\.", SES_OPERATIONS),
             ("lambda", r"\blambda\s*\.", LAMBDA_OPERATIONS),
             ("secretsmanager", r"\bsecrets\s*\.", SECRETS_OPERATIONS),
         ):
@@ -357,7 +357,7 @@ class SourceIndex:
                     detail = named.pop()
                 for action in operations.get(m.group(1), []):
                     found.append((service, action, detail))
-        known = re.compile(r"\b(db|dynamodb|s3|lambda|secrets)\s*\.\s*$|\b(sqs|ses)\(\)\s*\.\s*$")
+        known = re.compile(r"\b(db|dynamodb|s3|lambda|secrets|ses)\s*\.\s*$|\b(sqs|ses)\(\)\s*\.\s*$")
         every = (
             set(DYNAMODB_OPERATIONS) | set(S3_OPERATIONS) | set(SQS_OPERATIONS) | set(SES_OPERATIONS)
             | set(LAMBDA_OPERATIONS) | set(SECRETS_OPERATIONS)

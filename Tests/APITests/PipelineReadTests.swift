@@ -57,19 +57,25 @@ import Transcriptor
         let jobID = try uploadJob()
         let jobs = services.jobs
         let userID = session.userID
-        let fetching = try #require(try jobs.advance(userID: userID, jobID: jobID, from: [.queued], to: .fetching))
+        let fetching = try #require(try jobs.advance(userID: userID, jobID: jobID, on: .fetchStarted))
         #expect(fetching.status == .fetching)
         #expect(try jobs.job(userID: userID, jobID: jobID) == fetching)
-        #expect(try jobs.advance(userID: userID, jobID: jobID, from: [.queued], to: .fetching) == nil)
+        // Out of order: the lifecycle does not move a job that is not transcoding to transcribing.
+        #expect(try jobs.advance(userID: userID, jobID: jobID, on: .transcoded(chunks: 2)) == nil)
+        #expect(try jobs.job(userID: userID, jobID: jobID)?.status == .fetching)
 
-        _ = try #require(try jobs.advance(userID: userID, jobID: jobID, from: [.fetching], to: .transcoding))
+        _ = try #require(try jobs.advance(userID: userID, jobID: jobID, on: .uploadArrived))
+        let month = Keys.month(.now())
+        let version = try jobs.quotaState(userID: userID, month: month).version
         let planned = try #require(
-            try jobs.advance(
-                userID: userID, jobID: jobID, from: [.transcoding], to: .transcribing,
-                set: ["chunksTotal": .number(2), "chunksDone": .number(0), "durationSec": .n("61.5")],
-                remove: ["doneChunks"], durationSec: 61.5))
+            try jobs.beginTranscription(
+                userID: userID, jobID: jobID, chunkStarts: [0, 30], durationSec: 61.5,
+                together: jobs.admission(userID: userID, month: month, version: version)))
         #expect(planned.progress.chunksTotal == 2 && planned.durationSec == 61.5)
         #expect(try jobs.job(userID: userID, jobID: jobID) == planned)
+        #expect(try jobs.record(userID: userID, jobID: jobID, with: [.chunkStarts])?.chunkStarts == [0, 30])
+        // A chunk outside the plan is not counted.
+        #expect(try jobs.markChunkDone(userID: userID, jobID: jobID, index: 2) == .ignored)
 
         guard case .counted(let first) = try jobs.markChunkDone(userID: userID, jobID: jobID, index: 1) else {
             Issue.record("chunk 1 was not counted")

@@ -1,6 +1,7 @@
 import Foundation
 import Speech
 import Testing
+import Transcriptor
 
 /// The engines' sample reader over the one RIFF parser (`WAVFormat`): what ffmpeg writes (a LIST
 /// chunk before the data, an unknown size when it streams), more channels, and what it refuses.

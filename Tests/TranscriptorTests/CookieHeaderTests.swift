@@ -58,13 +58,13 @@ import Transcriptor
         }
         #expect(DisplayText.stripped("a\u{202E}b\u{85}c\n") == "abc")
         #expect(
-            throws: APIError.badRequest(
+            throws: InvalidInput(
                 "title must not hold control or bidirectional-formatting characters; remove U+202E.")
         ) {
             try DisplayText.check("x\u{202E}", field: "title")
         }
         #expect(
-            throws: APIError.badRequest(
+            throws: InvalidInput(
                 "name must not hold control or bidirectional-formatting characters; remove U+0007.")
         ) {
             try DisplayText.check("x\u{7}", field: "name")

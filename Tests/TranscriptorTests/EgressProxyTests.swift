@@ -356,7 +356,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for path in ["/watch", "/embed", "/ftp"] {
             do {
-                _ = try fetcher.download("\(page.baseURL)\(path)", to: "\(folder)/\(path.dropFirst())")
+                _ = try fetcher.download(
+                    "\(page.baseURL)\(path)", to: "\(folder)/\(path.dropFirst())", logger: Logger(label: "test"))
                 Issue.record("\(path): the media on the forbidden port was fetched")
             } catch {
                 #expect(error.code == "forbidden_url", "\(path): \(error)")
@@ -364,7 +365,7 @@ import Testing
             }
         }
         #expect(forbidden.connectionCount == 0, "the second port saw no connection")
-        let size = try fetcher.download("\(page.baseURL)/own", to: "\(folder)/own")
+        let size = try fetcher.download("\(page.baseURL)/own", to: "\(folder)/own", logger: Logger(label: "test"))
         #expect(size == Int64(Self.jfkMP3.count))
         // The media download carried the headers yt-dlp gave (its browser User-Agent), not ours.
         #expect(agents.all.last?.hasPrefix("Mozilla/") == true, "\(agents.all)")
@@ -386,7 +387,8 @@ import Testing
         let started = Date()
         do {
             _ = try fetcher.download(
-                "http://127.0.0.1:9/watch", to: "\(folder)/out", deadline: Timestamp.now().adding(seconds: 8))
+                "http://127.0.0.1:9/watch", to: "\(folder)/out", deadline: Timestamp.now().adding(seconds: 8),
+                logger: Logger(label: "test"))
             Issue.record("a sleeping yt-dlp cannot give media")
         } catch {
             #expect(!error.isPermanent && error.message.contains("too long"), "\(error)")
@@ -426,7 +428,7 @@ import Testing
         let fetcher = MediaFetcher(
             urlGuard: Self.onlyPort(page.port), maxBytes: 10_000_000, resolver: PageResolver(sites: ["127.0.0.1"]))
         let output = "\(folder)/fetched"
-        let size = try fetcher.download("\(page.baseURL)/hls/list.m3u8", to: output)
+        let size = try fetcher.download("\(page.baseURL)/hls/list.m3u8", to: output, logger: Logger(label: "test"))
         #expect(size > 50_000, "the segments were joined: \(size) bytes")
         let probe = try runProcess(
             "/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", output])

@@ -42,7 +42,7 @@ import Testing
             let path = Self.temporaryFile()
             defer { try? FileManager.default.removeItem(atPath: path) }
             do {
-                _ = try fetcher.download("http://\(form):\(port)/talk.mp3", to: path)
+                _ = try fetcher.download("http://\(form):\(port)/talk.mp3", to: path, logger: Logger(label: "test"))
                 Issue.record("\(form) was fetched")
             } catch {
                 #expect(error.code == "forbidden_url" && error.isPermanent, "\(form): \(error)")
@@ -56,7 +56,9 @@ import Testing
             urlGuard: URLGuard(allowLoopback: true), maxBytes: 10_000_000, resolver: PageResolver(sites: []))
         let path = Self.temporaryFile()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try local.download("\(server.baseURL)/talk.mp3", to: path) == Int64(Self.jfkMP3.count))
+        #expect(
+            try local.download("\(server.baseURL)/talk.mp3", to: path, logger: Logger(label: "test"))
+                == Int64(Self.jfkMP3.count))
     }
 
     @Test func aRecordedYtDlpAnswerGivesTheMediaURL() throws {
@@ -115,7 +117,7 @@ import Testing
             urlGuard: URLGuard(allowLoopback: true), maxBytes: 10_000_000, resolver: PageResolver(program: program))
         let path = "\(folder)/download"
         let page = "https://www.youtube.com/watch?v=--exec=touch%20/tmp/pwned"
-        #expect(try fetcher.download(page, to: path) == Int64(Self.jfkMP3.count))
+        #expect(try fetcher.download(page, to: path, logger: Logger(label: "test")) == Int64(Self.jfkMP3.count))
         let arguments = try String(contentsOfFile: "\(folder)/arguments", encoding: .utf8).split(separator: "\n").map(
             String.init)
         #expect(arguments.suffix(2) == ["--", page])
@@ -127,7 +129,7 @@ import Testing
         )
         .write(toFile: "\(folder)/answer.json", atomically: true, encoding: .utf8)
         do {
-            _ = try fetcher.download(page, to: path)
+            _ = try fetcher.download(page, to: path, logger: Logger(label: "test"))
             Issue.record("the metadata address must be refused")
         } catch {
             #expect(error.code == "forbidden_url")

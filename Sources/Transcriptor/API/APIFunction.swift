@@ -22,8 +22,9 @@ public final class APICall {
     /// The caller and their profile; 401 when the credential is missing or not valid.
     /// - Parameter includingDeleting: also an account whose deletion has started (to finish it).
     public func authenticate(includingDeleting: Bool = false) throws -> (Caller, UserRecord) {
+        let services = services
         let (caller, record) = try services.accounts.authenticate(
-            request, now: now, includingDeleting: includingDeleting)
+            request, signer: { try services.tokens(verifying: $0) }, now: now, includingDeleting: includingDeleting)
         userID = caller.userID
         return (caller, record)
     }
@@ -112,8 +113,8 @@ public struct APIFunction<Route: APIRoute>: ByteLambdaHandler {
         var failure: String?
         do {
             response = try route.respond(call)
-        } catch let error as APIError {
-            response = error.response
+        } catch let error where APIError(error) != nil {
+            response = APIError(error)?.response ?? APIError.internalError.response
         } catch let error as AWSError where error.isTransient {
             failure = error.description
             response =

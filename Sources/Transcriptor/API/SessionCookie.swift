@@ -100,7 +100,7 @@ public enum SessionCookie {
     /// for the web app without its cookie the 401 of a session that is over.
     static func requiredToken(_ request: APIRequest) throws(APIError) -> String {
         if let token = try presentedToken(request) { return token }
-        throw isWebClient(request) ? AccountStore.invalidRefresh : missingToken
+        throw isWebClient(request) ? APIError.from(AuthError.invalidRefreshToken) : missingToken
     }
 
     /// Logout's 204, clearing the web app's cookie.

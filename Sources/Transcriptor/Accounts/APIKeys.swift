@@ -13,7 +13,7 @@ extension AccountStore {
     ///   - expiresInDays: the key stops working this long after now; nil for never.
     ///   - keyCount: the profile's count as read (nil: an account from before the count was kept,
     ///     whose count is taken from its keys first).
-    /// - Throws: `APIError` 409 `too_many_api_keys` at the cap; 401 when the account is gone.
+    /// - Throws: `AuthError.tooManyAPIKeys` at the cap; `.unauthorized` when the account is gone.
     public func createAPIKey(
         userID: String, name: String, expiresInDays: Int? = nil, keyCount: Int64?, now: Timestamp = .now()
     ) throws -> APIKeyInfo {
@@ -47,9 +47,8 @@ extension AccountStore {
                 .put(table: table, item: owned), .put(table: table, item: lookup),
             ])
         } catch let error as AWSError where error.cancelledConditions.first == true {
-            guard try user(id: userID) != nil else { throw APIError.unauthorized() }
-            throw APIError.conflict(
-                "too_many_api_keys", "An account has at most \(Self.maxKeysPerUser) API keys; revoke one first.")
+            guard try user(id: userID) != nil else { throw AuthError.unauthorized(nil) }
+            throw AuthError.tooManyAPIKeys(limit: Self.maxKeysPerUser)
         }
         return APIKeyInfo(
             id: keyID, name: name, prefix: key.visiblePrefix, createdAt: created, lastUsedAt: nil,

@@ -4,18 +4,27 @@ import Runtime
 /// The mail accounts send: verification and password-reset links into the web app, through SES
 /// (in the emulator, its outbox).
 public struct AccountMail {
-    let services: Services
+    let accounts: AccountStore
+    let ses: SESClient
+    let from: String
+    /// Where the links point: the web app.
+    let webOrigin: String
 
-    public init(services: Services) { self.services = services }
+    public init(accounts: AccountStore, ses: SESClient, from: String, webOrigin: String) {
+        self.accounts = accounts
+        self.ses = ses
+        self.from = from
+        self.webOrigin = webOrigin
+    }
 
     /// How long the links work.
     public static let verificationLifetime: Int64 = 7 * 24 * 3600
     public static let resetLifetime: Int64 = 3600
 
     public func sendVerification(to user: User) throws {
-        let token = try services.accounts.createMailToken(
+        let token = try accounts.createMailToken(
             .emailVerification, userID: user.id, lifetime: Self.verificationLifetime)
-        let link = "\(services.settings.webOrigin)/verify-email?token=\(token.text)"
+        let link = "\(webOrigin)/verify-email?token=\(token.text)"
         try send(
             to: user.email, subject: "Confirm your email address for Transcriptor",
             lines: [
@@ -26,8 +35,8 @@ public struct AccountMail {
     }
 
     public func sendPasswordReset(to user: User) throws {
-        let token = try services.accounts.createResetToken(userID: user.id, lifetime: Self.resetLifetime)
-        let link = "\(services.settings.webOrigin)/reset-password?token=\(token.text)"
+        let token = try accounts.createResetToken(userID: user.id, lifetime: Self.resetLifetime)
+        let link = "\(webOrigin)/reset-password?token=\(token.text)"
         try send(
             to: user.email, subject: "Reset your Transcriptor password",
             lines: [
@@ -46,9 +55,9 @@ public struct AccountMail {
                 .joined(separator: " ")
         }
         let html = paragraphs.map { "<p>\($0)</p>" }.joined(separator: "\n")
-        try services.ses().sendEmail(
+        try ses.sendEmail(
             .init(
-                from: services.settings.mailFrom, to: [address], subject: subject,
+                from: from, to: [address], subject: subject,
                 text: lines.joined(separator: "\n"), html: "<!doctype html>\n<html><body>\n\(html)\n</body></html>"))
     }
 }

@@ -4,20 +4,26 @@ import Runtime
 /// Accounts in the single table: users and their unique emails, sessions (refresh-token
 /// families), API keys, single-use mail tokens, and deleting all of it.
 public struct AccountStore {
-    let services: Services
-    var db: DynamoDBClient { services.dynamodb }
-    var table: String { services.settings.tableName }
+    let db: DynamoDBClient
+    let table: String
+    let s3: S3Client
+    let bucket: String
 
     /// Refresh tokens live 30 days; a session (family) as long as its newest token.
     public static let refreshLifetime: Int64 = 30 * 24 * 3600
 
-    init(services: Services) { self.services = services }
+    public init(db: DynamoDBClient, table: String, s3: S3Client, bucket: String) {
+        self.db = db
+        self.table = table
+        self.s3 = s3
+        self.bucket = bucket
+    }
 
     // MARK: Users
 
     /// Creates an account. Two signups with one address (in any case) give one account: the
     /// email claim and the profile are written in one transaction, the claim only if it is new.
-    /// - Throws: `APIError` 409 `email_taken`.
+    /// - Throws: `AuthError.emailTaken`.
     public func createUser(email: EmailAddress, passwordHash: String, now: Timestamp = .now()) throws -> UserRecord {
         let userID = Identifiers.random("usr")
         let created = now.iso8601
@@ -35,7 +41,7 @@ public struct AccountStore {
                 .put(table: table, item: profile, condition: "attribute_not_exists(pk)"),
             ])
         } catch let error as AWSError where error.cancelledConditions.first == true {
-            throw APIError.conflict("email_taken", "An account with \(email.text) already exists; log in instead.")
+            throw AuthError.emailTaken(email.text)
         }
         return UserRecord(profile)!
     }
@@ -64,7 +70,7 @@ public struct AccountStore {
                 table: table, key: Keys.owned(userID, Keys.profile), update: update.expression,
                 condition: "attribute_exists(pk)", names: update.names, values: update.values)
         } catch let error as AWSError where error.isConditionFailure {
-            throw APIError.unauthorized()
+            throw AuthError.unauthorized(nil)
         }
     }
 
@@ -86,7 +92,7 @@ public struct AccountStore {
 
     /// A new access token and refresh token, in `familyID`'s session or a new one.
     public func issueSession(
-        for user: User, familyID existing: String? = nil, now: Timestamp = .now()
+        for user: User, signer tokens: AccessTokenSigner, familyID existing: String? = nil, now: Timestamp = .now()
     ) throws
         -> AuthResult
     {
@@ -115,16 +121,11 @@ public struct AccountStore {
                 .put(table: table, item: tokenItem),
             ])
         }
-        let tokens = try services.tokens()
         let access = tokens.issue(userID: user.id, now: now)
         return AuthResult(
             user: user, accessToken: access.token, refreshToken: refresh.text,
             expiresIn: tokens.lifetimeSeconds)
     }
-
-    static let invalidRefresh = APIError(
-        status: 401, code: "invalid_refresh_token",
-        message: "The refresh token is unknown, expired, already used or signed out; log in again.")
 
     /// How long a spent refresh token may be presented again for a sibling pair (a client whose
     /// answer was lost retries), before a reuse counts as theft.
@@ -134,8 +135,8 @@ public struct AccountStore {
     /// again within `reuseGraceSeconds` of being spent it gets a fresh sibling pair in the same
     /// session (the first answer may have been lost on the way); later, a second use (a copy in
     /// someone else's hands, or a replay) revokes the whole session.
-    public func refresh(_ text: String, now: Timestamp = .now()) throws -> AuthResult {
-        guard let token = OpaqueToken(presented: text, kind: .refresh) else { throw Self.invalidRefresh }
+    public func refresh(_ text: String, signer: AccessTokenSigner, now: Timestamp = .now()) throws -> AuthResult {
+        guard let token = OpaqueToken(presented: text, kind: .refresh) else { throw AuthError.invalidRefreshToken }
         let key = Keys.refreshToken(token.hash)
         let spent: Item?
         do {
@@ -146,7 +147,7 @@ public struct AccountStore {
         } catch let error as AWSError where error.isConditionFailure {
             // Spent before: within the grace window a sibling pair is issued below; later, theft.
             guard let item = try db.getItem(table: table, key: key, consistentRead: true) else {
-                throw Self.invalidRefresh
+                throw AuthError.invalidRefreshToken
             }
             if let spentAt = item.int("spentAtSeconds"), now.secondsSinceEpoch - spentAt <= Self.reuseGraceSeconds,
                 let expires = item.int("expiresAt"), expires > now.secondsSinceEpoch
@@ -156,17 +157,17 @@ public struct AccountStore {
                 if let userID = item.string("userId"), let familyID = item.string("familyId") {
                     try revokeFamily(userID: userID, familyID: familyID, now: now)
                 }
-                throw Self.invalidRefresh
+                throw AuthError.invalidRefreshToken
             }
         }
         guard let item = spent, let userID = item.string("userId"), let familyID = item.string("familyId"),
             let expires = item.int("expiresAt"), expires > now.secondsSinceEpoch,
             let record = try user(id: userID)
-        else { throw Self.invalidRefresh }
+        else { throw AuthError.invalidRefreshToken }
         do {
-            return try issueSession(for: record.user, familyID: familyID, now: now)
+            return try issueSession(for: record.user, signer: signer, familyID: familyID, now: now)
         } catch let error as AWSError where error.cancelledConditions.first == true {
-            throw Self.invalidRefresh  // the session was revoked meanwhile
+            throw AuthError.invalidRefreshToken  // the session was revoked meanwhile
         }
     }
 
@@ -248,7 +249,7 @@ public struct AccountStore {
                 values: [":zero": .number(0), ":one": .number(1)], returnValues: .updatedNew)
             epoch = updated?.int("resetEpoch") ?? 0
         } catch let error as AWSError where error.isConditionFailure {
-            throw APIError.unauthorized()
+            throw AuthError.unauthorized(nil)
         }
         return try createMailToken(
             .passwordReset, userID: userID, lifetime: lifetime, attributes: ["resetEpoch": .number(epoch)], now: now)
@@ -351,7 +352,7 @@ public struct AccountStore {
             try db.deleteItem(table: table, key: ["pk": pk, "sk": sk])
         }
         for prefix in StorageKey.userPrefixes(userID) {
-            _ = try services.s3.deletePrefix(bucket: services.settings.bucketName, prefix: prefix)
+            _ = try s3.deletePrefix(bucket: bucket, prefix: prefix)
         }
         try db.deleteItem(table: table, key: Keys.owned(userID, Keys.profile))
         if let address = try? EmailAddress(email) {
@@ -390,6 +391,11 @@ public struct AccountStore {
     }
 
     public func usage(_ userID: String, month: String) throws -> Usage {
+        try Self.usage(userID, month: month, db: db, table: table)
+    }
+
+    /// The month's metered usage, as every store that checks the quota reads it.
+    static func usage(_ userID: String, month: String, db: DynamoDBClient, table: String) throws -> Usage {
         let projection = Projection(["audioSeconds", "jobs"])
         let item = try db.getItem(
             table: table, key: Keys.owned(userID, Keys.usage(month)), consistentRead: true,

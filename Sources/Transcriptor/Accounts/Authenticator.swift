@@ -7,36 +7,37 @@ extension AccountStore {
     /// same 401, so a caller learns nothing about why beyond "sign in again".
     /// - Returns: the caller and their profile, read consistently.
     public func authenticate(
-        _ request: APIRequest, now: Timestamp = .now(), includingDeleting: Bool = false
+        _ request: APIRequest, signer: (_ token: String) throws -> AccessTokenSigner, now: Timestamp = .now(),
+        includingDeleting: Bool = false
     ) throws -> (Caller, UserRecord) {
         guard let credential = request.bearerCredential else {
-            throw APIError.unauthorized("Send an access token or API key as Authorization: Bearer <credential>.")
+            throw AuthError.unauthorized("Send an access token or API key as Authorization: Bearer <credential>.")
         }
         let caller: Caller
         var issuedAt: Int64?
         if credential.hasPrefix("\(OpaqueToken.Kind.apiKey.rawValue)_") {
             guard let found = try authenticateAPIKey(credential, now: now) else {
-                throw APIError.unauthorized("The API key is unknown or revoked.")
+                throw AuthError.unauthorized("The API key is unknown or revoked.")
             }
             caller = found
         } else {
-            let tokens = try services.tokens(verifying: credential)
+            let tokens = try signer(credential)
             do {
                 let claims = try tokens.verify(credential, now: now)
                 caller = Caller(userID: claims.sub, apiKeyID: nil)
                 issuedAt = claims.iat
             } catch .expired {
-                throw APIError.unauthorized("The access token has expired; refresh it or log in again.")
+                throw AuthError.unauthorized("The access token has expired; refresh it or log in again.")
             } catch {
-                throw APIError.unauthorized()
+                throw AuthError.unauthorized(nil)
             }
         }
         guard let record = try user(id: caller.userID, includingDeleting: includingDeleting) else {
-            throw APIError.unauthorized()
+            throw AuthError.unauthorized(nil)
         }
         // A password reset or change signs every earlier session out, access tokens included.
         if let issuedAt, let validFrom = record.sessionsValidFrom, issuedAt < validFrom {
-            throw APIError.unauthorized("The session was signed out (the password changed); log in again.")
+            throw AuthError.unauthorized("The session was signed out (the password changed); log in again.")
         }
         return (caller, record)
     }

@@ -95,14 +95,14 @@ public struct RateLimiter {
     }
 
     /// Takes a place, or throws 429 with `Retry-After` and `message(minutes to wait)`.
-    /// - Throws: `APIError` 429 `rate_limited` when the limit is reached.
+    /// - Throws: `AuthError.rateLimited` when the limit is reached.
     public func admit(
         _ rule: Rule, subject: String, now: Timestamp, message: (_ minutes: Int64) -> String
     ) throws -> Reservation {
         switch try reserve(rule, subject: subject, now: now) {
         case .success(let reservation): return reservation
         case .failure(let wait):
-            throw APIError.tooManyRequests(message(wait.seconds / 60 + 1), retryAfterSeconds: Int(wait.seconds))
+            throw AuthError.rateLimited(message(wait.seconds / 60 + 1), retryAfterSeconds: Int(wait.seconds))
         }
     }
 

@@ -45,18 +45,18 @@ public struct JobRequest: Decodable, Sendable {
         public var webhookURL: String?
     }
 
-    public func check(limits: ServiceSettings.Limits, guard urlGuard: URLGuard) throws(APIError) -> Checked {
+    public func check(limits: ServiceSettings.Limits, guard urlGuard: URLGuard) throws(InvalidInput) -> Checked {
         let kind: Kind
         let filename: String
         switch (source.url, source.upload) {
         case (let url?, nil):
             guard url.utf8.count <= Self.maxURLLength else {
-                throw .badRequest("source.url is longer than \(Self.maxURLLength) characters.", code: "invalid_url")
+                throw InvalidInput("source.url is longer than \(Self.maxURLLength) characters.", code: "invalid_url")
             }
             do {
                 _ = try urlGuard.check(url)
             } catch {
-                throw .badRequest("source.url cannot be fetched: \(error.message)", code: "invalid_url")
+                throw InvalidInput("source.url cannot be fetched: \(error.message)", code: "invalid_url")
             }
             kind = .url(url)
             filename = Self.filename(fromURL: url)
@@ -66,52 +66,52 @@ public struct JobRequest: Decodable, Sendable {
                 DisplayText.firstForbidden(in: name) == nil, !name.contains("/"),
                 !name.contains("\\")
             else {
-                throw .badRequest(
+                throw InvalidInput(
                     "source.upload.filename must be a file name of 1 to \(Self.maxFilenameLength) characters, without slashes, control or bidirectional-formatting characters."
                 )
             }
             let type = upload.contentType.trimmingWhitespace().lowercased()
             guard Self.isMediaType(type) else {
-                throw .badRequest(
+                throw InvalidInput(
                     "source.upload.contentType must be an audio or video type such as audio/mpeg or video/mp4, not \"\(upload.contentType)\"."
                 )
             }
             guard upload.size > 0 else {
-                throw .badRequest("source.upload.size must be the file's size in bytes (more than 0).")
+                throw InvalidInput("source.upload.size must be the file's size in bytes (more than 0).")
             }
             guard upload.size <= limits.maxUploadBytes else {
-                throw .badRequest(
+                throw InvalidInput(
                     "source.upload.size is over the upload limit of \(limits.maxUploadBytes) bytes (\(limits.maxUploadBytes / (1024 * 1024)) MiB)."
                 )
             }
             kind = .upload(filename: name, contentType: type, size: upload.size)
             filename = name
         default:
-            throw .badRequest("source needs exactly one of url (a link to the media) or upload (a file to send).")
+            throw InvalidInput("source needs exactly one of url (a link to the media) or upload (a file to send).")
         }
         var title = filename
         if let given = self.title {
             let trimmed = given.trimmingWhitespace()
             guard !trimmed.isEmpty, trimmed.count <= Self.maxTitleLength else {
-                throw .badRequest("title must have 1 to \(Self.maxTitleLength) characters.")
+                throw InvalidInput("title must have 1 to \(Self.maxTitleLength) characters.")
             }
             try DisplayText.check(trimmed, field: "title")
             title = trimmed
         }
         let language = options?.language ?? "auto"
         guard Languages.isValid(language) else {
-            throw .badRequest(
+            throw InvalidInput(
                 "options.language must be \"auto\" or a language code such as en, de or fr, not \"\(language)\".")
         }
         var webhookURL: String?
         if let webhook {
             guard webhook.url.utf8.count <= Self.maxURLLength else {
-                throw .badRequest("webhook.url is longer than \(Self.maxURLLength) characters.", code: "invalid_url")
+                throw InvalidInput("webhook.url is longer than \(Self.maxURLLength) characters.", code: "invalid_url")
             }
             do {
                 _ = try urlGuard.check(webhook.url)
             } catch {
-                throw .badRequest("webhook.url cannot be called: \(error.message)", code: "invalid_url")
+                throw InvalidInput("webhook.url cannot be called: \(error.message)", code: "invalid_url")
             }
             webhookURL = webhook.url
         }

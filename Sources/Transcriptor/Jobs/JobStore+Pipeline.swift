@@ -33,18 +33,71 @@ extension JobStore {
     /// What a stage reads of a job's item besides `Job.attributes`: each stage's role may read its
     /// own only (template.yaml).
     public enum StageAttribute: String, Sendable {
-        /// The chunks transcribed (`doneChunks(_:)`): transcode and persist.
+        /// The chunks transcribed (`JobRecord.doneChunks`): transcode and persist.
         case doneChunks
-        /// The chunk plan (`chunkStarts(_:)`): transcribe.
+        /// The chunk plan (`JobRecord.chunkStarts`): transcribe.
         case chunkStarts
         /// Why the last attempt failed: the failures stage.
         case lastAttemptError
-        /// The stage's deadline (`isOverdue(_:now:)`): the sweep.
+        /// The stage's deadline (`JobRecord.isOverdue(now:)`): the sweep.
         case gsi1sk
     }
 
-    /// The stored item of a job, read by projection: what `Job(item:)` reads and `extra`, the
-    /// stage's own (by default the chunks done, which the transcode stage reads).
+    /// A job as a stage reads it: the job, and what of the stage's own attributes it asked for.
+    public struct JobRecord: Sendable {
+        public var job: Job
+        /// The chunks counted as transcribed (read with `.doneChunks`).
+        public var doneChunks: Set<Int>
+        /// Where each chunk starts in the whole recording, in seconds (read with `.chunkStarts`).
+        public var chunkStarts: [Double]
+        /// Why the last attempt of a stage failed (read with `.lastAttemptError`).
+        public var lastAttemptError: String?
+        /// When the job's stage should have ended (read with `.gsi1sk`).
+        public var deadline: Timestamp?
+
+        init?(_ item: Item) {
+            guard let job = Job(item: item) else { return nil }
+            self.job = job
+            if case .ns(let numbers) = item["doneChunks"] {
+                doneChunks = Set(numbers.compactMap { Int($0) })
+            } else {
+                doneChunks = []
+            }
+            if case .l(let list) = item["chunkStarts"] {
+                chunkStarts = list.compactMap { $0.numberValue.flatMap(Double.init) }
+            } else {
+                chunkStarts = []
+            }
+            lastAttemptError = item.string("lastAttemptError")
+            // The index key is `{deadline}#{user}#{job}`; the index may lag behind the table, so the
+            // sweep checks the item's own.
+            deadline = item.string("gsi1sk").flatMap { key in
+                key.firstIndex(of: "#").flatMap { Timestamp(iso8601: String(key[..<$0])) }
+            }
+        }
+
+        /// The job as its lifecycle sees it.
+        public var state: Lifecycle.State {
+            Lifecycle.State(
+                status: job.status, chunksTotal: job.progress.chunksTotal, chunksDone: job.progress.chunksDone,
+                doneChunks: doneChunks)
+        }
+
+        /// Whether the job's stage deadline has passed.
+        public func isOverdue(now: Timestamp) -> Bool { deadline.map { $0 < now } ?? false }
+    }
+
+    /// A job as a stage reads it, by projection: what `Job(item:)` reads and `extra`, the stage's
+    /// own (by default the chunks done, which the transcode stage reads). Nil when it is gone.
+    public func record(
+        userID: String, jobID: String, with extra: [StageAttribute] = [.doneChunks]
+    ) throws
+        -> JobRecord?
+    {
+        try item(userID: userID, jobID: jobID, with: extra).flatMap(JobRecord.init)
+    }
+
+    /// The stored item of a job, read by projection (see `record`).
     public func item(userID: String, jobID: String, with extra: [StageAttribute] = [.doneChunks]) throws -> Item? {
         let projection = Projection(Job.attributes + extra.map(\.rawValue))
         return try db.getItem(
@@ -52,52 +105,84 @@ extension JobStore {
             projection: projection.expression, names: projection.names)
     }
 
-    /// Moves a job from one of `from` to `to` (setting `extra` too), with `to`'s deadline.
-    /// - Returns: the job after the move; nil when it is gone or in another state.
-    /// - Parameter together: a write made in the same transaction as the job's (a quota
-    ///   admission); when its condition fails, `AdmissionRaced` is thrown and nothing is written.
+    /// Applies `event` when the job's lifecycle moves the job on it (`Lifecycle.on`), with the new
+    /// state's deadline. The write holds only while the job is in the state decided on; when it
+    /// moved meanwhile, the event is decided again on the state it is in.
+    /// - Returns: the job after the move; nil when the lifecycle does not move it (gone, past or
+    ///   not yet at the event's stage).
     public func advance(
-        userID: String, jobID: String, from: [Job.Status], to: Job.Status, set extra: Item = [:],
-        remove: [String] = [], durationSec: Double? = nil, together: DynamoDBClient.TransactWrite? = nil,
-        now: Timestamp = .now()
+        userID: String, jobID: String, on event: Lifecycle.Event, now: Timestamp = .now()
+    ) throws
+        -> Job?
+    {
+        try advance(userID: userID, jobID: jobID, on: event, set: [:], now: now)
+    }
+
+    /// Moves a job from transcoding to transcribing with its chunk plan (`starts`: where each chunk
+    /// starts, in seconds), admitting it to the month's quota in the same transaction (`together`).
+    /// - Returns: the job after the move; nil when it moved on.
+    /// - Throws: `AdmissionRaced` when the admission's condition failed (nothing is written).
+    public func beginTranscription(
+        userID: String, jobID: String, chunkStarts starts: [Double], durationSec: Double,
+        together: DynamoDBClient.TransactWrite, now: Timestamp = .now()
     ) throws -> Job? {
-        guard let current = try item(userID: userID, jobID: jobID, with: []), let job = Job(item: current) else {
-            return nil
-        }
-        guard from.contains(job.status) else { return nil }
-        var assignments: Item = extra
-        assignments["status"] = .s(to.rawValue)
-        assignments["updatedAt"] = .s(now.iso8601)
-        let deadline = Self.stageDeadline(
-            for: to, sourceType: job.source.type, durationSec: durationSec ?? job.durationSec, now: now,
-            uploadLifetime: services.settings.uploadURLLifetime)
-        for (name, value) in Self.deadlineAttributes(deadline, userID: userID, jobID: jobID) {
-            assignments[name] = value
-        }
-        var update = AttributeUpdate(set: assignments, remove: remove)
-        update.names["#status"] = "status"
-        update.values[":from0"] = .s(job.status.rawValue)
-        do {
+        try advance(
+            userID: userID, jobID: jobID, on: .transcoded(chunks: starts.count),
+            set: [
+                "chunksTotal": .number(starts.count), "chunksDone": .number(0), "durationSec": .n(String(durationSec)),
+                "chunkStarts": .l(starts.map { AttributeValue.n(String($0)) }),
+            ], remove: ["doneChunks", "lastAttemptError"], durationSec: durationSec, together: together, now: now)
+    }
+
+    func advance(
+        userID: String, jobID: String, on event: Lifecycle.Event, set extra: Item, remove: [String] = [],
+        durationSec: Double? = nil, together: DynamoDBClient.TransactWrite? = nil, now: Timestamp
+    ) throws -> Job? {
+        // Each failed write means the job moved on; its states are finite, so this ends.
+        for _ in 0..<Job.Status.allCases.count + 1 {
+            let needsChunks: Bool
+            if case .chunkDone = event { needsChunks = true } else { needsChunks = false }
+            guard let current = try item(userID: userID, jobID: jobID, with: needsChunks ? [.doneChunks] : []),
+                let record = JobRecord(current)
+            else { return nil }
+            guard case .move(let to) = Lifecycle.on(event, in: record.state) else { return nil }
+            let job = record.job
+            var assignments: Item = extra
+            assignments["status"] = .s(to.rawValue)
+            assignments["updatedAt"] = .s(now.iso8601)
+            let deadline = Self.stageDeadline(
+                for: to, sourceType: job.source.type, durationSec: durationSec ?? job.durationSec, now: now,
+                uploadLifetime: uploadLifetime)
+            for (name, value) in Self.deadlineAttributes(deadline, userID: userID, jobID: jobID) {
+                assignments[name] = value
+            }
+            var update = AttributeUpdate(set: assignments, remove: remove)
+            update.names["#status"] = "status"
+            update.values[":from0"] = .s(job.status.rawValue)
+            let key = Keys.owned(userID, Keys.job(jobID))
+            let condition = "attribute_exists(pk) AND #status = :from0"
             var written: Item?
-            if let together {
-                do {
-                    try db.transactWriteItems([
-                        .update(
-                            table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update.expression,
-                            condition: "attribute_exists(pk) AND #status = :from0", names: update.names,
-                            values: update.values),
-                        together,
-                    ])
-                } catch let error as AWSError where error.code == "TransactionCanceledException" {
-                    let failed = error.cancelledConditions
-                    if failed.count > 1, failed[1] { throw AdmissionRaced() }
-                    throw JobMovedOn()
+            do {
+                if let together {
+                    do {
+                        try db.transactWriteItems([
+                            .update(
+                                table: table, key: key, update: update.expression, condition: condition,
+                                names: update.names, values: update.values),
+                            together,
+                        ])
+                    } catch let error as AWSError where error.code == "TransactionCanceledException" {
+                        let failed = error.cancelledConditions
+                        if failed.count > 1, failed[1] { throw AdmissionRaced() }
+                        continue  // the job moved on: decide again
+                    }
+                } else {
+                    written = try db.updateItem(
+                        table: table, key: key, update: update.expression, condition: condition, names: update.names,
+                        values: update.values, returnValues: .updatedNew)
                 }
-            } else {
-                written = try db.updateItem(
-                    table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update.expression,
-                    condition: "attribute_exists(pk) AND #status = :from0", names: update.names, values: update.values,
-                    returnValues: .updatedNew)
+            } catch let error as AWSError where error.isConditionFailure {
+                continue  // moved on (or deleted) between the read and the write: decide again
             }
             // The job as this write left it: the item read, with what the write set (UPDATED_NEW: a
             // stage's role may not have the whole item returned) and without what it removed.
@@ -105,16 +190,8 @@ extension JobStore {
             for (name, value) in written ?? assignments { after[name] = value }
             for name in remove { after[name] = nil }
             return Job(item: after)
-        } catch let error as AWSError where error.isConditionFailure {
-            // Moved on (or deleted) between the read and the write: read again and decide.
-            return try advance(
-                userID: userID, jobID: jobID, from: from.filter { $0 != job.status }, to: to,
-                set: extra, remove: remove, durationSec: durationSec, together: together, now: now)
-        } catch is JobMovedOn {
-            return try advance(
-                userID: userID, jobID: jobID, from: from.filter { $0 != job.status }, to: to,
-                set: extra, remove: remove, durationSec: durationSec, together: together, now: now)
         }
+        return nil
     }
 
     public enum ChunkMark: Equatable {
@@ -133,20 +210,18 @@ extension JobStore {
             counted = try db.updateItem(
                 table: table, key: Keys.owned(userID, Keys.job(jobID)),
                 update: "ADD chunksDone :one, doneChunks :index SET updatedAt = :now",
-                condition: "attribute_exists(pk) AND #status = :transcribing AND NOT contains(doneChunks, :number)",
+                // What the lifecycle counts: a chunk of the plan, not counted yet, while transcribing.
+                condition:
+                    "attribute_exists(pk) AND #status = :transcribing AND chunksTotal > :number AND NOT contains(doneChunks, :number)",
                 names: ["#status": "status"],
                 values: [
                     ":one": .number(1), ":index": .ns([String(index)]), ":number": .number(index),
                     ":transcribing": .s(Job.Status.transcribing.rawValue), ":now": .s(now.iso8601),
                 ], returnValues: .updatedNew)
         } catch let error as AWSError where error.isConditionFailure {
-            guard let current = try item(userID: userID, jobID: jobID, with: [.doneChunks]),
-                let job = Job(item: current)
-            else {
-                return .ignored
-            }
-            let done = Self.doneChunks(current)
-            return done.contains(index) ? .repeated(job) : .ignored
+            guard let record = try record(userID: userID, jobID: jobID, with: [.doneChunks]) else { return .ignored }
+            let repeated = Lifecycle.on(.chunkDone(index), in: record.state) == .ignore(.repeated)
+            return repeated ? .repeated(record.job) : .ignored
         }
         // The job after the count (UPDATED_NEW returns only what the write set: a stage's role may
         // not have the whole item returned), with the count as this write made it, so that of two
@@ -154,17 +229,6 @@ extension JobStore {
         guard var after = try item(userID: userID, jobID: jobID, with: []) else { return .ignored }
         if let count = counted?["chunksDone"] { after["chunksDone"] = count }
         return Job(item: after).map(ChunkMark.counted) ?? .ignored
-    }
-
-    static func doneChunks(_ item: Item) -> Set<Int> {
-        guard case .ns(let numbers) = item["doneChunks"] else { return [] }
-        return Set(numbers.compactMap { Int($0) })
-    }
-
-    /// The chunk start times the transcode stage recorded.
-    public static func chunkStarts(_ item: Item) -> [Double] {
-        guard case .l(let list) = item["chunkStarts"] else { return [] }
-        return list.compactMap { $0.numberValue.flatMap(Double.init) }
     }
 
     /// Finishes a finalizing job as done: releases its place in flight and meters its audio for
@@ -202,7 +266,6 @@ extension JobStore {
 
     /// Another admission to the month's quota was made between this one's check and its write.
     public struct AdmissionRaced: Error {}
-    private struct JobMovedOn: Error {}
 
     /// The month's metered audio and its admission count (`quotaVersion`, moved by every job
     /// admitted to transcription), read together.
@@ -259,7 +322,7 @@ extension JobStore {
     {
         for _ in 0..<3 {
             guard let current = try item(userID: userID, jobID: jobID, with: []), let job = Job(item: current),
-                !job.status.isFinal
+                case .move(to: .failed) = Lifecycle.on(.failed, in: Lifecycle.State(status: job.status))
             else { return nil }
             do {
                 try db.transactWriteItems([
@@ -322,11 +385,13 @@ extension JobStore {
         }
     }
 
-    /// Whether the job's stored deadline has passed (the index may lag behind the table).
-    public static func isOverdue(_ item: Item, now: Timestamp) -> Bool {
-        guard let key = item.string("gsi1sk"), let end = key.firstIndex(of: "#"),
-            let deadline = Timestamp(iso8601: String(key[..<end]))
-        else { return false }
-        return deadline < now
+    /// Records why the last attempt of a stage failed, for the failures stage to report when the
+    /// retries run out.
+    public func noteAttemptFailure(userID: String, jobID: String, reason: String) throws {
+        do {
+            try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.job(jobID)), update: "SET lastAttemptError = :r",
+                condition: "attribute_exists(pk)", values: [":r": .s(String(reason.prefix(500)))])
+        } catch let error as AWSError where error.isConditionFailure {}
     }
 }

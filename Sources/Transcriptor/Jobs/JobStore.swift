@@ -4,14 +4,28 @@ import Runtime
 /// Jobs in the single table, under their owner's partition (`USER#{id}`, `JOB#{id}`), so every
 /// read names the caller: another user's job id is simply not found.
 public struct JobStore {
-    let services: Services
-    var db: DynamoDBClient { services.dynamodb }
-    var table: String { services.settings.tableName }
+    let db: DynamoDBClient
+    let table: String
+    let s3: S3Client
+    let bucket: String
+    let limits: ServiceSettings.Limits
+    /// How long an upload URL works, which bounds how long a job may wait for its file.
+    let uploadLifetime: Int64
 
     /// Idempotency records are kept a day, as payment APIs do.
     public static let idempotencyLifetime: Int64 = 24 * 3600
 
-    init(services: Services) { self.services = services }
+    public init(
+        db: DynamoDBClient, table: String, s3: S3Client, bucket: String, limits: ServiceSettings.Limits,
+        uploadLifetime: Int64
+    ) {
+        self.db = db
+        self.table = table
+        self.s3 = s3
+        self.bucket = bucket
+        self.limits = limits
+        self.uploadLifetime = uploadLifetime
+    }
 
     /// The job, read by projection (`Job.attributes`): the pipeline's roles may read no more.
     public func job(userID: String, jobID: String) throws -> Job? {
@@ -32,19 +46,20 @@ public struct JobStore {
     }
 
     /// Records a new job (status `queued`), counting it among the user's jobs in flight.
-    /// - Throws: `APIError` 402 over the month's quota, 429 with too many jobs in flight, 422 when
-    ///   the idempotency key was used for a different request.
+    /// - Throws: `JobError.quotaExceeded` over the month's quota, `.tooManyJobs` with too many jobs
+    ///   in flight, `.idempotencyKeyReused` when the key was used for a different request.
     public func create(
-        _ request: JobRequest.Checked, user: UserRecord, idempotencyKey: String?, now: Timestamp = .now()
+        _ request: JobRequest.Checked, user: UserRecord, idempotencyKey: String?, logger: Logger,
+        now: Timestamp = .now()
     ) throws -> Created {
-        try create(request, user: user, idempotencyKey: idempotencyKey, now: now, mayRecount: true)
+        try create(request, user: user, idempotencyKey: idempotencyKey, now: now, mayRecount: true, logger: logger)
     }
 
     private func create(
-        _ request: JobRequest.Checked, user: UserRecord, idempotencyKey: String?, now: Timestamp, mayRecount: Bool
+        _ request: JobRequest.Checked, user: UserRecord, idempotencyKey: String?, now: Timestamp, mayRecount: Bool,
+        logger: Logger
     ) throws -> Created {
         let userID = user.user.id
-        let limits = services.settings.limits
         let fingerprint = Digest.sha256Hex(JobRequest.fingerprint(request))
         let idempotencyItemKey = idempotencyKey.map { Keys.owned(userID, Keys.idempotency(Digest.sha256Hex($0))) }
         if let idempotencyItemKey,
@@ -52,13 +67,9 @@ public struct JobStore {
         {
             return .repeated(earlier)
         }
-        let usage = try services.accounts.usage(userID, month: Keys.month(now))
+        let usage = try AccountStore.usage(userID, month: Keys.month(now), db: db, table: table)
         guard usage.audioSeconds < Double(limits.monthlyAudioMinutes * 60) else {
-            throw APIError(
-                status: 402, code: "quota_exceeded",
-                message:
-                    "This month's \(limits.monthlyAudioMinutes) audio minutes are used up; more become available on the 1st (UTC)."
-            )
+            throw JobError.quotaExceeded(monthlyMinutes: limits.monthlyAudioMinutes)
         }
         let jobID = Identifiers.job(at: now)
         let created = now.iso8601
@@ -83,14 +94,14 @@ public struct JobStore {
             item["sourceType"] = .s("upload")
             item["uploadContentType"] = .s(contentType)
             item["uploadSize"] = .number(size)
-            let expires = now.adding(seconds: services.settings.uploadURLLifetime)
+            let expires = now.adding(seconds: uploadLifetime)
             item["uploadExpiresAt"] = .s(expires.iso8601)
         }
         // Every job in flight has a deadline for its current stage; the sweep fails the ones
         // that pass it (an upload that never arrived, a stage that stopped).
         let deadline = Self.stageDeadline(
             for: .queued, sourceType: item.string("sourceType") ?? "url", durationSec: nil, now: now,
-            uploadLifetime: services.settings.uploadURLLifetime)
+            uploadLifetime: uploadLifetime)
         for (name, value) in Self.deadlineAttributes(deadline, userID: userID, jobID: jobID) { item[name] = value }
         var writes: [DynamoDBClient.TransactWrite] = [
             .put(table: table, item: item, condition: "attribute_not_exists(pk)"),
@@ -119,15 +130,12 @@ public struct JobStore {
             if failed.count > 1, failed[1] {
                 // The count is kept in step with the jobs by every transition; should it ever run
                 // ahead of them, the user would be locked out, so it is checked here, where it matters.
-                if mayRecount, try recountJobsInFlight(userID: userID) {
+                if mayRecount, try recountJobsInFlight(userID: userID, logger: logger) {
                     return try create(
-                        request, user: user, idempotencyKey: idempotencyKey, now: now, mayRecount: false)
+                        request, user: user, idempotencyKey: idempotencyKey, now: now, mayRecount: false,
+                        logger: logger)
                 }
-                throw APIError(
-                    status: 429, code: "too_many_jobs",
-                    message:
-                        "You have \(limits.jobsInFlight) jobs in progress, the most at once; submit more when some finish.",
-                    headers: ["retry-after": "60"])
+                throw JobError.tooManyJobs(limit: limits.jobsInFlight)
             }
             throw error
         }
@@ -137,7 +145,7 @@ public struct JobStore {
     /// Counts the user's jobs that are not finished and, when the profile's `jobsInFlight` counts
     /// more, sets it to that number (only if it has not changed meanwhile).
     /// - Returns: whether the count was corrected.
-    func recountJobsInFlight(userID: String) throws -> Bool {
+    func recountJobsInFlight(userID: String, logger: Logger) throws -> Bool {
         guard let profile = try db.getItem(table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true),
             let counted = profile.int("jobsInFlight")
         else { return false }
@@ -164,7 +172,7 @@ public struct JobStore {
         } catch let error as AWSError where error.isConditionFailure {
             return false  // a job started or ended meanwhile: the next attempt counts again
         }
-        Logger(label: "jobs").warn(
+        logger.warn(
             "the count of jobs in flight was ahead of the jobs; corrected",
             [("userId", userID), ("counted", String(counted)), ("running", String(running))])
         return true
@@ -174,9 +182,7 @@ public struct JobStore {
     private func repeated(_ key: Item, fingerprint: String, userID: String) throws -> Job? {
         guard let record = try db.getItem(table: table, key: key, consistentRead: true) else { return nil }
         guard record.string("fingerprint") == fingerprint else {
-            throw APIError(
-                status: 422, code: "idempotency_key_reused",
-                message: "This Idempotency-Key was used for a different request; use a new key for a new job.")
+            throw JobError.idempotencyKeyReused
         }
         if let jobID = record.string("jobId"), let job = try job(userID: userID, jobID: jobID) { return job }
         // The job it made was deleted since: the key is free again.
@@ -220,7 +226,7 @@ public struct JobStore {
         if let cursor {
             guard let bytes = Base64.decode(cursor), let jobID = String(validating: bytes, as: UTF8.self),
                 Identifiers.isWellFormed(jobID, prefix: "job")
-            else { throw APIError.badRequest("cursor is not one this API gave out; start again without it.") }
+            else { throw JobError.invalidCursor }
             start = Keys.owned(userID, Keys.job(jobID))
         }
         var values: Item = [":pk": .s(Keys.user(userID)), ":prefix": .s(Keys.jobPrefix)]
@@ -291,12 +297,10 @@ public struct JobStore {
                 continue
             }
             for prefix in StorageKey.jobPrefixes(userID, jobID) {
-                _ = try services.s3.deletePrefix(bucket: services.settings.bucketName, prefix: prefix)
+                _ = try s3.deletePrefix(bucket: bucket, prefix: prefix)
             }
             return true
         }
-        throw APIError(
-            status: 503, code: "unavailable", message: "The job is changing right now; try deleting it again.",
-            headers: ["retry-after": "1"])
+        throw JobError.busy
     }
 }

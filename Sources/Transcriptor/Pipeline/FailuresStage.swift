@@ -38,8 +38,8 @@ public struct FailuresFunction: LambdaHandler {
                 if try redrive(body, userID: userID, jobID: jobID, stage: stage, reason: reason, logger: logger) {
                     continue
                 }
-                let last = try pipeline.jobs.item(userID: userID, jobID: jobID, with: [.lastAttemptError])?
-                    .string("lastAttemptError")
+                let last = try pipeline.jobs.record(userID: userID, jobID: jobID, with: [.lastAttemptError])?
+                    .lastAttemptError
                 try pipeline.recordFailure(
                     userID: userID, jobID: jobID,
                     .permanent("\(stage)_failed", Self.message(stage: stage, detail: last ?? reason)), stage: stage,
@@ -68,7 +68,8 @@ public struct FailuresFunction: LambdaHandler {
         logger.warn(
             "the stage's retries ran out; its work goes to it again",
             [("stage", stage), ("redrive", "\(taken) of \(redriveLimit)"), ("reason", reason ?? "")])
-        var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", stage)])
+        var metrics: MetricsLogger = logger.metrics(
+            namespace: Pipeline.metricsNamespace, dimensions: [("Stage", stage)])
         metrics.put("StageRedrives", 1)
         metrics.flush()
         return true
@@ -114,43 +115,5 @@ public struct FailuresFunction: LambdaHandler {
             }
         let reason = body["responsePayload"]?["errorMessage"]?.stringValue
         return (key.userID, key.jobID, stage, reason)
-    }
-}
-
-/// The sweep (a schedule): fails jobs whose stage deadline passed. Upload jobs whose file never
-/// arrived fail with `upload_expired`; anything else found here stalled in a middle state (a
-/// safety net that should find nothing).
-public struct SweepFunction: LambdaHandler {
-    let pipeline: Pipeline
-    /// A deletion younger than this may still be in its route (whose timeout is shorter).
-    static let deletionGraceSeconds: Int64 = 120
-
-    public init() throws { pipeline = try .fromEnvironment() }
-
-    public func handle(_ event: JSONValue, context: LambdaContext) throws -> JSONValue {
-        let now = Timestamp.now()
-        var failed = 0
-        for (userID, jobID) in try pipeline.jobs.overdue(now: now, limit: 200) {
-            guard let item = try pipeline.jobs.item(userID: userID, jobID: jobID, with: [.gsi1sk]),
-                let job = Job(item: item),
-                !job.status.isFinal, JobStore.isOverdue(item, now: now)
-            else { continue }
-            let logger = context.logger.job(userID, jobID)
-            let failure: StageFailure =
-                job.status == .queued && job.source.type == "upload"
-                ? .permanent(
-                    "upload_expired", "The file was not uploaded before its upload link expired; create the job again.")
-                : .permanent(
-                    "stalled",
-                    "The job stopped making progress while \(job.status.rawValue) and was stopped; try again.")
-            pipeline.fail(userID: userID, jobID: jobID, failure, stage: "sweep", logger: logger)
-            failed += 1
-        }
-        // Account deletions cut short (the route timed out part-way) are finished here; one that
-        // started in the last minutes may still be running in its route, and is left to it.
-        let deletions = try pipeline.services.accounts.finishStalledDeletions(
-            before: now.adding(seconds: -Self.deletionGraceSeconds), limit: 25)
-        if deletions > 0 { context.logger.warn("finished \(deletions) account deletions that had stopped part-way") }
-        return .object(["failed": .integer(Int64(failed)), "accountsDeleted": .integer(Int64(deletions))])
     }
 }

@@ -37,7 +37,7 @@ public struct MediaFetcher {
     /// invocation's) less `reserveSeconds`.
     /// - Returns: the number of bytes.
     public func download(
-        _ url: String, to path: String, deadline: Timestamp? = nil, logger: Logger = Logger(label: "fetch")
+        _ url: String, to path: String, deadline: Timestamp? = nil, logger: Logger
     ) throws(StageFailure) -> Int64 {
         do {
             _ = try urlGuard.check(url)

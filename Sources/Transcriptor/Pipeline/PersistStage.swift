@@ -9,30 +9,25 @@ import Runtime
 /// finalizing by a crash, it finishes it.
 public struct PersistFunction: LambdaHandler {
     let pipeline: Pipeline
+    let runner: StageRunner
 
-    public init() throws { pipeline = try .fromEnvironment() }
+    public init() throws {
+        pipeline = try .fromEnvironment()
+        runner = StageRunner(stage: "persist", pipeline: pipeline)
+    }
 
     public func handle(_ event: S3Event, context: LambdaContext) throws -> NoOutput {
-        for record in event.records where record.eventName.hasPrefix("ObjectCreated") {
-            guard let key = StorageKey(record.s3.object.key), key.kind == .segments, let index = key.chunkIndex else {
-                context.logger.warn("a segments event for an unexpected key was ignored")
-                continue
-            }
-            let logger = context.logger.job(key.userID, key.jobID)
-            do {
-                try persist(key, index: index, logger: logger)
-            } catch let failure as StageFailure where failure.isPermanent {
-                pipeline.fail(userID: key.userID, jobID: key.jobID, failure, stage: "persist", logger: logger)
-            } catch {
-                try? pipeline.jobs.noteAttemptFailure(userID: key.userID, jobID: key.jobID, reason: "\(error)")
-                throw error
-            }
-        }
+        try runner.eachStageObject(event, kind: .segments, context: context) { key, work in try persist(key, work) }
         return NoOutput()
     }
 
-    func persist(_ key: StorageKey, index: Int, logger: Logger) throws {
+    func persist(_ key: StorageKey, _ work: StageRunner.Work) throws {
         let jobs = pipeline.jobs
+        let logger = work.logger
+        guard let index = key.chunkIndex else {
+            logger.warn("a segments event for a key that names no chunk was ignored")
+            return
+        }
         let job: Job
         switch try jobs.markChunkDone(userID: key.userID, jobID: key.jobID, index: index) {
         case .counted(let after):
@@ -47,20 +42,20 @@ public struct PersistFunction: LambdaHandler {
             }
             return
         }
-        let total = job.progress.chunksTotal
-        guard total > 0, job.progress.chunksDone >= total, job.status == .transcribing || job.status == .finalizing
-        else {
-            return
-        }
-        guard
-            let claimed = try jobs.advance(
-                userID: key.userID, jobID: key.jobID, from: [.transcribing, .finalizing], to: .finalizing)
+        // Decided on the job as this count left it: of chunks counted at once, only the invocation
+        // whose count completed the set goes on; a repeat finds a job left finalizing by a crash,
+        // and finishes it.
+        let state = Lifecycle.State(
+            status: job.status, chunksTotal: job.progress.chunksTotal, chunksDone: job.progress.chunksDone)
+        guard case .move = Lifecycle.on(.finalizeStarted, in: state),
+            let claimed = try jobs.advance(userID: key.userID, jobID: key.jobID, on: .finalizeStarted)
         else { return }
-        try finalize(claimed, logger: logger)
+        try finalize(claimed, work)
     }
 
     /// Merges the chunks into the transcript and finishes the job.
-    func finalize(_ job: Job, logger: Logger) throws {
+    func finalize(_ job: Job, _ work: StageRunner.Work) throws {
+        let logger = work.logger
         let s3 = pipeline.services.s3
         var chunks: [Transcript] = []
         for index in 0..<job.progress.chunksTotal {
@@ -95,7 +90,7 @@ public struct PersistFunction: LambdaHandler {
             logger.info("the job was finished by another invocation")
             return
         }
-        var metrics = MetricsLogger(namespace: "Transcriptor")
+        var metrics: MetricsLogger = logger.metrics(namespace: Pipeline.metricsNamespace)
         metrics.put("JobsCompleted", 1)
         metrics.put("AudioSecondsTranscribed", duration, unit: .seconds)
         if let created = Timestamp(iso8601: job.createdAt) {

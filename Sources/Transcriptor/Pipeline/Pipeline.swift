@@ -11,6 +11,9 @@ public final class Pipeline {
     public let services: Services
     public let urlGuard: URLGuard
 
+    /// The namespace of every metric the pipeline writes.
+    static let metricsNamespace = "Transcriptor"
+
     public init(services: Services) {
         self.services = services
         urlGuard = .fromEnvironment()
@@ -93,7 +96,7 @@ public final class Pipeline {
         guard let job = try jobs.fail(userID: userID, jobID: jobID, code: failure.code, message: failure.message)
         else { return }
         logger.warn("job failed", [("stage", stage), ("code", failure.code), ("reason", failure.message)])
-        var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", stage)])
+        var metrics: MetricsLogger = logger.metrics(namespace: Self.metricsNamespace, dimensions: [("Stage", stage)])
         metrics.put("JobsFailed", 1)
         metrics.flush()
         notify(job, type: "job.failed", logger: logger)
@@ -106,7 +109,7 @@ public final class Pipeline {
         let outcome = WebhookSender(urlGuard: urlGuard).deliver(type: type, job: job, secret: secret)
         if case .failed(let reason, let attempts) = outcome {
             logger.warn("webhook not delivered", [("event", type), ("attempts", String(attempts)), ("reason", reason)])
-            var metrics = MetricsLogger(namespace: "Transcriptor")
+            var metrics: MetricsLogger = logger.metrics(namespace: Self.metricsNamespace)
             metrics.put("WebhookFailures", 1)
             metrics.flush()
         }

@@ -19,6 +19,7 @@ import Runtime
 /// ones written but not transcribed are announced again.
 public struct TranscodeFunction: LambdaHandler {
     let pipeline: Pipeline
+    let runner: StageRunner
     /// Audio longer than this is split (`CHUNK_SECONDS`, default 5 minutes).
     let chunkSeconds: Double
     /// The longest any one tool may run, when the invocation has that much time left.
@@ -27,57 +28,38 @@ public struct TranscodeFunction: LambdaHandler {
 
     public init() throws {
         pipeline = try .fromEnvironment()
+        runner = StageRunner(stage: "transcode", pipeline: pipeline)
         chunkSeconds = Environment.get("CHUNK_SECONDS").flatMap(Double.init).flatMap { $0 >= 5 ? $0 : nil } ?? 300
     }
 
+    /// Lambda retries an event that fails for a passing reason, then hands it to the failures stage.
     public func handle(_ event: S3Event, context: LambdaContext) throws -> NoOutput {
-        pipeline.removeStaleTemporaries()
-        for record in event.records where record.eventName.hasPrefix("ObjectCreated") {
-            guard let key = StorageKey(record.s3.object.key), key.kind == .upload else {
-                context.logger.warn("an upload event for a key outside uploads/{user}/{job}/source was ignored")
-                continue
-            }
-            let logger = context.logger.job(key.userID, key.jobID)
-            do {
-                try transcode(key, budget: TimeBudget(deadline: context.deadline), logger: logger)
-            } catch let failure as StageFailure where failure.isPermanent {
-                pipeline.fail(userID: key.userID, jobID: key.jobID, failure, stage: "transcode", logger: logger)
-            } catch let error as MediaError where error.isPermanent {
-                pipeline.fail(
-                    userID: key.userID, jobID: key.jobID, .permanent(error.code, error.description), stage: "transcode",
-                    logger: logger)
-            } catch {
-                // Lambda retries the event, then hands it to the failures stage.
-                try? pipeline.jobs.noteAttemptFailure(userID: key.userID, jobID: key.jobID, reason: "\(error)")
-                throw error
-            }
-        }
+        try runner.eachStageObject(event, kind: .upload, context: context) { key, work in try transcode(key, work) }
         return NoOutput()
     }
 
-    func transcode(_ key: StorageKey, budget: TimeBudget, logger: Logger) throws {
+    func transcode(_ key: StorageKey, _ work: StageRunner.Work) throws {
         let jobs = pipeline.jobs
         let s3 = pipeline.services.s3
-        guard let item = try jobs.item(userID: key.userID, jobID: key.jobID), let job = Job(item: item) else {
+        let logger = work.logger
+        let budget = TimeBudget(deadline: work.deadline)
+        let record = try jobs.record(userID: key.userID, jobID: key.jobID)
+        var missing: Set<Int>?
+        var unannounced: [Int] = []
+        switch Lifecycle.on(.uploadArrived, in: record?.state) {
+        case .ignore(.gone):
             logger.info("the job is gone; its upload is removed")
             try s3.deleteObject(bucket: pipeline.bucket, key: key.path)
             return
-        }
-        var missing: Set<Int>?
-        var unannounced: [Int] = []
-        switch job.status {
-        case .queued, .fetching, .transcoding:
-            guard
-                try jobs.advance(
-                    userID: key.userID, jobID: key.jobID, from: [.queued, .fetching, .transcoding], to: .transcoding)
-                    != nil
-            else { return }
-        case .transcribing:
-            let total = job.progress.chunksTotal
+        case .move:
+            guard try jobs.advance(userID: key.userID, jobID: key.jobID, on: .uploadArrived) != nil else { return }
+        case .resume:
+            guard let record else { return }
+            let total = record.job.progress.chunksTotal
             let present = try Set(
                 s3.listAllObjects(bucket: pipeline.bucket, prefix: StorageKey.prefix(.audio, key.userID, key.jobID))
                     .compactMap { StorageKey($0.key)?.chunkIndex })
-            let undone = Set(0..<total).subtracting(JobStore.doneChunks(item))
+            let undone = Set(0..<total).subtracting(record.doneChunks)
             let absent = undone.subtracting(present)
             let rendered = try s3.objectListed(
                 bucket: pipeline.bucket, key: StorageKey.rendition(key.userID, key.jobID).path)
@@ -92,14 +74,12 @@ public struct TranscodeFunction: LambdaHandler {
             logger.warn(
                 "an earlier attempt stopped half-way; writing chunks \(absent.sorted()) and the rendition again")
             missing = absent
-        case .finalizing, .done, .failed:
+        case .ignore, .count, .remove:
             logger.info("a repeated upload event: the job is past transcoding")
             return
         }
 
-        let started = Timestamp.now()
-        let directory = try pipeline.temporaryDirectory()
-        defer { pipeline.removeTemporary(directory) }
+        let directory = try work.scratch()
         let input = "\(directory)/source"
         try s3.getObject(bucket: pipeline.bucket, key: key.path, toFile: input)
         // The probe sorts out what is not media or has no audio; its duration is the header's
@@ -162,13 +142,9 @@ public struct TranscodeFunction: LambdaHandler {
             logger.info("the job was deleted during transcoding; its output is removed")
             return
         }
-        var metrics = MetricsLogger(namespace: "Transcriptor", dimensions: [("Stage", "transcode")])
-        metrics.put(
-            "StageDuration", Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch),
-            unit: .milliseconds)
-        metrics.put("AudioSeconds", duration, unit: .seconds)
-        metrics.put("Chunks", Double(chunks.count))
-        metrics.flush()
+        work.metrics.put("StageDuration", work.elapsedMilliseconds, unit: .milliseconds)
+        work.metrics.put("AudioSeconds", duration, unit: .seconds)
+        work.metrics.put("Chunks", Double(chunks.count))
         logger.info("transcoded", [("durationSec", String(duration)), ("chunks", String(chunks.count))])
     }
 
@@ -194,13 +170,9 @@ public struct TranscodeFunction: LambdaHandler {
         for _ in 0..<8 {
             let version = try requireQuota(for: duration, userID: key.userID, jobID: key.jobID, month: month)
             do {
-                return try pipeline.jobs.advance(
-                    userID: key.userID, jobID: key.jobID, from: [.transcoding], to: .transcribing,
-                    set: [
-                        "chunksTotal": .number(chunks.count), "chunksDone": .number(0),
-                        "durationSec": .n(String(duration)),
-                        "chunkStarts": .l(chunks.map { AttributeValue.n(String($0.startSeconds)) }),
-                    ], remove: ["doneChunks", "lastAttemptError"], durationSec: duration,
+                return try pipeline.jobs.beginTranscription(
+                    userID: key.userID, jobID: key.jobID, chunkStarts: chunks.map(\.startSeconds),
+                    durationSec: duration,
                     together: pipeline.jobs.admission(userID: key.userID, month: month, version: version)) != nil
             } catch is JobStore.AdmissionRaced {
                 continue

@@ -28,11 +28,11 @@ public enum DisplayText {
     }
 
     /// A 400 naming the field and the character (`U+202E`) when `text` holds a forbidden one.
-    /// - Throws: `APIError` 400 `invalid_request`; the caller should remove the character.
-    public static func check(_ text: String, field: String) throws(APIError) {
+    /// - Throws: `InvalidInput` (`invalid_request`); the caller should remove the character.
+    public static func check(_ text: String, field: String) throws(InvalidInput) {
         guard let scalar = firstForbidden(in: text) else { return }
         let hex = String(scalar.value, radix: 16, uppercase: true)
-        throw .badRequest(
+        throw InvalidInput(
             "\(field) must not hold control or bidirectional-formatting characters; remove U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)."
         )
     }

@@ -91,7 +91,15 @@ public final class Services {
         return client
     }
 
-    public lazy var accounts = AccountStore(services: self)
-    public lazy var jobs = JobStore(services: self)
+    /// The account mail sender (its SES client is made on first use).
+    public func mail() throws -> AccountMail {
+        AccountMail(accounts: accounts, ses: try ses(), from: settings.mailFrom, webOrigin: settings.webOrigin)
+    }
+
+    public lazy var accounts = AccountStore(
+        db: dynamodb, table: settings.tableName, s3: s3, bucket: settings.bucketName)
+    public lazy var jobs = JobStore(
+        db: dynamodb, table: settings.tableName, s3: s3, bucket: settings.bucketName, limits: settings.limits,
+        uploadLifetime: settings.uploadURLLifetime)
     public lazy var rateLimiter = RateLimiter(db: dynamodb, table: settings.tableName)
 }

@@ -144,7 +144,8 @@ public struct ChangePasswordRoute: APIRoute {
         try services.accounts.revokeAllSessions(record.user.id, now: call.now)
         if body.revokeApiKeys == true { try services.accounts.revokeAllAPIKeys(userID: record.user.id) }
         return try SessionCookie.sessionResponse(
-            200, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
+            200, try services.accounts.issueSession(for: record.user, signer: services.tokens(), now: call.now),
+            for: call.request)
     }
 }
 
@@ -160,7 +161,7 @@ public struct ResendVerificationRoute: APIRoute {
         _ = try call.services.rateLimiter.admit(.verificationMail, subject: record.user.id, now: call.now) { _ in
             "Several confirmation mails went out in the last hour; check your spam folder, or try again later."
         }
-        try AccountMail(services: call.services).sendVerification(to: record.user)
+        try call.services.mail().sendVerification(to: record.user)
         return .empty(202, headers: ["cache-control": "no-store"])
     }
 }

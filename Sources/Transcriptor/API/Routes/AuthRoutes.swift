@@ -55,13 +55,14 @@ public struct SignupRoute: APIRoute {
         let record = try services.accounts.createUser(
             email: email, passwordHash: services.passwords.hash(body.password), now: call.now)
         do {
-            try AccountMail(services: services).sendVerification(to: record.user)
+            try services.mail().sendVerification(to: record.user)
         } catch {
             // The account works without it; the reminder stays until the address is confirmed.
             call.context.logger.warn("verification mail not sent: \(error)", [("userId", record.user.id)])
         }
         return try SessionCookie.sessionResponse(
-            201, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
+            201, try services.accounts.issueSession(for: record.user, signer: services.tokens(), now: call.now),
+            for: call.request)
     }
 }
 
@@ -90,7 +91,8 @@ public struct LoginRoute: APIRoute {
             try services.accounts.setPasswordHash(record.user.id, services.passwords.hash(body.password))
         }
         return try SessionCookie.sessionResponse(
-            200, try services.accounts.issueSession(for: record.user, now: call.now), for: call.request)
+            200, try services.accounts.issueSession(for: record.user, signer: services.tokens(), now: call.now),
+            for: call.request)
     }
 
     /// What the per-account limit counts by: the normalized address (what any spelling of it
@@ -139,7 +141,8 @@ public struct RefreshRoute: APIRoute {
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let token = try SessionCookie.requiredToken(call.request)
         return try SessionCookie.sessionResponse(
-            200, try call.services.accounts.refresh(token, now: call.now), for: call.request)
+            200, try call.services.accounts.refresh(token, signer: call.services.tokens(), now: call.now),
+            for: call.request)
     }
 }
 
@@ -196,7 +199,7 @@ public struct ForgotPasswordRoute: APIRoute {
         if case .success = try limiter.reserve(.resetMail, subject: email.normalized, now: call.now),
             let record = try services.accounts.user(email: email)
         {
-            try AccountMail(services: services).sendPasswordReset(to: record.user)
+            try services.mail().sendPasswordReset(to: record.user)
         }
         return .empty(202, headers: ["cache-control": "no-store"])
     }

@@ -55,7 +55,8 @@ public struct CreateJobRoute: APIRoute {
             key = given
         }
         let job: Job
-        let created = try services.jobs.create(checked, user: record, idempotencyKey: key, now: call.now)
+        let created = try services.jobs.create(
+            checked, user: record, idempotencyKey: key, logger: call.context.logger, now: call.now)
         switch created {
         case .repeated(let earlier):
             job = earlier
@@ -65,7 +66,7 @@ public struct CreateJobRoute: APIRoute {
         }
         call.jobID = job.id
         if case .new = created {
-            var metrics = MetricsLogger(namespace: "Transcriptor")
+            var metrics: MetricsLogger = call.context.logger.metrics(namespace: "Transcriptor")
             metrics.put("JobsCreated", 1)
             metrics.flush()
         }
