@@ -105,23 +105,26 @@ final class APIHarness: @unchecked Sendable {
 
     func signup(_ email: String = "user-\(UUID().uuidString.prefix(8))@example.com") throws -> Session {
         let reply = try call(.post, "/v1/auth/signup", json: ["email": email, "password": Self.password])
-        guard reply.status == 201, let user = reply.json["user"] as? [String: Any], let id = user["id"] as? String,
-            let access = reply.json["accessToken"] as? String, let refresh = reply.json["refreshToken"] as? String
-        else { throw ServerError("signup failed: \(reply)") }
-        return Session(userID: id, email: email, password: Self.password, accessToken: access, refreshToken: refresh)
+        return try Session(signedUp: email, status: reply.status, json: reply.json, reply: "\(reply)")
     }
 
     /// The mail the outbox holds for `address`, oldest first.
-    func mail(to address: String) throws -> [[String: Any]] {
+    func mail(to address: String) throws -> [[String: Any]] { try Self.mail(in: emulator, to: address) }
+
+    /// The token of the last link in mail to `address` whose path is `page` (`/verify-email`, say).
+    func linkToken(to address: String, page: String) throws -> String? {
+        try Self.linkToken(in: emulator, to: address, page: page)
+    }
+
+    static func mail(in emulator: EmulatorHarness, to address: String) throws -> [[String: Any]] {
         let response = try emulator.request(.get, "/_local/mail.json")
         let all = (try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]]) ?? []
         // The outbox lists newest first.
         return all.filter { (($0["to"] as? [String]) ?? []).contains(address) }.reversed()
     }
 
-    /// The token of the last link in mail to `address` whose path is `page` (`/verify-email`, say).
-    func linkToken(to address: String, page: String) throws -> String? {
-        for message in try mail(to: address).reversed() {
+    static func linkToken(in emulator: EmulatorHarness, to address: String, page: String) throws -> String? {
+        for message in try mail(in: emulator, to: address).reversed() {
             let text = message["text"] as? String ?? ""
             guard let range = text.range(of: "\(page)?token=") else { continue }
             return String(text[range.upperBound...].prefix { !$0.isWhitespace })
@@ -175,5 +178,15 @@ extension APIHarness {
         }
         throw ServerError(
             "job \(id) did not finish in \(timeout) s; emulator log:\n\(emulator.output.suffix(6000))")
+    }
+}
+
+extension APIHarness.Session {
+    /// The session a signup's answer gives.
+    init(signedUp email: String, status: Int, json: [String: Any], reply: String) throws {
+        guard status == 201, let user = json["user"] as? [String: Any], let id = user["id"] as? String,
+            let access = json["accessToken"] as? String, let refresh = json["refreshToken"] as? String
+        else { throw ServerError("signup failed: \(reply)") }
+        self.init(userID: id, email: email, password: APIHarness.password, accessToken: access, refreshToken: refresh)
     }
 }

@@ -5,11 +5,12 @@ import Runtime
 import Testing
 
 /// Email verification and password reset through the outbox, API keys, the webhook secret, and
-/// deleting an account with everything it owns.
+/// deleting an account with everything it owns: the routes' handlers called directly
+/// (`RouteHarness`), over the real services of the emulator.
 @Suite(.serialized) struct AccountTests {
-    let api: APIHarness
+    let api: RouteHarness
 
-    init() throws { api = try APIHarness() }
+    init() throws { api = try RouteHarness() }
 
     @Test func theVerificationLinkInTheOutboxVerifiesTheAddressOnce() throws {
         let session = try api.signup()
@@ -75,7 +76,9 @@ import Testing
         #expect(!listed.text.contains(key))
         // The key works wherever a token does, and its use is recorded.
         #expect(try api.call(.get, "/v1/me", token: key).status == 200)
-        let job = try api.call(.post, "/v1/jobs", token: key, json: ["source": ["url": "http://127.0.0.1:9/a.mp3"]])
+        let job = try api.call(
+            .post, "/v1/jobs", token: key,
+            json: ["source": ["upload": ["filename": "a.wav", "contentType": "audio/wav", "size": 4]]])
         #expect(job.status == 201, "\(job)")
         let used = try api.call(.get, "/v1/api-keys", token: session.accessToken)
         #expect(((used.json["apiKeys"] as? [[String: Any]])?.first?["lastUsedAt"] as? String) != nil)

@@ -76,6 +76,12 @@ public struct APIFunction<Route: APIRoute>: ByteLambdaHandler {
         if Route.usesTokens { _ = try Environment.require("JWT_SECRET_ARN") }
     }
 
+    /// The route over services made elsewhere: a test calls its handler directly, with an event and
+    /// a context, as Lambda does.
+    public init(services: Services) {
+        self.services = services
+    }
+
     /// An event the runtime cannot read (a query parameter whose name holds a NUL byte, which JSON
     /// parsers refuse in object keys) is the client's malformed request: a 400, not a failed invocation.
     public func handle(_ payload: [UInt8], context: LambdaContext) throws -> [UInt8] {

@@ -15,9 +15,13 @@ public final class Services {
     /// When the token keys were read (seconds since the epoch).
     private var tokenKeysRead: Int64 = 0
 
-    public init(settings: ServiceSettings, aws: AWSConfiguration) throws {
+    /// The access-token secret (its ARN or name); nil: `JWT_SECRET_ARN` of the environment.
+    private let tokenSecretID: String?
+
+    public init(settings: ServiceSettings, aws: AWSConfiguration, tokenSecretID: String? = nil) throws {
         self.settings = settings
         self.aws = aws
+        self.tokenSecretID = tokenSecretID
         dynamodb = try DynamoDBClient(configuration: aws)
         s3 = try S3Client(configuration: aws)
     }
@@ -29,7 +33,7 @@ public final class Services {
     /// pipeline's, which read untrusted media and links, cannot mint a session.
     public func tokens() throws -> AccessTokenSigner {
         if let tokenSigner { return tokenSigner }
-        let arn = try Environment.require("JWT_SECRET_ARN")
+        let arn = try tokenSecretID ?? Environment.require("JWT_SECRET_ARN")
         let secrets = try SecretsManagerClient(configuration: aws)
         let current = try secrets.getSecretValue(secretID: arn, stage: SecretsManagerClient.current)
         var accepted: [AccessTokenSigner.Key] = []
