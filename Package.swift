@@ -28,6 +28,7 @@ let apiFunctions: [(target: String, executable: String)] = [
     ("JobsDelete", "jobs-delete"),
     ("JobsTranscript", "jobs-transcript"),
     ("JobsMedia", "jobs-media"),
+    ("BillingPlans", "billing-plans"),
 ]
 
 /// libcurl, OpenSSL and zlib, linked statically into every configuration (so what the tests run is

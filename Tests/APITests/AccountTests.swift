@@ -111,10 +111,11 @@ import Testing
         #expect(usage["audioSeconds"] as? Double == 0)
         #expect((usage["month"] as? String)?.count == 7)
         let limits = try #require(me.json["limits"] as? [String: Any])
-        #expect(limits["monthlyAudioMinutes"] as? Int == 300)
-        #expect(limits["jobsInFlight"] as? Int == 20)
+        // A new account is on Free (config/plans.json): its limits, not the deployment's caps.
+        #expect(limits["monthlyAudioMinutes"] as? Int == 60)
+        #expect(limits["jobsInFlight"] as? Int == 3)
         #expect(limits["maxUploadBytes"] as? Int == 2 * 1024 * 1024 * 1024)
-        #expect(limits["maxFileSeconds"] as? Int == 4 * 3600)
+        #expect(limits["maxFileSeconds"] as? Int == 30 * 60)
     }
 
     @Test func deletingTheAccountRemovesEveryItemAndObject() throws {

@@ -37,6 +37,8 @@ final class RouteHarness: @unchecked Sendable {
             endpoints: Dictionary(uniqueKeysWithValues: AWSService.allCases.map { ($0, endpoint) }))
         var settings = ServiceSettings(tableName: "transcriptor-local-Table", bucketName: bucket)
         settings.signupsPerAddressPerHour = 100_000
+        settings.plans = try PlanCatalog.parse(
+            String(contentsOf: APIHarness.repository.appendingPathComponent("config/plans.json"), encoding: .utf8))
         services = try Services(settings: settings, aws: aws, tokenSecretID: APIHarness.tokenSecretName)
     }
 

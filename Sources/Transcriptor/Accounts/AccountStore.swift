@@ -382,6 +382,35 @@ public struct AccountStore {
         return finished
     }
 
+    // MARK: Plans
+
+    /// The id of the plan the account is on (`free` when it chose none), read alone of the profile:
+    /// the transcode stage's role may read no more of it.
+    public func planID(userID: String) throws -> String {
+        let projection = Projection(["plan"])
+        let item = try db.getItem(
+            table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true,
+            projection: projection.expression, names: projection.names)
+        return item?.string("plan") ?? PlanCatalog.defaultPlanID
+    }
+
+    /// Puts the account of `email` on `planID` without payment (trials, staff, tests): the
+    /// operator's path (`transcriptor-local plan`). Billing moves plans through Stripe.
+    /// - Returns: the account's user id; nil when no account has that address.
+    public func setPlan(email: EmailAddress, planID: String) throws -> String? {
+        guard let claim = try db.getItem(table: table, key: Keys.email(email.normalized), consistentRead: true),
+            let userID = claim.string("userId")
+        else { return nil }
+        do {
+            try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.profile), update: "SET #plan = :plan",
+                condition: "attribute_exists(pk)", names: ["#plan": "plan"], values: [":plan": .s(planID)])
+        } catch let error as AWSError where error.isConditionFailure {
+            return nil
+        }
+        return userID
+    }
+
     // MARK: Usage
 
     public struct Usage: Encodable, Sendable {

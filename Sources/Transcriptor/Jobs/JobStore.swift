@@ -8,7 +8,9 @@ public struct JobStore {
     let table: String
     let s3: S3Client
     let bucket: String
+    /// The deployment's caps on every plan's limits.
     let limits: ServiceSettings.Limits
+    let plans: PlanCatalog
     /// How long an upload URL works, which bounds how long a job may wait for its file.
     let uploadLifetime: Int64
 
@@ -17,6 +19,7 @@ public struct JobStore {
 
     public init(
         db: DynamoDBClient, table: String, s3: S3Client, bucket: String, limits: ServiceSettings.Limits,
+        plans: PlanCatalog,
         uploadLifetime: Int64
     ) {
         self.db = db
@@ -24,6 +27,7 @@ public struct JobStore {
         self.s3 = s3
         self.bucket = bucket
         self.limits = limits
+        self.plans = plans
         self.uploadLifetime = uploadLifetime
     }
 
@@ -68,7 +72,10 @@ public struct JobStore {
             return .repeated(earlier)
         }
         let usage = try AccountStore.usage(userID, month: Keys.month(now), db: db, table: table)
-        guard usage.audioSeconds < Double(limits.monthlyAudioMinutes * 60) else {
+        // The limits of the account's plan; a plan with overage charges past its minutes instead.
+        let plan = plans.planOrDefault(user.plan)
+        let limits = limits.capped(by: plan)
+        guard plan.allowsOverage || usage.audioSeconds < Double(limits.monthlyAudioMinutes * 60) else {
             throw JobError.quotaExceeded(monthlyMinutes: limits.monthlyAudioMinutes)
         }
         let jobID = Identifiers.job(at: now)

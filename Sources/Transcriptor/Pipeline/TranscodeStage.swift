@@ -85,7 +85,10 @@ public struct TranscodeFunction: LambdaHandler {
         // The probe sorts out what is not media or has no audio; its duration is the header's
         // claim, so the length limit is left to the conversion.
         let info = try tools.probe(input, timeoutSeconds: budget.seconds(atMost: 120))
-        let limits = pipeline.services.settings.limits
+        // The limits of the owner's plan, read now: a plan changed since the job was made applies.
+        let settings = pipeline.services.settings
+        let plan = settings.plans.planOrDefault(try pipeline.services.accounts.planID(userID: key.userID))
+        let limits = settings.limits.capped(by: plan)
         let wav = "\(directory)/audio.wav"
         let convertTimeout = try budget.seconds(atMost: toolTimeout)
         try afterProbe { () throws(MediaError) in
@@ -96,7 +99,7 @@ public struct TranscodeFunction: LambdaHandler {
         guard duration >= 0.1 else {
             throw StageFailure.permanent("no_audio", "The file has no audio to transcribe (it is silent or empty).")
         }
-        if missing == nil { try requireQuota(for: duration, userID: key.userID, jobID: key.jobID) }
+        if missing == nil { try requireQuota(for: duration, limits: limits, plan: plan, key: key) }
         var written: [StorageKey] = []
         var starts: [Double] = [0]
         if duration > chunkSeconds {
@@ -106,7 +109,8 @@ public struct TranscodeFunction: LambdaHandler {
         let chunks = try WAVSplitter.split(wav, at: starts, into: directory)
         if missing == nil {
             // The plan goes on the job before any chunk exists: transcription reads its offset there.
-            guard try startTranscription(duration: duration, chunks: chunks, key: key) else {
+            guard try startTranscription(duration: duration, chunks: chunks, limits: limits, plan: plan, key: key)
+            else {
                 _ = try pipeline.keepOrDiscard(userID: key.userID, jobID: key.jobID, wrote: written)
                 logger.info("the job moved on during transcoding; its output is dropped")
                 return
@@ -165,10 +169,12 @@ public struct TranscodeFunction: LambdaHandler {
     /// so parallel transcodes of one user cannot each see the same room and all pass (a check that
     /// lost the race is made again, on the state the winner left). False when the job moved on.
     /// - Throws: `quota_exceeded` (permanent) when the recording does not fit.
-    func startTranscription(duration: Double, chunks: [WAVSplitter.Chunk], key: StorageKey) throws -> Bool {
+    func startTranscription(
+        duration: Double, chunks: [WAVSplitter.Chunk], limits: ServiceSettings.Limits, plan: Plan, key: StorageKey
+    ) throws -> Bool {
         let month = Keys.month(.now())
         for _ in 0..<8 {
-            let version = try requireQuota(for: duration, userID: key.userID, jobID: key.jobID, month: month)
+            let version = try requireQuota(for: duration, limits: limits, plan: plan, key: key, month: month)
             do {
                 return try pipeline.jobs.beginTranscription(
                     userID: key.userID, jobID: key.jobID, chunkStarts: chunks.map(\.startSeconds),
@@ -187,10 +193,14 @@ public struct TranscodeFunction: LambdaHandler {
     /// - Returns: the month's admission count the check was made on.
     @discardableResult
     func requireQuota(
-        for seconds: Double, userID: String, jobID: String, month: String = Keys.month(.now())
+        for seconds: Double, limits: ServiceSettings.Limits, plan: Plan, key: StorageKey,
+        month: String = Keys.month(.now())
     ) throws -> Int64 {
-        let allowed = Double(pipeline.services.settings.limits.monthlyAudioMinutes * 60)
+        let (userID, jobID) = (key.userID, key.jobID)
+        let allowed = Double(limits.monthlyAudioMinutes * 60)
         let (used, version) = try pipeline.jobs.quotaState(userID: userID, month: month)
+        // Minutes past the plan's are charged on a plan with overage, not refused.
+        if plan.allowsOverage { return version }
         let admitted = try pipeline.jobs.admittedSeconds(userID: userID, excluding: jobID)
         guard used + admitted + seconds > allowed else { return version }
         let left = MediaError.spoken(max(0, allowed - used - admitted))

@@ -21,6 +21,11 @@ public struct ServiceSettings: Sendable {
     public var mediaURLLifetime: Int64 = 900
     /// Sign-ups one source address may make in an hour.
     public var signupsPerAddressPerHour = 20
+    /// The plans on offer (`PLANS`); `limits` caps each.
+    public var plans: PlanCatalog = .freeOnly
+
+    /// The limits in force on an account of the plan `planID`.
+    public func limits(forPlan planID: String) -> Limits { limits.capped(by: plans.planOrDefault(planID)) }
 
     public struct Limits: Sendable, Equatable, Codable {
         public var monthlyAudioMinutes: Int
@@ -30,7 +35,7 @@ public struct ServiceSettings: Sendable {
 
         /// DESIGN.md's defaults: 300 audio minutes a month, 20 jobs in flight, 2 GiB uploads, 4 hours.
         public static let defaults = Limits(
-            monthlyAudioMinutes: 300, jobsInFlight: 20, maxUploadBytes: 2 * 1024 * 1024 * 1024,
+            monthlyAudioMinutes: 6000, jobsInFlight: 50, maxUploadBytes: 2 * 1024 * 1024 * 1024,
             maxFileSeconds: 4 * 3600)
 
         public init(monthlyAudioMinutes: Int, jobsInFlight: Int, maxUploadBytes: Int64, maxFileSeconds: Int) {
@@ -92,6 +97,7 @@ public struct ServiceSettings: Sendable {
             maxUploadBytes: try number("LIMIT_UPLOAD_BYTES", defaults.maxUploadBytes),
             maxFileSeconds: try number("LIMIT_FILE_SECONDS", defaults.maxFileSeconds))
         settings.signupsPerAddressPerHour = try number("LIMIT_SIGNUPS_PER_ADDRESS", settings.signupsPerAddressPerHour)
+        settings.plans = try PlanCatalog.parse(try required("PLANS"))
         return settings
     }
 }

@@ -104,6 +104,6 @@ public final class Services {
         db: dynamodb, table: settings.tableName, s3: s3, bucket: settings.bucketName)
     public lazy var jobs = JobStore(
         db: dynamodb, table: settings.tableName, s3: s3, bucket: settings.bucketName, limits: settings.limits,
-        uploadLifetime: settings.uploadURLLifetime)
+        plans: settings.plans, uploadLifetime: settings.uploadURLLifetime)
     public lazy var rateLimiter = RateLimiter(db: dynamodb, table: settings.tableName)
 }

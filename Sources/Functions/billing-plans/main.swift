@@ -1,0 +1,4 @@
+// GET /v1/billing/plans
+import Transcriptor
+
+API.run(BillingPlansRoute.self)
