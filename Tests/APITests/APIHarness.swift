@@ -108,6 +108,34 @@ final class APIHarness: @unchecked Sendable {
         return try Session(signedUp: email, status: reply.status, json: reply.json, reply: "\(reply)")
     }
 
+    /// `transcriptor-local plan EMAIL PLAN` against this emulator: the operator's way
+    /// to put an account on a plan without payment.
+    @discardableResult
+    func putOnPlan(_ email: String, _ plan: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try TestPaths.executable("transcriptor-local")
+        process.arguments = [
+            "plan", email, plan, "--template", APIHarness.repository.appendingPathComponent("template.yaml").path,
+            "--aws-endpoint", emulator.aws,
+        ]
+        process.environment = ProcessInfo.processInfo.environment.merging(["DATA_DIR": emulator.dataDirectory]) {
+            $1
+        }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    /// Puts the account of `email` on `plan`, or throws what the command said.
+    func setPlan(_ email: String, _ plan: String) throws {
+        let (status, output) = try putOnPlan(email, plan)
+        guard status == 0 else { throw ServerError("transcriptor-local plan failed: \(output)") }
+    }
+
     /// The mail the outbox holds for `address`, oldest first.
     func mail(to address: String) throws -> [[String: Any]] { try Self.mail(in: emulator, to: address) }
 

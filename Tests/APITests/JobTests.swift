@@ -14,6 +14,8 @@ import Testing
     init() throws {
         api = try APIHarness(parameters: ["JobsInFlight": "6", "MaxUploadBytes": "1000000"])
         session = try api.signup()
+        // These tests mean the deployment's caps (JobsInFlight 6), which Pro's limits are above.
+        try api.setPlan(session.email, "pro")
     }
 
     func create(_ body: [String: Any], key: String? = nil) throws -> APIHarness.Reply {
@@ -283,20 +285,21 @@ import Testing
     }
 
     @Test func overTheMonthlyQuotaGets402() throws {
-        // The persist stage meters audio seconds per user and month in this item; stand in for it.
+        // The persist stage meters audio seconds per user and month in this item; stand in for it
+        // (Pro includes 1,200 minutes).
         let db = try DynamoDBClient(configuration: api.aws)
         let now = Timestamp.now().components
         let month = "\(now.year)-\(now.month < 10 ? "0" : "")\(now.month)"
         try db.putItem(
             table: "transcriptor-local-Table",
             item: [
-                "pk": .s("USER#\(session.userID)"), "sk": .s("USAGE#\(month)"), "audioSeconds": .number(300 * 60),
+                "pk": .s("USER#\(session.userID)"), "sk": .s("USAGE#\(month)"), "audioSeconds": .number(1200 * 60),
                 "jobs": .number(3),
             ])
         let reply = try create(["source": ["url": "http://127.0.0.1:9/x.mp3"]])
         #expect(reply.status == 402, "\(reply)")
         #expect(reply.errorCode == "quota_exceeded")
         let me = try api.call(.get, "/v1/me", token: session.accessToken)
-        #expect((me.json["usage"] as? [String: Any])?["audioSeconds"] as? Double == 18000)
+        #expect((me.json["usage"] as? [String: Any])?["audioSeconds"] as? Double == 72000)
     }
 }

@@ -28,6 +28,8 @@ import Testing
                 parameters: parameters.merging(["MaxUploadBytes": "60000000"]) { given, _ in given },
                 environment: ["TIME_SCALE": "0.01"], config: config, template: template)
             session = try api.signup()
+            // These tests mean the deployment's caps (the parameters), which Pro's limits are above.
+            try api.setPlan(session.email, "pro")
         }
 
         /// Creates an upload job for `file`; its id and presigned upload URL.

@@ -1,31 +1,14 @@
+import Cloud
 import Foundation
 import HTTP
+import Runtime
 import TestSupport
 import Testing
+import Transcriptor
 
 /// Plans over the wire: the pricing page's list, the limits an account's plan gives (capped by
 /// the deployment's), and the operator's way to put an account on a plan.
 @Suite struct PlanTests {
-    /// `transcriptor-local plan EMAIL PLAN` against `api`'s emulator.
-    static func putOnPlan(_ api: APIHarness, _ email: String, _ plan: String) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = try TestPaths.executable("transcriptor-local")
-        process.arguments = [
-            "plan", email, plan, "--template", APIHarness.repository.appendingPathComponent("template.yaml").path,
-            "--aws-endpoint", api.emulator.aws,
-        ]
-        process.environment = ProcessInfo.processInfo.environment.merging(["DATA_DIR": api.emulator.dataDirectory]) {
-            $1
-        }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
-    }
-
     @Test func thePlansAreListedWithoutSigningIn() throws {
         let api = try APIHarness()
         let reply = try api.call(.get, "/v1/billing/plans")
@@ -48,7 +31,7 @@ import Testing
             try api.call(.get, "/v1/me", token: session.accessToken).json["limits"] as? [String: Any])
         #expect(free["monthlyAudioMinutes"] as? Int == 60 && free["jobsInFlight"] as? Int == 3)
 
-        let (status, output) = try Self.putOnPlan(api, session.email.uppercased(), "pro")
+        let (status, output) = try api.putOnPlan(session.email.uppercased(), "pro")
         #expect(status == 0, "\(output)")
         let me = try api.call(.get, "/v1/me", token: session.accessToken)
         #expect(me.json["plan"] as? String == "pro")
@@ -57,9 +40,9 @@ import Testing
         #expect(pro["monthlyAudioMinutes"] as? Int == 1000)
         #expect(pro["jobsInFlight"] as? Int == 20 && pro["maxFileSeconds"] as? Int == 4 * 3600)
 
-        let (unknownPlan, said) = try Self.putOnPlan(api, session.email, "gold")
+        let (unknownPlan, said) = try api.putOnPlan(session.email, "gold")
         #expect(unknownPlan != 0 && said.contains("free, pro, business"), "\(said)")
-        let (nobody, nobodySaid) = try Self.putOnPlan(api, "nobody@example.com", "pro")
+        let (nobody, nobodySaid) = try api.putOnPlan("nobody@example.com", "pro")
         #expect(nobody != 0 && nobodySaid.contains("no account"), "\(nobodySaid)")
     }
 
@@ -75,7 +58,30 @@ import Testing
         let fourth = try api.call(.post, "/v1/jobs", token: session.accessToken, json: body)
         #expect(fourth.status == 429 && fourth.errorCode == "too_many_jobs", "\(fourth)")
         #expect(fourth.errorMessage.contains("3 jobs"))
-        _ = try Self.putOnPlan(api, session.email, "pro")
+        _ = try api.putOnPlan(session.email, "pro")
         #expect(try api.call(.post, "/v1/jobs", token: session.accessToken, json: body).status == 201)
+    }
+
+    @Test func businessGoesPastItsMinutesWhereOtherPlansStop() throws {
+        // A deployment that caps every plan at one minute a month, with a minute already used.
+        let api = try APIHarness(parameters: ["MonthlyAudioMinutes": "1"])
+        let body: [String: Any] = [
+            "source": ["upload": ["filename": "a.wav", "contentType": "audio/wav", "size": 1000]]
+        ]
+        for plan in ["pro", "business"] {
+            let session = try api.signup()
+            try api.setPlan(session.email, plan)
+            let db = try DynamoDBClient(configuration: api.aws)
+            try db.updateItem(
+                table: "transcriptor-local-Table",
+                key: ["pk": .s("USER#\(session.userID)"), "sk": .s("USAGE#\(Keys.month(.now()))")],
+                update: "SET audioSeconds = :s", values: [":s": .number(60)])
+            let reply = try api.call(.post, "/v1/jobs", token: session.accessToken, json: body)
+            if plan == "business" {
+                #expect(reply.status == 201, "\(reply)")
+            } else {
+                #expect(reply.status == 402 && reply.errorCode == "quota_exceeded", "\(reply)")
+            }
+        }
     }
 }

@@ -116,6 +116,7 @@ import Testing
                 "FFMPEG=\(try Self.flakyFFmpeg(in: folder))\nWHISPER_WORKER_TEST_HOOKS=1\nWHISPER_WORKER_CRASH_RATE=0.1\n"
         )
         let users = try (0..<2).map { _ in try api.signup() }
+        for user in users { try api.setPlan(user.email, "pro") }  // three jobs each at once
         var jobs: [Submitted] = []
         for index in 0..<6 {
             let session = users[index % users.count]
@@ -192,6 +193,7 @@ import Testing
     @Test func twentyJobsFromFiveUsersAtOnceAllComplete() async throws {
         let api = try APIHarness(environment: ["TIME_SCALE": "0.01"])
         let users = try (0..<5).map { _ in try api.signup() }
+        for user in users { try api.setPlan(user.email, "pro") }  // four jobs each at once
         let started = Date()
         let latencies = LatencyLog()
         let jobs = try await withThrowingTaskGroup(of: [Submitted].self) { group in

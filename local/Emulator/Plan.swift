@@ -27,7 +27,8 @@ struct PlanCommand: AsyncParsableCommand {
             dataDirectory: ProcessInfo.processInfo.environment["DATA_DIR"] ?? ".local")
         let catalog = try PlanCatalog.parse(template.parameters["Plans"] ?? "")
         guard catalog.plan(plan) != nil else {
-            throw ValidationError("\(plan) is not a plan; the plans are \(catalog.plans.map(\.id).joined(separator: ", "))")
+            throw ValidationError(
+                "\(plan) is not a plan; the plans are \(catalog.plans.map(\.id).joined(separator: ", "))")
         }
         guard let table = template.tables["Table"]?.name else {
             throw ValidationError("\(common.template) has no Table")

@@ -59,13 +59,13 @@ public struct Logger: Sendable {
     public static let configuredLevel: Level =
         (Environment.get("AWS_LAMBDA_LOG_LEVEL") ?? Environment.get("LOG_LEVEL")).flatMap(Level.init(name:)) ?? .info
 
-    /// A copy of this logger that adds `key` to every line (replacing an earlier value of it).
     /// Metrics written where this logger writes, so that whoever gave a library its logger
     /// decides where its metrics go too.
     public func metrics(namespace: String, dimensions: [(String, String)] = []) -> MetricsLogger {
         MetricsLogger(namespace: namespace, dimensions: dimensions, sink: sink)
     }
 
+    /// A copy of this logger that adds `key` to every line (replacing an earlier value of it).
     public func with(_ key: String, _ value: String) -> Logger {
         var copy = self
         copy.metadata.removeAll { $0.key == key }

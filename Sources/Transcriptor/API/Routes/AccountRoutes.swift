@@ -30,7 +30,8 @@ public struct MeRoute: APIRoute {
         return try .api(
             200,
             Me(
-                user: record.user, plan: record.plan, usage: usage, limits: services.settings.limits(forPlan: record.plan),
+                user: record.user, plan: record.plan, usage: usage,
+                limits: services.settings.limits(forPlan: record.plan),
                 webhookSecret: record.webhookSecret))
     }
 }
