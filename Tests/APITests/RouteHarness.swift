@@ -44,22 +44,24 @@ final class RouteHarness: @unchecked Sendable {
 
     /// The routes these tests call, by method and path (`{name}` a path parameter), as the
     /// template's HttpApi events declare them.
-    static let routes: [(method: String, path: String, route: any APIRoute.Type)] = [
-        ("POST", "/v1/auth/signup", SignupRoute.self), ("POST", "/v1/auth/login", LoginRoute.self),
-        ("POST", "/v1/auth/refresh", RefreshRoute.self), ("POST", "/v1/auth/logout", LogoutRoute.self),
-        ("POST", "/v1/auth/verify-email", VerifyEmailRoute.self),
-        ("POST", "/v1/auth/forgot-password", ForgotPasswordRoute.self),
-        ("POST", "/v1/auth/reset-password", ResetPasswordRoute.self),
-        ("GET", "/v1/me", MeRoute.self), ("DELETE", "/v1/me", DeleteAccountRoute.self),
-        ("POST", "/v1/me/password", ChangePasswordRoute.self),
-        ("POST", "/v1/me/verification-email", ResendVerificationRoute.self),
-        ("POST", "/v1/me/webhook-secret", RotateWebhookSecretRoute.self),
-        ("POST", "/v1/api-keys", CreateAPIKeyRoute.self), ("GET", "/v1/api-keys", ListAPIKeysRoute.self),
-        ("DELETE", "/v1/api-keys/{id}", RevokeAPIKeyRoute.self),
-        ("POST", "/v1/jobs", CreateJobRoute.self), ("GET", "/v1/jobs", ListJobsRoute.self),
-        ("GET", "/v1/jobs/{id}", GetJobRoute.self), ("PATCH", "/v1/jobs/{id}", RenameJobRoute.self),
-        ("DELETE", "/v1/jobs/{id}", DeleteJobRoute.self),
-    ]
+    static var routes: [(method: String, path: String, route: any APIRoute.Type)] {
+        [
+            ("POST", "/v1/auth/signup", SignupRoute.self), ("POST", "/v1/auth/login", LoginRoute.self),
+            ("POST", "/v1/auth/refresh", RefreshRoute.self), ("POST", "/v1/auth/logout", LogoutRoute.self),
+            ("POST", "/v1/auth/verify-email", VerifyEmailRoute.self),
+            ("POST", "/v1/auth/forgot-password", ForgotPasswordRoute.self),
+            ("POST", "/v1/auth/reset-password", ResetPasswordRoute.self),
+            ("GET", "/v1/me", MeRoute.self), ("DELETE", "/v1/me", DeleteAccountRoute.self),
+            ("POST", "/v1/me/password", ChangePasswordRoute.self),
+            ("POST", "/v1/me/verification-email", ResendVerificationRoute.self),
+            ("POST", "/v1/me/webhook-secret", RotateWebhookSecretRoute.self),
+            ("POST", "/v1/api-keys", CreateAPIKeyRoute.self), ("GET", "/v1/api-keys", ListAPIKeysRoute.self),
+            ("DELETE", "/v1/api-keys/{id}", RevokeAPIKeyRoute.self),
+            ("POST", "/v1/jobs", CreateJobRoute.self), ("GET", "/v1/jobs", ListJobsRoute.self),
+            ("GET", "/v1/jobs/{id}", GetJobRoute.self), ("PATCH", "/v1/jobs/{id}", RenameJobRoute.self),
+            ("DELETE", "/v1/jobs/{id}", DeleteJobRoute.self),
+        ]
+    }
 
     /// The route of `method` and `path`, and the path's parameters.
     static func route(_ method: String, _ path: String) -> (any APIRoute.Type, String, [String: String])? {
