@@ -29,6 +29,13 @@ let apiFunctions: [(target: String, executable: String)] = [
     ("JobsTranscript", "jobs-transcript"),
     ("JobsMedia", "jobs-media"),
     ("BillingPlans", "billing-plans"),
+    ("BillingGet", "billing-get"),
+    ("BillingSetupIntent", "billing-setup-intent"),
+    ("BillingSubscribe", "billing-subscribe"),
+    ("BillingCancel", "billing-cancel"),
+    ("BillingResume", "billing-resume"),
+    ("BillingInvoices", "billing-invoices"),
+    ("BillingWebhook", "billing-webhook"),
 ]
 
 /// libcurl, OpenSSL and zlib, linked statically into every configuration (so what the tests run is

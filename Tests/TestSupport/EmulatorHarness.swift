@@ -9,6 +9,8 @@ public final class EmulatorHarness: @unchecked Sendable {
     public let process = Process()
     public let gateway: String
     public let aws: String
+    /// Local Stripe's API (empty for a template that does not bill).
+    public let stripe: String
     public let dataDirectory: String
     private let log = LogBuffer()
     /// Set by `crash()`: the data folder outlives this emulator, for the next one to serve.
@@ -28,7 +30,8 @@ public final class EmulatorHarness: @unchecked Sendable {
         process.executableURL = try TestPaths.executable("transcriptor-local")
         process.arguments =
             [
-                "serve", "--template", fixture, "--gateway-port", "0", "--aws-port", "0", "--data-dir", dataDirectory,
+                "serve", "--template", fixture, "--gateway-port", "0", "--aws-port", "0", "--stripe-port", "0",
+                "--data-dir", dataDirectory,
                 "--build-dir", TestPaths.products.path, "--web-root", "/nonexistent",
             ] + arguments
         // `make test-images`: the functions run inside their images (make images), as on Lambda.
@@ -62,6 +65,7 @@ public final class EmulatorHarness: @unchecked Sendable {
         }
         gateway = ports["gateway"]!
         aws = ports["aws"]!
+        stripe = ports["stripe"] ?? ""
     }
 
     deinit { stop() }

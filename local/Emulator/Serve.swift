@@ -41,6 +41,9 @@ struct Serve: AsyncParsableCommand {
     )
     var images = false
 
+    @Option(help: "Local Stripe's port (localstripe; 0 picks a free one).")
+    var stripePort = 8420
+
     @Option(
         help: """
             The functions' roles: enforce (each function signs with its role's credentials and the \
@@ -87,6 +90,27 @@ struct Serve: AsyncParsableCommand {
             awsPortHolder.reserve()
             settings.awsEndpoint = "http://127.0.0.1:\(awsPortHolder.port)"
         }
+        // Local Stripe, ready (the webhook registered, the plans made) before the gateway opens;
+        // its webhook is the gateway's route, so the gateway's port is chosen first.
+        let gatewayPortHolder = PortHolder()
+        if gatewayPort == 0 { gatewayPortHolder.reserve() }
+        let boundGatewayPort = gatewayPort == 0 ? gatewayPortHolder.port : gatewayPort
+        // Only a template that bills (its Plans document) gets it: the test fixtures do not.
+        let stripe: LocalStripe? = try template.parameters["Plans"].map { plans in
+            do {
+                return try LocalStripe.start(
+                    port: stripePort, dataDirectory: dataDirectory,
+                    webhookURL: "http://127.0.0.1:\(boundGatewayPort)/v1/billing/webhook",
+                    webhookSecret: template.parameters["StripeWebhookSigningSecret"] ?? "", plans: plans)
+            } catch {
+                throw ValidationError("local Stripe: \(error)")
+            }
+        }
+        defer { stripe?.stop() }
+        if let stripe {
+            settings.forcedEnvironment["STRIPE_API_URL"] = stripe.apiURL
+            settings.forcedEnvironment["STRIPE_JS_URL"] = stripe.jsURL
+        }
         let lambda = LambdaService(template: template, settings: settings, group: group, output: output)
         let timeScale = TimeScale.fromEnvironment
         let verifier = SigV4Verifier(
@@ -125,7 +149,8 @@ struct Serve: AsyncParsableCommand {
                 webOrigin: template.parameters["WebOrigin"],
                 // The functions presign against the AWS endpoint: the page uploads and plays from it.
                 webHeaders: WebSecurityHeaders(bucketOrigin: settings.awsEndpoint)),
-            configuration: .init(address: .hostname("127.0.0.1", port: gatewayPort), serverName: "transcriptor-local"),
+            configuration: .init(
+                address: .hostname("127.0.0.1", port: boundGatewayPort), serverName: "transcriptor-local"),
             onServerRunning: { channel in Ready.shared.report("gateway", port: channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group))
         let aws = Application(
@@ -144,10 +169,13 @@ struct Serve: AsyncParsableCommand {
                 "transcriptor-local: \(template.functions.count) functions from \(common.template); gateway http://127.0.0.1:\(ports["gateway"]!) (web UI, /v1/, /_local/), AWS endpoint http://127.0.0.1:\(ports["aws"]!); ready in \(elapsed) ms"
             )
             Console.write(
-                "READY {\"gateway\":\"http://127.0.0.1:\(ports["gateway"]!)\",\"aws\":\"http://127.0.0.1:\(ports["aws"]!)\"}"
+                "READY {\"gateway\":\"http://127.0.0.1:\(ports["gateway"]!)\",\"aws\":\"http://127.0.0.1:\(ports["aws"]!)\",\"stripe\":\"\(stripe?.apiURL ?? "")\"}"
             )
         }
-        let signals = ShutdownSignals { await lambda.shutdown() }
+        let signals = ShutdownSignals {
+            stripe?.stop()
+            await lambda.shutdown()
+        }
         defer { _ = signals }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await gateway.run() }

@@ -168,6 +168,19 @@ async def serve(args, plan_forms, log):
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
+    # The emulator that started this may be killed without a chance to stop it (a crash, a test's
+    # SIGKILL): when the parent changes, this ends too, instead of holding its port.
+    parent = os.getppid()
+
+    async def watch_parent():
+        while not stop.is_set():
+            if os.getppid() != parent:
+                log.info('the process that started localstripe ended; stopping')
+                stop.set()
+            await asyncio.sleep(1)
+
+    watcher = asyncio.ensure_future(watch_parent())
+
     site = web.TCPSite(runner, HOST, args.port)
     await site.start()
     try:
@@ -179,6 +192,7 @@ async def serve(args, plan_forms, log):
         await stop.wait()
         log.info('stopping')
     finally:
+        watcher.cancel()
         await runner.cleanup()
 
 

@@ -40,6 +40,8 @@ SETTINGS = {
     "FETCH_QUEUE_URL": "http://127.0.0.1:4566/000000000000/fetch",
     "TRANSCRIBE_QUEUE_URL": "http://127.0.0.1:4566/000000000000/transcribe",
     "JWT_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:000000000000:secret:token-signing-key",
+    # The plans document every function reads (the template's Plans, config/plans.json).
+    "PLANS": (Path(__file__).resolve().parents[2] / "config" / "plans.json").read_text(),
     "SPEECH_ENGINE": "whisper",
     "WHISPER_MODEL": "tiny.en",
     "AWS_LAMBDA_FUNCTION_TIMEOUT": "2",

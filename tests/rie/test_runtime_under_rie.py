@@ -11,10 +11,14 @@ RIE does differ from the Lambda service on purpose, and our emulator follows the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 TIMEOUT = {"AWS_LAMBDA_FUNCTION_TIMEOUT": "1"}  # Echo's Timeout in template.yaml too
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "not-a-secret"}
+# The plans document every function reads (the template's Plans, config/plans.json).
+PLANS = {"PLANS": (Path(__file__).resolve().parents[2] / "config" / "plans.json").read_text()}
 
 
 def test_normal_invocation_answers_the_event(rie, emulator):
@@ -72,13 +76,14 @@ def test_crash_is_a_runtime_exit_error_and_the_next_invocation_succeeds(rie, emu
         # Everything of the function's but the region the AWS clients need.
         (
             {"TABLE_NAME": "t", "MEDIA_BUCKET": "b", "JWT_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:1:secret:k"}
+            | PLANS
             | FAKE_CREDENTIALS,
             "AWS_REGION",
             "RuntimeError",
         ),
         # A route that checks tokens without the token secret's ARN: fails at init, not at the first sign-in.
         (
-            {"AWS_REGION": "us-east-1", "TABLE_NAME": "t", "MEDIA_BUCKET": "b"} | FAKE_CREDENTIALS,
+            {"AWS_REGION": "us-east-1", "TABLE_NAME": "t", "MEDIA_BUCKET": "b"} | PLANS | FAKE_CREDENTIALS,
             "JWT_SECRET_ARN",
             "RuntimeError",
         ),

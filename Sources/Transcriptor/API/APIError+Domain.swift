@@ -13,6 +13,8 @@ extension APIError {
             self = Self.from(error)
         case let error as AuthError:
             self = Self.from(error)
+        case let error as BillingError:
+            self = Self.from(error)
         default:
             return nil
         }
@@ -56,6 +58,27 @@ extension APIError {
             .conflict("too_many_api_keys", "An account has at most \(limit) API keys; revoke one first.")
         case .rateLimited(let message, let seconds):
             .tooManyRequests(message, retryAfterSeconds: seconds)
+        }
+    }
+
+    static func from(_ error: BillingError) -> APIError {
+        switch error {
+        case .cardDeclined(let message):
+            APIError(status: 402, code: "card_declined", message: message)
+        case .unknownPlan(let id):
+            .badRequest(
+                "planId \"\(id.prefix(40))\" is not a paid plan (GET /v1/billing/plans lists them); to go back to Free, cancel the subscription.",
+                code: "invalid_plan")
+        case .noSubscription:
+            APIError(status: 409, code: "no_subscription", message: "The account has no subscription to change.")
+        case .refused(let message):
+            .badRequest(message, code: "payment_refused")
+        case .stripeUnavailable:
+            APIError(
+                status: 503, code: "unavailable", message: "Payments are not answering right now; try again shortly.",
+                headers: ["retry-after": "5"])
+        case .invalidSignature:
+            .badRequest("The Stripe-Signature header does not hold for this body.", code: "invalid_signature")
         }
     }
 }

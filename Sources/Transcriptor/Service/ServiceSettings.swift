@@ -21,6 +21,27 @@ public struct ServiceSettings: Sendable {
     public var mediaURLLifetime: Int64 = 900
     /// Sign-ups one source address may make in an hour.
     public var signupsPerAddressPerHour = 20
+    /// How long a plan holds after its renewal failed (`BILLING_GRACE_SECONDS`, 7 days).
+    public var billingGraceSeconds: Int64 = 7 * 24 * 3600
+    /// Stripe, for the billing functions (nil in functions that do not bill).
+    public var stripe: Stripe?
+
+    public struct Stripe: Sendable, Equatable {
+        /// `STRIPE_API_URL`: Stripe's API (`https://api.stripe.com`; localstripe locally).
+        public var apiURL: String
+        /// `STRIPE_PUBLISHABLE_KEY` and `STRIPE_JS_URL`, which the web app loads Stripe.js with.
+        public var publishableKey: String
+        public var jsURL: String
+    }
+
+    /// Stripe's settings, or why this function has none.
+    public func requireStripe() throws(Invalid) -> Stripe {
+        guard let stripe else {
+            throw Invalid(description: "the setting STRIPE_SECRET_ARN is missing: billing is not set up")
+        }
+        return stripe
+    }
+
     /// The plans on offer (`PLANS`); `limits` caps each.
     public var plans: PlanCatalog = .freeOnly
 
@@ -98,6 +119,13 @@ public struct ServiceSettings: Sendable {
             maxFileSeconds: try number("LIMIT_FILE_SECONDS", defaults.maxFileSeconds))
         settings.signupsPerAddressPerHour = try number("LIMIT_SIGNUPS_PER_ADDRESS", settings.signupsPerAddressPerHour)
         settings.plans = try PlanCatalog.parse(try required("PLANS"))
+        settings.billingGraceSeconds = try number("BILLING_GRACE_SECONDS", settings.billingGraceSeconds)
+        if let apiURL = Environment.get("STRIPE_API_URL"), !apiURL.isEmpty {
+            settings.stripe = Stripe(
+                apiURL: apiURL, publishableKey: Environment.get("STRIPE_PUBLISHABLE_KEY") ?? "",
+                jsURL: Environment.get("STRIPE_JS_URL").flatMap { $0.isEmpty ? nil : $0 } ?? "https://js.stripe.com/v3/"
+            )
+        }
         return settings
     }
 }

@@ -95,6 +95,37 @@ public final class Services {
         return client
     }
 
+    private var billingService: Billing?
+    private var webhookSigningSecret: String?
+
+    /// Billing over Stripe, its secret key read once per warm instance (only the billing functions
+    /// may read it).
+    public func billing() throws -> Billing {
+        if let billingService { return billingService }
+        let stripe = try settings.requireStripe()
+        let arn = try Environment.require("STRIPE_SECRET_ARN")
+        let secrets = try SecretsManagerClient(configuration: aws)
+        let key = try secrets.getSecretValue(secretID: arn, stage: SecretsManagerClient.current).secretString ?? ""
+        let made = Billing(
+            stripe: try StripeClient(baseURL: stripe.apiURL, secretKey: key),
+            store: BillingStore(db: dynamodb, table: settings.tableName), settings: settings)
+        billingService = made
+        return made
+    }
+
+    /// The signing secret of Stripe's webhook deliveries (only the webhook function may read it).
+    public func stripeWebhookSecret() throws -> String {
+        if let webhookSigningSecret { return webhookSigningSecret }
+        let arn = try Environment.require("STRIPE_WEBHOOK_SECRET_ARN")
+        let secrets = try SecretsManagerClient(configuration: aws)
+        let secret = try secrets.getSecretValue(secretID: arn, stage: SecretsManagerClient.current).secretString ?? ""
+        guard secret.count >= 16 else {
+            throw ServiceSettings.Invalid(description: "the Stripe webhook signing secret is too short to be one")
+        }
+        webhookSigningSecret = secret
+        return secret
+    }
+
     /// The account mail sender (its SES client is made on first use).
     public func mail() throws -> AccountMail {
         AccountMail(accounts: accounts, ses: try ses(), from: settings.mailFrom, webOrigin: settings.webOrigin)

@@ -31,6 +31,9 @@ final class LambdaService: @unchecked Sendable {
         var defaultConcurrency = 32
         /// Variables every function gets on top of its own (ALLOW_LOOPBACK_URLS, TIME_SCALE, …).
         var extraEnvironment: [String: String] = [:]
+        /// Variables that override the functions' own (where the emulator runs a service the template
+        /// points elsewhere: local Stripe's URLs).
+        var forcedEnvironment: [String: String] = [:]
         /// `serve --images`: every function runs inside its image instead of from the build folder.
         var images: ImageRunner?
     }
@@ -65,6 +68,7 @@ final class LambdaService: @unchecked Sendable {
             }
             environment.merge(settings.extraEnvironment) { $1 }
             environment.merge(function.environment) { $1 }
+            environment.merge(settings.forcedEnvironment) { $1 }
             let executable =
                 function.executable.hasPrefix("/")
                 ? function.executable : "\(settings.buildDirectory)/\(function.executable)"

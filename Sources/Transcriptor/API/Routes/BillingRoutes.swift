@@ -13,3 +13,192 @@ public struct BillingPlansRoute: APIRoute {
         try .api(200, Plans(plans: call.services.settings.plans.plans))
     }
 }
+
+/// The billing object of `GET /v1/billing` and of the routes that change a subscription.
+struct BillingSummary: Encodable {
+    var plan: String
+    var status: String?
+    var currentPeriodEnd: String?
+    var cancelAtPeriodEnd: Bool
+    var paymentMethod: Billing.PaymentMethod?
+    var usage: Usage
+    var stripe: StripeSettings
+
+    struct Usage: Encodable {
+        var minutesUsed: Double
+        var minutesIncluded: Int
+    }
+
+    struct StripeSettings: Encodable {
+        var publishableKey: String
+        var jsUrl: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case plan, status, currentPeriodEnd, cancelAtPeriodEnd, paymentMethod, usage, stripe
+    }
+
+    /// Every field, absent ones as `null`.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(plan, forKey: .plan)
+        try status.map { try c.encode($0, forKey: .status) } ?? c.encodeNil(forKey: .status)
+        try currentPeriodEnd.map { try c.encode($0, forKey: .currentPeriodEnd) }
+            ?? c.encodeNil(forKey: .currentPeriodEnd)
+        try c.encode(cancelAtPeriodEnd, forKey: .cancelAtPeriodEnd)
+        try paymentMethod.map { try c.encode($0, forKey: .paymentMethod) } ?? c.encodeNil(forKey: .paymentMethod)
+        try c.encode(usage, forKey: .usage)
+        try c.encode(stripe, forKey: .stripe)
+    }
+
+    /// The caller's billing as it is now.
+    static func of(_ call: APICall, userID: String) throws -> APIGatewayV2Response {
+        let services = call.services
+        let billing: Billing = try services.billing()
+        guard let record = try billing.store.record(userID: userID) else { throw AuthError.unauthorized(nil) }
+        let limits = services.settings.limits(forPlan: record.plan)
+        let usage = try services.accounts.usage(userID, month: Keys.month(call.now))
+        let stripe = try services.settings.requireStripe()
+        return try .api(
+            200,
+            BillingSummary(
+                plan: record.plan, status: record.status,
+                currentPeriodEnd: record.currentPeriodEnd.map { Timestamp(secondsSinceEpoch: $0).iso8601 },
+                cancelAtPeriodEnd: record.cancelAtPeriodEnd,
+                paymentMethod: try record.customerID.flatMap { try billing.paymentMethod(customerID: $0) },
+                usage: Usage(
+                    minutesUsed: (usage.audioSeconds / 60 * 100).rounded() / 100,
+                    minutesIncluded: limits.monthlyAudioMinutes),
+                stripe: StripeSettings(publishableKey: stripe.publishableKey, jsUrl: stripe.jsURL)))
+    }
+}
+
+/// `GET /v1/billing` → the caller's plan, subscription, card on file and usage against the plan.
+/// A subscription waiting on an authentication is read again from Stripe first.
+public struct BillingRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        let billing: Billing = try call.services.billing()
+        if let stored = try billing.store.record(userID: record.user.id), stored.subscriptionID != nil,
+            ["incomplete", "past_due"].contains(stored.status ?? "")
+        {
+            try billing.refresh(userID: record.user.id)
+        }
+        return try BillingSummary.of(call, userID: record.user.id)
+    }
+}
+
+/// `POST /v1/billing/setup-intent` → 201 `{clientSecret}` for Stripe.js's `confirmCardSetup`.
+public struct BillingSetupIntentRoute: APIRoute {
+    public init() {}
+
+    struct Created: Encodable { var clientSecret: String }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        return try .api(201, Created(clientSecret: try call.services.billing().setupIntent(userID: record.user.id)))
+    }
+}
+
+/// `POST /v1/billing/subscription` `{planId, paymentMethodId?}` → 200 the billing object; 402
+/// `card_declined`; 202 `{requiresAction, clientSecret}` when the card needs authentication.
+public struct BillingSubscribeRoute: APIRoute {
+    public init() {}
+
+    struct Body: Decodable {
+        var planId: String
+        var paymentMethodId: String?
+    }
+
+    struct NeedsAction: Encodable {
+        var requiresAction = true
+        var clientSecret: String
+    }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        let body = try call.body(Body.self)
+        switch try call.services.billing().subscribe(
+            userID: record.user.id, planID: body.planId, paymentMethodID: body.paymentMethodId)
+        {
+        case .done:
+            return try BillingSummary.of(call, userID: record.user.id)
+        case .requiresAction(let secret):
+            return try .api(202, NeedsAction(clientSecret: secret))
+        }
+    }
+}
+
+/// `DELETE /v1/billing/subscription` → the billing object, cancelled at the period's end.
+public struct BillingCancelRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        try call.services.billing().setCancelAtPeriodEnd(userID: record.user.id, true)
+        return try BillingSummary.of(call, userID: record.user.id)
+    }
+}
+
+/// `POST /v1/billing/subscription/resume` → the billing object, no longer cancelled.
+public struct BillingResumeRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        try call.services.billing().setCancelAtPeriodEnd(userID: record.user.id, false)
+        return try BillingSummary.of(call, userID: record.user.id)
+    }
+}
+
+/// `GET /v1/billing/invoices` → the caller's invoices, newest first.
+public struct BillingInvoicesRoute: APIRoute {
+    public init() {}
+
+    struct Invoices: Encodable { var invoices: [Billing.Invoice] }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (_, record) = try call.authenticate()
+        let billing: Billing = try call.services.billing()
+        guard let customerID = try billing.store.record(userID: record.user.id)?.customerID else {
+            return try .api(200, Invoices(invoices: []))
+        }
+        return try .api(200, Invoices(invoices: try billing.invoices(customerID: customerID)))
+    }
+}
+
+/// `POST /v1/billing/webhook`: Stripe's events, verified over the raw body (`Stripe-Signature`),
+/// each handled once. 400 `invalid_signature` for anything not signed with the endpoint's secret
+/// within five minutes.
+public struct BillingWebhookRoute: APIRoute {
+    public static var usesTokens: Bool { false }
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let body = try call.request.event.bodyBytes()
+        guard let header = call.request.event.header("stripe-signature") else { throw BillingError.invalidSignature }
+        do {
+            try WebhookSignature.verify(
+                header: header, body: body, secret: try call.services.stripeWebhookSecret(), now: call.now)
+        } catch is WebhookSignature.Failure {
+            throw BillingError.invalidSignature
+        }
+        guard let event = try? JSON.decode(JSONValue.self, from: body), let id = event["id"]?.stringValue else {
+            throw InvalidInput("The event is not a Stripe event.")
+        }
+        let billing: Billing = try call.services.billing()
+        guard try billing.store.recordEvent(id, now: call.now) else {
+            return try .api(200, ["received": true, "repeated": true])
+        }
+        do {
+            try billing.settleEvent(event)
+        } catch {
+            // Stripe delivers it again: it must be handled then.
+            try? billing.store.forgetEvent(id)
+            throw error
+        }
+        return try .api(200, ["received": true])
+    }
+}

@@ -1,0 +1,4 @@
+// DELETE /v1/billing/subscription
+import Transcriptor
+
+API.run(BillingCancelRoute.self)

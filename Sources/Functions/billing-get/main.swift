@@ -1,0 +1,4 @@
+// GET /v1/billing
+import Transcriptor
+
+API.run(BillingRoute.self)

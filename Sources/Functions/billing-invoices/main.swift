@@ -1,0 +1,4 @@
+// GET /v1/billing/invoices
+import Transcriptor
+
+API.run(BillingInvoicesRoute.self)

@@ -1,0 +1,4 @@
+// POST /v1/billing/subscription/resume
+import Transcriptor
+
+API.run(BillingResumeRoute.self)

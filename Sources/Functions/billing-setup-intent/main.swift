@@ -1,0 +1,4 @@
+// POST /v1/billing/setup-intent
+import Transcriptor
+
+API.run(BillingSetupIntentRoute.self)

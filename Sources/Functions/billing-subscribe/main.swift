@@ -1,0 +1,4 @@
+// POST /v1/billing/subscription
+import Transcriptor
+
+API.run(BillingSubscribeRoute.self)

@@ -1,0 +1,4 @@
+// POST /v1/billing/webhook
+import Transcriptor
+
+API.run(BillingWebhookRoute.self)

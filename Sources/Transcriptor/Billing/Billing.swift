@@ -1,0 +1,287 @@
+import Cloud
+import Runtime
+
+/// Billing's work for one account: Stripe is told what to charge and asked what was paid; our own
+/// records decide the plan and what was used. Every change re-reads the subscription from Stripe
+/// and applies it (`settle`), so a request, a webhook and a retry of either end in the same state.
+public struct Billing {
+    let stripe: StripeClient
+    let store: BillingStore
+    let settings: ServiceSettings
+
+    public init(stripe: StripeClient, store: BillingStore, settings: ServiceSettings) {
+        self.stripe = stripe
+        self.store = store
+        self.settings = settings
+    }
+
+    /// How long a plan holds after a renewal failed (`BILLING_GRACE_SECONDS`, 7 days by default).
+    var graceSeconds: Int64 { settings.billingGraceSeconds }
+
+    /// Runs a Stripe call, turning its refusals into billing's errors.
+    func calling<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let failure as StripeClient.Failure {
+            if failure.isDecline { throw BillingError.cardDeclined(failure.message) }
+            if failure.isTransient { throw BillingError.stripeUnavailable }
+            throw BillingError.refused(failure.message)
+        } catch let error as BillingError {
+            throw error
+        } catch {
+            throw BillingError.stripeUnavailable
+        }
+    }
+
+    /// The account's Stripe customer, made at its first use (not at sign-up).
+    func customer(for record: BillingStore.Record) throws -> String {
+        if let existing = record.customerID { return existing }
+        let made = try calling {
+            try stripe.call(
+                .post, "/v1/customers",
+                [("email", record.email), ("metadata[userId]", record.userID)],
+                idempotencyKey: "customer-\(record.userID)")
+        }
+        guard let id = made["id"]?.stringValue else { throw BillingError.stripeUnavailable }
+        let kept = try store.keepCustomer(userID: record.userID, customerID: id)
+        if kept != id { _ = try? stripe.call(.delete, "/v1/customers/\(id)") }
+        return kept
+    }
+
+    /// A SetupIntent for the web app to confirm a card with Stripe.js.
+    public func setupIntent(userID: String) throws -> String {
+        guard let record = try store.record(userID: userID) else { throw AuthError.unauthorized(nil) }
+        let customerID = try customer(for: record)
+        let intent = try calling {
+            try stripe.call(
+                .post, "/v1/setup_intents",
+                [("customer", customerID), ("usage", "off_session"), ("payment_method_types[]", "card")])
+        }
+        guard let secret = intent["client_secret"]?.stringValue else { throw BillingError.stripeUnavailable }
+        return secret
+    }
+
+    public enum Subscribed: Equatable {
+        case done
+        /// The card needs authentication: the web app completes it with Stripe.js.
+        case requiresAction(clientSecret: String)
+    }
+
+    /// Subscribes the account to `planID`, or moves its subscription to it. A payment method the
+    /// web app confirmed becomes the customer's default first.
+    /// - Throws: `BillingError.cardDeclined` (nothing is left behind: an incomplete subscription is
+    ///   cancelled), `.unknownPlan` for a plan that is not a paid one.
+    public func subscribe(userID: String, planID: String, paymentMethodID: String?) throws -> Subscribed {
+        guard let plan = settings.plans.plan(planID), plan.priceCents > 0 else {
+            throw BillingError.unknownPlan(planID)
+        }
+        guard let record = try store.record(userID: userID) else { throw AuthError.unauthorized(nil) }
+        let customerID = try customer(for: record)
+        if let paymentMethodID {
+            try useAsDefault(paymentMethodID, customerID: customerID)
+        }
+        if let current = try currentSubscription(record), !["canceled", "incomplete_expired"].contains(current.status) {
+            if current.planID == planID {
+                try settle(userID: userID, record: record, subscription: current)
+                return .done
+            }
+            guard let itemID = current.itemID else { throw BillingError.stripeUnavailable }
+            let moved = try calling {
+                try stripe.call(
+                    .post, "/v1/subscriptions/\(current.id)",
+                    [("items[0][id]", itemID), ("items[0][plan]", planID), ("cancel_at_period_end", "false")])
+            }
+            try settle(userID: userID, record: record, subscription: StripeSubscription(moved))
+            return .done
+        }
+        let created = try calling {
+            try stripe.call(
+                .post, "/v1/subscriptions",
+                [
+                    ("customer", customerID), ("items[0][plan]", planID),
+                    ("expand[]", "latest_invoice.payment_intent"), ("metadata[userId]", userID),
+                ])
+        }
+        guard let subscription = StripeSubscription(created) else { throw BillingError.stripeUnavailable }
+        switch (subscription.status, subscription.payment?.status) {
+        case ("active", _), ("trialing", _):
+            try settle(userID: userID, record: record, subscription: subscription)
+            return .done
+        case (_, "requires_action"?), (_, "requires_confirmation"?):
+            try settle(userID: userID, record: record, subscription: subscription)
+            return .requiresAction(clientSecret: subscription.payment?.clientSecret ?? "")
+        default:
+            // Declined: nothing is left behind.
+            _ = try? stripe.call(.delete, "/v1/subscriptions/\(subscription.id)")
+            throw BillingError.cardDeclined(subscription.payment?.declineMessage ?? "Your card was declined.")
+        }
+    }
+
+    /// Attaches a payment method to the customer (if it is not yet) and makes it the default.
+    func useAsDefault(_ paymentMethodID: String, customerID: String) throws {
+        guard paymentMethodID.hasPrefix("pm_"), paymentMethodID.count <= 255 else {
+            throw InvalidInput("paymentMethodId must be the id of a PaymentMethod (pm_…) that Stripe.js confirmed.")
+        }
+        let method = try calling { try stripe.call(.get, "/v1/payment_methods/\(paymentMethodID)") }
+        let owner = method["customer"]?.stringValue
+        if owner == nil {
+            _ = try calling {
+                try stripe.call(.post, "/v1/payment_methods/\(paymentMethodID)/attach", [("customer", customerID)])
+            }
+        } else if owner != customerID {
+            throw BillingError.refused("That payment method belongs to another customer.")
+        }
+        _ = try calling {
+            try stripe.call(
+                .post, "/v1/customers/\(customerID)",
+                [("invoice_settings[default_payment_method]", paymentMethodID)])
+        }
+    }
+
+    /// The account's subscription as Stripe has it now.
+    func currentSubscription(_ record: BillingStore.Record) throws -> StripeSubscription? {
+        guard let id = record.subscriptionID else { return nil }
+        do {
+            return StripeSubscription(try stripe.call(.get, "/v1/subscriptions/\(id)"))
+        } catch let failure as StripeClient.Failure where failure.status == 404 {
+            return nil
+        } catch {
+            return try calling { throw error }
+        }
+    }
+
+    /// Applies a subscription as Stripe has it to the account: its status, period and the plan it
+    /// gives now (a failed renewal keeps the plan for the grace period, then Free).
+    func settle(
+        userID: String, record: BillingStore.Record, subscription: StripeSubscription?, now: Timestamp = .now()
+    ) throws {
+        let pastDueSince: Int64? =
+            subscription?.status == "past_due" ? (record.pastDueSince ?? now.secondsSinceEpoch) : nil
+        let plan = StripeSubscription.planInForce(
+            status: subscription?.status, planID: subscription?.planID, pastDueSince: pastDueSince,
+            now: now.secondsSinceEpoch, graceSeconds: graceSeconds)
+        let live = subscription.flatMap { ["canceled", "incomplete_expired"].contains($0.status) ? nil : $0 }
+        try store.apply(userID: userID, subscription: live, planInForce: plan, pastDueSince: pastDueSince)
+    }
+
+    /// Re-reads the account's subscription from Stripe and applies it (after a webhook, or when the
+    /// web app finished an authentication).
+    public func refresh(userID: String) throws {
+        guard let record = try store.record(userID: userID) else { return }
+        try settle(userID: userID, record: record, subscription: try currentSubscription(record))
+    }
+
+    /// Cancels at the period's end (`cancel`) or undoes that before the end.
+    public func setCancelAtPeriodEnd(userID: String, _ cancel: Bool) throws {
+        guard let record = try store.record(userID: userID), let current = try currentSubscription(record),
+            !["canceled", "incomplete_expired"].contains(current.status)
+        else { throw BillingError.noSubscription }
+        let changed = try calling {
+            try stripe.call(
+                .post, "/v1/subscriptions/\(current.id)", [("cancel_at_period_end", cancel ? "true" : "false")])
+        }
+        try settle(userID: userID, record: record, subscription: StripeSubscription(changed))
+    }
+
+    /// The card on file (the customer's default payment method).
+    public func paymentMethod(customerID: String) throws -> PaymentMethod? {
+        let customer = try calling {
+            try stripe.call(
+                .get, "/v1/customers/\(customerID)", [("expand[]", "invoice_settings.default_payment_method")])
+        }
+        guard let card = customer["invoice_settings"]?["default_payment_method"]?["card"] else { return nil }
+        return PaymentMethod(
+            brand: card["brand"]?.stringValue ?? "card", last4: card["last4"]?.stringValue ?? "",
+            expMonth: card["exp_month"]?.intValue ?? 0, expYear: card["exp_year"]?.intValue ?? 0)
+    }
+
+    public struct PaymentMethod: Encodable, Sendable, Equatable {
+        public var brand: String
+        public var last4: String
+        public var expMonth: Int
+        public var expYear: Int
+    }
+
+    public struct Invoice: Encodable, Sendable {
+        public var id: String
+        public var number: String?
+        public var status: String
+        public var amountDueCents: Int
+        public var amountPaidCents: Int
+        public var currency: String
+        public var periodStart: String?
+        public var periodEnd: String?
+        public var createdAt: String?
+        public var hostedUrl: String?
+        public var lines: [Line]
+
+        public struct Line: Encodable, Sendable {
+            public var description: String
+            public var amountCents: Int
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, number, status, amountDueCents, amountPaidCents, currency, periodStart, periodEnd, createdAt,
+                hostedUrl, lines
+        }
+
+        /// Every field, absent ones as `null`.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try number.map { try c.encode($0, forKey: .number) } ?? c.encodeNil(forKey: .number)
+            try c.encode(status, forKey: .status)
+            try c.encode(amountDueCents, forKey: .amountDueCents)
+            try c.encode(amountPaidCents, forKey: .amountPaidCents)
+            try c.encode(currency, forKey: .currency)
+            try periodStart.map { try c.encode($0, forKey: .periodStart) } ?? c.encodeNil(forKey: .periodStart)
+            try periodEnd.map { try c.encode($0, forKey: .periodEnd) } ?? c.encodeNil(forKey: .periodEnd)
+            try createdAt.map { try c.encode($0, forKey: .createdAt) } ?? c.encodeNil(forKey: .createdAt)
+            try hostedUrl.map { try c.encode($0, forKey: .hostedUrl) } ?? c.encodeNil(forKey: .hostedUrl)
+            try c.encode(lines, forKey: .lines)
+        }
+    }
+
+    /// The customer's invoices, newest first (at most 24).
+    public func invoices(customerID: String) throws -> [Invoice] {
+        let list = try calling { try stripe.call(.get, "/v1/invoices", [("customer", customerID), ("limit", "24")]) }
+        func time(_ value: JSONValue?) -> String? { value?.int64Value.map { Timestamp(secondsSinceEpoch: $0).iso8601 } }
+        return (list["data"]?.arrayValue ?? []).compactMap { invoice in
+            guard let id = invoice["id"]?.stringValue else { return nil }
+            return Invoice(
+                id: id, number: invoice["number"]?.stringValue, status: invoice["status"]?.stringValue ?? "draft",
+                amountDueCents: invoice["amount_due"]?.intValue ?? 0,
+                amountPaidCents: invoice["amount_paid"]?.intValue ?? 0,
+                currency: invoice["currency"]?.stringValue ?? "usd", periodStart: time(invoice["period_start"]),
+                periodEnd: time(invoice["period_end"]), createdAt: time(invoice["created"]),
+                hostedUrl: invoice["hosted_invoice_url"]?.stringValue,
+                lines: (invoice["lines"]?["data"]?.arrayValue ?? []).map {
+                    Invoice.Line(
+                        description: $0["description"]?.stringValue ?? "", amountCents: $0["amount"]?.intValue ?? 0)
+                })
+        }
+    }
+
+    /// Handles a verified Stripe event: finds the account by our own customer record, re-reads the
+    /// subscription from Stripe and applies it. Events of no subscription or customer of ours change
+    /// nothing.
+    public func settleEvent(_ event: JSONValue) throws {
+        let object = event["data"]?["object"]
+        let type = event["type"]?.stringValue ?? ""
+        guard type.hasPrefix("customer.subscription.") || type.hasPrefix("invoice.") else { return }
+        guard let customerID = object?["customer"]?.stringValue, let userID = try store.userID(customerID: customerID)
+        else { return }
+        guard var record = try store.record(userID: userID) else { return }
+        let subscriptionID =
+            type.hasPrefix("invoice.") ? object?["subscription"]?.stringValue : object?["id"]?.stringValue
+        if let subscriptionID, record.subscriptionID == nil || record.subscriptionID != subscriptionID {
+            // A subscription of this customer that the account does not record yet (made by a
+            // request whose answer was lost): read it, it may be the current one.
+            let candidate = try calling { try stripe.call(.get, "/v1/subscriptions/\(subscriptionID)") }
+            guard let read = StripeSubscription(candidate), read.customerID == customerID else { return }
+            if record.subscriptionID != nil, ["canceled", "incomplete_expired"].contains(read.status) { return }
+            record.subscriptionID = read.id
+        }
+        try settle(userID: userID, record: record, subscription: try currentSubscription(record))
+    }
+}

@@ -1,0 +1,123 @@
+import Cloud
+import Runtime
+
+/// What billing keeps of an account, on its profile (`plan` and the Stripe ids, status and period),
+/// and the records it keeps beside: the customer → account lookup (`STRIPE_CUSTOMER#{id}`) and the
+/// Stripe events already handled (`STRIPE_EVENT#{id}`, a month), so a replay changes nothing.
+public struct BillingStore {
+    let db: DynamoDBClient
+    let table: String
+
+    public init(db: DynamoDBClient, table: String) {
+        self.db = db
+        self.table = table
+    }
+
+    public struct Record: Sendable, Equatable {
+        public var userID: String
+        public var email: String
+        public var plan: String
+        public var customerID: String?
+        public var subscriptionID: String?
+        /// Stripe's status of the subscription, as last read from Stripe.
+        public var status: String?
+        public var currentPeriodEnd: Int64?
+        public var cancelAtPeriodEnd: Bool
+        /// When the subscription's renewal first failed (seconds since the epoch).
+        public var pastDueSince: Int64?
+    }
+
+    static let attributes = [
+        "userId", "email", "plan", "stripeCustomerId", "subscriptionId", "subscriptionStatus", "currentPeriodEnd",
+        "cancelAtPeriodEnd", "pastDueSince",
+    ]
+
+    public func record(userID: String) throws -> Record? {
+        let projection = Projection(Self.attributes)
+        guard
+            let item = try db.getItem(
+                table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true,
+                projection: projection.expression, names: projection.names),
+            let email = item.string("email")
+        else { return nil }
+        return Record(
+            userID: userID, email: email, plan: item.string("plan") ?? PlanCatalog.defaultPlanID,
+            customerID: item.string("stripeCustomerId"), subscriptionID: item.string("subscriptionId"),
+            status: item.string("subscriptionStatus"), currentPeriodEnd: item.int("currentPeriodEnd"),
+            cancelAtPeriodEnd: item.bool("cancelAtPeriodEnd") ?? false, pastDueSince: item.int("pastDueSince"))
+    }
+
+    static func customerKey(_ customerID: String) -> Item {
+        ["pk": .s("STRIPE_CUSTOMER#\(customerID)"), "sk": .s("STRIPE_CUSTOMER")]
+    }
+
+    /// Records the account's Stripe customer, once: when two requests made one each at once, the
+    /// first recorded wins and is returned (the caller removes its own if it lost).
+    public func keepCustomer(userID: String, customerID: String) throws -> String {
+        do {
+            try db.transactWriteItems([
+                .update(
+                    table: table, key: Keys.owned(userID, Keys.profile), update: "SET stripeCustomerId = :c",
+                    condition: "attribute_exists(pk) AND attribute_not_exists(stripeCustomerId)",
+                    values: [":c": .s(customerID)]),
+                .put(
+                    table: table,
+                    item: Self.customerKey(customerID).merging(["userId": .s(userID)]) { $1 },
+                    condition: "attribute_not_exists(pk)"),
+            ])
+            return customerID
+        } catch let error as AWSError where error.code == "TransactionCanceledException" {
+            guard let kept = try record(userID: userID)?.customerID else { throw error }
+            return kept
+        }
+    }
+
+    /// The account a Stripe customer belongs to (our own record, never the event's word).
+    public func userID(customerID: String) throws -> String? {
+        try db.getItem(table: table, key: Self.customerKey(customerID), consistentRead: true)?.string("userId")
+    }
+
+    /// Applies what Stripe says of the account's subscription (nil: it has none any more) and the
+    /// plan that gives, keeping when a renewal first failed for the grace period.
+    public func apply(
+        userID: String, subscription: StripeSubscription?, planInForce plan: String, pastDueSince: Int64?
+    ) throws {
+        var set: Item = ["plan": .s(plan)]
+        var remove: [String] = []
+        if let subscription {
+            set["subscriptionId"] = .s(subscription.id)
+            set["subscriptionStatus"] = .s(subscription.status)
+            set["cancelAtPeriodEnd"] = .bool(subscription.cancelAtPeriodEnd)
+            if let end = subscription.currentPeriodEnd { set["currentPeriodEnd"] = .number(end) }
+        } else {
+            remove += ["subscriptionId", "subscriptionStatus", "cancelAtPeriodEnd", "currentPeriodEnd"]
+        }
+        if let pastDueSince { set["pastDueSince"] = .number(pastDueSince) } else { remove.append("pastDueSince") }
+        let update = AttributeUpdate(set: set, remove: remove)
+        do {
+            try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.profile), update: update.expression,
+                condition: "attribute_exists(pk)", names: update.names, values: update.values)
+        } catch let error as AWSError where error.isConditionFailure {}
+    }
+
+    /// Records a Stripe event as handled. False when it was before (a replay or a retry).
+    public func recordEvent(_ eventID: String, now: Timestamp = .now()) throws -> Bool {
+        do {
+            try db.putItem(
+                table: table,
+                item: [
+                    "pk": .s("STRIPE_EVENT#\(eventID)"), "sk": .s("STRIPE_EVENT"),
+                    "expiresAt": .number(now.secondsSinceEpoch + 30 * 24 * 3600),
+                ], condition: "attribute_not_exists(pk)")
+            return true
+        } catch let error as AWSError where error.isConditionFailure {
+            return false
+        }
+    }
+
+    /// Forgets that an event was handled (its handling failed: Stripe's retry must run it again).
+    public func forgetEvent(_ eventID: String) throws {
+        try db.deleteItem(table: table, key: ["pk": .s("STRIPE_EVENT#\(eventID)"), "sk": .s("STRIPE_EVENT")])
+    }
+}

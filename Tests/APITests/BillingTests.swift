@@ -1,0 +1,213 @@
+import Cloud
+import Foundation
+import HTTP
+import Runtime
+import TestSupport
+import Testing
+import Transcriptor
+
+/// Billing end to end: the API's billing routes, their functions under the emulator, and
+/// localstripe (a third party's implementation of Stripe's API and Stripe.js) started by `serve`.
+/// The browser's part (Stripe.js confirming a card) is made here with the same calls its stand-in
+/// makes (docs/localstripe-notes.md).
+@Suite struct BillingTests {
+    let api: APIHarness
+    /// The publishable key of the template's default (`StripePublishableKey`).
+    static let publishableKey = "pk_test_local"
+    static let secretKey = "sk_test_local"
+
+    init() throws { api = try APIHarness() }
+
+    /// A call to local Stripe as the browser's Stripe.js makes it: a JSON body sent as text, the
+    /// publishable key in it, no Authorization.
+    func stripeJS(_ path: String, _ body: [String: Any]) throws -> [String: Any] {
+        let response = try HTTPClient().execute(
+            HTTPRequest(
+                .post, url: api.emulator.stripe + path, headers: [("Content-Type", "text/plain")],
+                body: .bytes(Array(try JSONSerialization.data(withJSONObject: body)))))
+        return (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+    }
+
+    /// A call to local Stripe with the secret key, as an operator (or the test) would.
+    func stripeAPI(_ method: HTTPMethod, _ path: String) throws -> [String: Any] {
+        let response = try HTTPClient().execute(
+            HTTPRequest(
+                method, url: api.emulator.stripe + path, headers: [("Authorization", "Bearer \(Self.secretKey)")]))
+        return (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+    }
+
+    /// What the web app does to save a card: a SetupIntent from the API, confirmed with Stripe.js.
+    func savedCard(_ session: APIHarness.Session, number: String) throws -> String {
+        let intent = try api.call(.post, "/v1/billing/setup-intent", token: session.accessToken)
+        #expect(intent.status == 201, "\(intent)")
+        let secret = try #require(intent.json["clientSecret"] as? String)
+        let setupID = try #require(secret.components(separatedBy: "_secret_").first)
+        let confirmed = try stripeJS(
+            "/v1/setup_intents/\(setupID)/confirm",
+            [
+                "key": Self.publishableKey, "use_stripe_sdk": true, "client_secret": secret,
+                "payment_method_data": [
+                    "type": "card",
+                    "card": ["number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"],
+                    "billing_details": ["address": ["postal_code": "10001"]],
+                ],
+            ])
+        return try #require(confirmed["payment_method"] as? String, "\(confirmed)")
+    }
+
+    func subscribe(_ session: APIHarness.Session, _ plan: String, card: String) throws -> APIHarness.Reply {
+        let method = try savedCard(session, number: card)
+        return try api.call(
+            .post, "/v1/billing/subscription", token: session.accessToken,
+            json: ["planId": plan, "paymentMethodId": method])
+    }
+
+    @Test func aGoodCardSubscribesAndTheLimitsRiseAtOnce() throws {
+        let session = try api.signup()
+        let before = try api.call(.get, "/v1/billing", token: session.accessToken)
+        #expect(before.status == 200, "\(before)")
+        #expect(before.json["plan"] as? String == "free" && before.json["status"] is NSNull)
+        #expect(before.json["paymentMethod"] is NSNull)
+        let stripe = try #require(before.json["stripe"] as? [String: Any])
+        #expect(stripe["publishableKey"] as? String == Self.publishableKey)
+        #expect((stripe["jsUrl"] as? String)?.hasSuffix("/js.stripe.com/v3/") == true)
+
+        let subscribed = try subscribe(session, "pro", card: "4242424242424242")
+        #expect(subscribed.status == 200, "\(subscribed)")
+        #expect(subscribed.json["plan"] as? String == "pro" && subscribed.json["status"] as? String == "active")
+        let card = try #require(subscribed.json["paymentMethod"] as? [String: Any])
+        #expect(card["last4"] as? String == "4242")
+        let usage = try #require(subscribed.json["usage"] as? [String: Any])
+        #expect(usage["minutesIncluded"] as? Int == 1200)
+        let limits = try #require(
+            try api.call(.get, "/v1/me", token: session.accessToken).json["limits"] as? [String: Any])
+        #expect(limits["monthlyAudioMinutes"] as? Int == 1200 && limits["jobsInFlight"] as? Int == 20)
+
+        let invoices = try #require(
+            try api.call(.get, "/v1/billing/invoices", token: session.accessToken).json["invoices"] as? [[String: Any]])
+        #expect(invoices.count == 1)
+        #expect(invoices.first?["status"] as? String == "paid" && invoices.first?["amountPaidCents"] as? Int == 1500)
+        // Subscribing again to the plan it has changes nothing.
+        let again = try api.call(.post, "/v1/billing/subscription", token: session.accessToken, json: ["planId": "pro"])
+        #expect(again.status == 200 && again.json["plan"] as? String == "pro", "\(again)")
+    }
+
+    @Test func aDeclinedCardGets402WithStripesReasonAndLeavesNothing() throws {
+        let session = try api.signup()
+        let declined = try subscribe(session, "pro", card: "4000000000000341")
+        #expect(declined.status == 402, "\(declined)")
+        #expect(declined.errorCode == "card_declined" && declined.errorMessage.contains("declined"), "\(declined)")
+        let billing = try api.call(.get, "/v1/billing", token: session.accessToken)
+        #expect(billing.json["plan"] as? String == "free" && billing.json["status"] is NSNull, "\(billing)")
+        // Nothing left behind at Stripe: no subscription of the customer that is not cancelled.
+        let customers = try stripeAPI(.get, "/v1/customers?email=\(session.email)")
+        let customer = try #require((customers["data"] as? [[String: Any]])?.first?["id"] as? String)
+        let subscriptions = try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)")
+        let live = (subscriptions["data"] as? [[String: Any]] ?? []).filter { $0["status"] as? String != "canceled" }
+        #expect(live.isEmpty, "\(subscriptions)")
+    }
+
+    @Test func aCardThatNeedsAuthenticationGets202ThenTheWebAppCompletesIt() throws {
+        let session = try api.signup()
+        let pending = try subscribe(session, "business", card: "4000002500003155")
+        #expect(pending.status == 202, "\(pending)")
+        #expect(pending.json["requiresAction"] as? Bool == true)
+        let secret = try #require(pending.json["clientSecret"] as? String)
+        let intent = try #require(secret.components(separatedBy: "_secret_").first)
+        // Stripe.js's confirmCardPayment, authenticated.
+        _ = try stripeJS(
+            "/v1/payment_intents/\(intent)/_authenticate?success=true",
+            ["key": Self.publishableKey, "client_secret": secret])
+        let billing = try api.call(.get, "/v1/billing", token: session.accessToken)
+        #expect(billing.json["plan"] as? String == "business", "\(billing)")
+        #expect(billing.json["status"] as? String == "active")
+    }
+
+    @Test func cancellingAtThePeriodsEndCanBeUndone() throws {
+        let session = try api.signup()
+        let none = try api.call(.delete, "/v1/billing/subscription", token: session.accessToken)
+        #expect(none.status == 409 && none.errorCode == "no_subscription", "\(none)")
+        #expect(try subscribe(session, "pro", card: "4242424242424242").status == 200)
+        let cancelled = try api.call(.delete, "/v1/billing/subscription", token: session.accessToken)
+        #expect(cancelled.status == 200, "\(cancelled)")
+        #expect(cancelled.json["cancelAtPeriodEnd"] as? Bool == true && cancelled.json["plan"] as? String == "pro")
+        let resumed = try api.call(.post, "/v1/billing/subscription/resume", token: session.accessToken)
+        #expect(resumed.status == 200 && resumed.json["cancelAtPeriodEnd"] as? Bool == false, "\(resumed)")
+    }
+
+    @Test func badPlansAndForeignPaymentMethodsAreRefused() throws {
+        let session = try api.signup()
+        for plan in ["free", "gold", ""] {
+            let reply = try api.call(
+                .post, "/v1/billing/subscription", token: session.accessToken, json: ["planId": plan])
+            #expect(reply.status == 400 && reply.errorCode == "invalid_plan", "\(plan): \(reply)")
+        }
+        let other = try api.signup()
+        let theirs = try savedCard(other, number: "4242424242424242")
+        _ = try api.call(
+            .post, "/v1/billing/subscription", token: other.accessToken,
+            json: ["planId": "pro", "paymentMethodId": theirs])
+        let stolen = try api.call(
+            .post, "/v1/billing/subscription", token: session.accessToken,
+            json: ["planId": "pro", "paymentMethodId": theirs])
+        #expect(stolen.status == 400 && stolen.errorCode == "payment_refused", "\(stolen)")
+        #expect(try api.call(.get, "/v1/billing", token: session.accessToken).json["plan"] as? String == "free")
+        #expect(try api.call(.get, "/v1/billing").status == 401)
+    }
+
+    /// A webhook delivery signed as Stripe signs (`t=…,v1=…`, HMAC-SHA-256 of `t.body`).
+    func deliver(
+        _ event: [String: Any], secret: String = "whsec_local_transcriptor_webhook", at time: Timestamp = .now()
+    )
+        throws -> APIHarness.Reply
+    {
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: event), as: UTF8.self)
+        let header = WebhookSignature.header(secret: secret, body: Array(body.utf8), at: time)
+        return try api.call(.post, "/v1/billing/webhook", body: body, headers: [("Stripe-Signature", header)])
+    }
+
+    @Test func forgedStaleOrReplayedWebhooksChangeNothing() throws {
+        let session = try api.signup()
+        #expect(try subscribe(session, "pro", card: "4242424242424242").status == 200)
+        let customers = try stripeAPI(.get, "/v1/customers?email=\(session.email)")
+        let customer = try #require((customers["data"] as? [[String: Any]])?.first?["id"] as? String)
+        let subscription = try #require(
+            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        // An event that says the subscription was deleted, which Stripe does not say.
+        let lie: [String: Any] = [
+            "id": "evt_\(UUID().uuidString.prefix(12))", "type": "customer.subscription.deleted",
+            "data": ["object": ["id": subscription, "customer": customer, "status": "canceled"]],
+        ]
+        #expect(try deliver(lie, secret: "whsec_not_the_endpoints").errorCode == "invalid_signature")
+        #expect(
+            try deliver(lie, at: Timestamp.now().adding(seconds: -600)).errorCode == "invalid_signature")
+        let unsigned = try api.call(.post, "/v1/billing/webhook", json: lie)
+        #expect(unsigned.status == 400 && unsigned.errorCode == "invalid_signature")
+        // Signed, it is read again at Stripe, which still has the subscription active.
+        let delivered = try deliver(lie)
+        #expect(delivered.status == 200, "\(delivered)")
+        #expect(try api.call(.get, "/v1/billing", token: session.accessToken).json["plan"] as? String == "pro")
+        let replayed = try deliver(lie)
+        #expect(replayed.status == 200 && replayed.json["repeated"] as? Bool == true, "\(replayed)")
+    }
+
+    @Test func aCancellationAtStripeEndsThePlanWhenItsEventArrives() throws {
+        let session = try api.signup()
+        #expect(try subscribe(session, "pro", card: "4242424242424242").status == 200)
+        let customers = try stripeAPI(.get, "/v1/customers?email=\(session.email)")
+        let customer = try #require((customers["data"] as? [[String: Any]])?.first?["id"] as? String)
+        let subscription = try #require(
+            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        // Cancelled at Stripe (the Dashboard, say): its customer.subscription.deleted reaches the webhook.
+        _ = try stripeAPI(.delete, "/v1/subscriptions/\(subscription)")
+        var plan: String?
+        for _ in 0..<50 {
+            plan = try api.call(.get, "/v1/me", token: session.accessToken).json["plan"] as? String
+            if plan == "free" { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(plan == "free")
+    }
+}
