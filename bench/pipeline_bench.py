@@ -104,7 +104,7 @@ class Emulator:
         self.log = open(self.log_path, "w+")
         self.process = subprocess.Popen(
             [os.path.join(bin_dir, "transcriptor-local"), "serve", "--template", os.path.join(ROOT, "template.yaml"),
-             "--gateway-port", "0", "--aws-port", "0", "--data-dir", os.path.join(self.folder, "data"),
+             "--gateway-port", "0", "--aws-port", "0", "--stripe-port", "0", "--data-dir", os.path.join(self.folder, "data"),
              "--build-dir", build_dir or bin_dir, "--web-root", "/nonexistent", "--config", config,
              "--parameter", f"TranscribeConcurrency={workers}", "--parameter", f"ChunkSeconds={chunk_seconds}",
              "--parameter", "MaxUploadBytes=1000000000", "--parameter", "JobsInFlight=100",

@@ -144,7 +144,7 @@ PIPELINE_CALLS = {
     "TranscodeFunction": [
         _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
         _read("audioSeconds quotaVersion"),  # JobStore.quotaState: the month's quota before transcription
-        _read("plan"),  # AccountStore.planID: the owner's plan and so its limits
+        _read("plan planHeldUntil"),  # AccountStore.planID: the owner's plan and so its limits
         # TranscodeFunction.startTranscription: the chunk plan and the quota admission, in one transaction
         _write("pk status updatedAt gsi1pk gsi1sk chunksTotal chunksDone durationSec chunkStarts doneChunks "
                "lastAttemptError", tx=True),

@@ -26,7 +26,8 @@ if [ "${WEB_ORIGIN_IS_GATEWAY:-}" = 1 ]; then
     web_origin=(--parameter "WebOrigin=http://127.0.0.1:$gateway_port")
 fi
 # The suites sign many users up from 127.0.0.1: sign-ups per address are not limited here.
-setsid "$bin/transcriptor-local" serve --template template.yaml --gateway-port "$gateway_port" --aws-port 0 \
+# Local Stripe on a free port too: the previous phase's may still be shutting down on the default one.
+setsid "$bin/transcriptor-local" serve --template template.yaml --gateway-port "$gateway_port" --aws-port 0 --stripe-port 0 \
     "${web_origin[@]}" --parameter SignupsPerAddressPerHour=100000 --data-dir "$data/state" --web-root web/dist --config "$data/config.env" --quiet >"$log" 2>&1 </dev/null &
 pid=$!
 stop() {

@@ -18,6 +18,8 @@ import Transcriptor
 
     init() throws { api = try APIHarness() }
 
+    init(api: APIHarness) throws { self.api = api }
+
     /// A call to local Stripe as the browser's Stripe.js makes it: a JSON body sent as text, the
     /// publishable key in it, no Authorization.
     func stripeJS(_ path: String, _ body: [String: Any]) throws -> [String: Any] {
@@ -52,7 +54,37 @@ import Transcriptor
                     "billing_details": ["address": ["postal_code": "10001"]],
                 ],
             ])
+        if confirmed["status"] as? String == "requires_action" {
+            // A card that authenticates at setup: Stripe.js's modal confirms it again.
+            let again = try stripeJS(
+                "/v1/setup_intents/\(setupID)/confirm",
+                ["key": Self.publishableKey, "use_stripe_sdk": true, "client_secret": secret])
+            return try #require(again["payment_method"] as? String, "\(again)")
+        }
         return try #require(confirmed["payment_method"] as? String, "\(confirmed)")
+    }
+
+    /// A form POST to local Stripe with the secret key (what a renewal does at Stripe).
+    func stripeForm(_ path: String, _ form: String = "") throws -> [String: Any] {
+        let response = try HTTPClient().execute(
+            HTTPRequest(
+                .post, url: api.emulator.stripe + path,
+                headers: [
+                    ("Authorization", "Bearer \(Self.secretKey)"),
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                ], body: .bytes(Array(form.utf8))))
+        return (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+    }
+
+    /// Polls `GET /v1/billing` until `done` holds (webhooks arrive about a second after their event).
+    func billing(_ session: APIHarness.Session, until done: ([String: Any]) -> Bool) throws -> [String: Any] {
+        var last: [String: Any] = [:]
+        for _ in 0..<60 {
+            last = try api.call(.get, "/v1/billing", token: session.accessToken).json
+            if done(last) { return last }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        return last
     }
 
     func subscribe(_ session: APIHarness.Session, _ plan: String, card: String) throws -> APIHarness.Reply {
@@ -209,5 +241,72 @@ import Transcriptor
             Thread.sleep(forTimeInterval: 0.2)
         }
         #expect(plan == "free")
+    }
+
+    @Test func aFailedRenewalHoldsThePlanForTheGraceThenFreeUntilPaid() throws {
+        let api = try APIHarness(parameters: ["BillingGraceSeconds": "6"])
+        let billingTests = try BillingTests(api: api)
+        let session = try api.signup()
+        #expect(try billingTests.subscribe(session, "pro", card: "4242424242424242").status == 200)
+        // A card that will decline the renewal becomes the default.
+        let failing = try billingTests.savedCard(session, number: "4000008260003178")
+        let switched = try api.call(
+            .post, "/v1/billing/subscription", token: session.accessToken,
+            json: ["planId": "pro", "paymentMethodId": failing])
+        #expect(switched.status == 200, "\(switched)")
+        let customer = try #require(
+            ((try billingTests.stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?
+                .first?["id"] as? String)
+        let subscription = try #require(
+            ((try billingTests.stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?
+                .first?["id"] as? String)
+        // The renewal, as Stripe makes it at the period's end: an invoice, paid with the default card.
+        let invoice = try billingTests.stripeForm("/v1/invoices", "customer=\(customer)&subscription=\(subscription)")
+        let invoiceID = try #require(invoice["id"] as? String, "\(invoice)")
+        let paying = try billingTests.stripeForm("/v1/invoices/\(invoiceID)/pay")
+        let intentID = try #require(paying["payment_intent"] as? String, "\(paying)")
+        let intent = try billingTests.stripeAPI(.get, "/v1/payment_intents/\(intentID)")
+        _ = try billingTests.stripeJS(
+            "/v1/payment_intents/\(intentID)/_authenticate?success=true",
+            ["key": Self.publishableKey, "client_secret": intent["client_secret"] as? String ?? ""])
+        // invoice.payment_failed: past due, the plan held.
+        let pastDue = try billingTests.billing(session) { $0["status"] as? String == "past_due" }
+        #expect(pastDue["status"] as? String == "past_due" && pastDue["plan"] as? String == "pro", "\(pastDue)")
+        #expect(
+            try api.mail(to: session.email).contains { ($0["subject"] as? String)?.contains("payment failed") == true })
+        // The grace (6 s here) ends: Free, and its limits.
+        Thread.sleep(forTimeInterval: 7)
+        let me = try api.call(.get, "/v1/me", token: session.accessToken)
+        #expect(me.json["plan"] as? String == "free", "\(me)")
+        #expect((me.json["limits"] as? [String: Any])?["jobsInFlight"] as? Int == 3)
+        // A good card, and the open invoice paid: Pro again.
+        let good = try billingTests.savedCard(session, number: "4242424242424242")
+        #expect(
+            try api.call(
+                .post, "/v1/billing/subscription", token: session.accessToken,
+                json: ["planId": "pro", "paymentMethodId": good]
+            ).status == 200)
+        let paid = try billingTests.stripeForm("/v1/invoices/\(invoiceID)/pay")
+        #expect(paid["status"] as? String == "paid", "\(paid)")
+        let restored = try billingTests.billing(session) {
+            $0["status"] as? String == "active" && $0["plan"] as? String == "pro"
+        }
+        #expect(restored["plan"] as? String == "pro" && restored["status"] as? String == "active", "\(restored)")
+        #expect(try api.call(.get, "/v1/me", token: session.accessToken).json["plan"] as? String == "pro")
+    }
+
+    @Test func deletingTheAccountCancelsTheSubscriptionAndRemovesTheCustomer() throws {
+        let session = try api.signup()
+        #expect(try subscribe(session, "pro", card: "4242424242424242").status == 200)
+        let customer = try #require(
+            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        let subscription = try #require(
+            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        let deleted = try api.call(.delete, "/v1/me", token: session.accessToken, json: ["password": session.password])
+        #expect(deleted.status == 204, "\(deleted)")
+        #expect(try stripeAPI(.get, "/v1/subscriptions/\(subscription)")["status"] as? String == "canceled")
+        #expect((try stripeAPI(.get, "/v1/customers/\(customer)"))["id"] == nil)
     }
 }

@@ -13,7 +13,7 @@ import Testing
 
     // MARK: - Headers
 
-    @Test func thePagesCarryACSPThatAllowsOnlyTheAppTheAPIAndTheBucket() throws {
+    @Test func thePagesCarryACSPThatAllowsOnlyTheAppTheAPITheBucketAndStripe() throws {
         for path in ["/", "/jobs/x", "/login?next=%2Fjobs"] {
             let page = try api.emulator.request(.get, path)
             #expect(page.status == 200, "\(path)")
@@ -23,12 +23,14 @@ import Testing
                     let words = part.split(separator: " ").map(String.init)
                     return (words.first ?? "", Array(words.dropFirst()))
                 }, uniquingKeysWith: { first, _ in first })
-            #expect(directives["script-src"] == ["'self'"], "\(csp)")
+            // The app's own script and Stripe.js, from local Stripe (whatever port it got).
+            #expect(directives["script-src"] == ["'self'", api.emulator.stripe], "\(csp)")
+            #expect(directives["frame-src"] == ["'self'", api.emulator.stripe], "\(csp)")
             #expect(directives["object-src"] == ["'none'"], "\(csp)")
             #expect(directives["base-uri"] == ["'none'"], "\(csp)")
             #expect(directives["frame-ancestors"] == ["'none'"], "\(csp)")
             // The bucket is the emulator's AWS endpoint, whatever port it got: read, not assumed.
-            #expect(directives["connect-src"] == ["'self'", api.emulator.aws], "\(csp)")
+            #expect(directives["connect-src"] == ["'self'", api.emulator.aws, api.emulator.stripe], "\(csp)")
             #expect(directives["default-src"] == ["'self'"], "\(csp)")
             #expect(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "\(csp)")
             #expect(page.header("x-content-type-options") == "nosniff", "\(path)")

@@ -101,7 +101,8 @@ struct Serve: AsyncParsableCommand {
                 return try LocalStripe.start(
                     port: stripePort, dataDirectory: dataDirectory,
                     webhookURL: "http://127.0.0.1:\(boundGatewayPort)/v1/billing/webhook",
-                    webhookSecret: template.parameters["StripeWebhookSigningSecret"] ?? "", plans: plans)
+                    webhookSecret: template.parameters["StripeWebhookSigningSecret"] ?? "", plans: plans,
+                    root: URL(fileURLWithPath: common.template).standardizedFileURL.deletingLastPathComponent().path)
             } catch {
                 throw ValidationError("local Stripe: \(error)")
             }
@@ -148,7 +149,7 @@ struct Serve: AsyncParsableCommand {
                     access: access),
                 webOrigin: template.parameters["WebOrigin"],
                 // The functions presign against the AWS endpoint: the page uploads and plays from it.
-                webHeaders: WebSecurityHeaders(bucketOrigin: settings.awsEndpoint)),
+                webHeaders: WebSecurityHeaders(bucketOrigin: settings.awsEndpoint, stripeOrigin: stripe?.apiURL)),
             configuration: .init(
                 address: .hostname("127.0.0.1", port: boundGatewayPort), serverName: "transcriptor-local"),
             onServerRunning: { channel in Ready.shared.report("gateway", port: channel.localAddress?.port ?? 0) },

@@ -1,6 +1,6 @@
 /// The headers every page and asset of the web app is served with: a Content-Security-Policy that
-/// lets the page run only its own script and talk only to its own origin (the API) and the
-/// bucket (presigned uploads and media), `X-Content-Type-Options: nosniff`, a `Referrer-Policy`
+/// lets the page run only its own script and Stripe.js and talk only to its own origin (the API),
+/// the bucket (presigned uploads and media) and Stripe, `X-Content-Type-Options: nosniff`, a `Referrer-Policy`
 /// and a `Permissions-Policy` that turns off what the app never uses.
 ///
 /// On AWS a CloudFront response headers policy sends the same set (see docs/operations.md).
@@ -8,11 +8,15 @@ public struct WebSecurityHeaders: Sendable {
     /// The origin presigned S3 URLs point at (`http://127.0.0.1:4566` locally); nil when the app
     /// talks to its own origin only.
     public var bucketOrigin: String?
+    /// Stripe's origin (local Stripe's, `http://127.0.0.1:8420`): the page loads Stripe.js from it,
+    /// which calls it and may frame it (card authentication). Nil without billing.
+    public var stripeOrigin: String?
 
-    /// `bucketOrigin` is reduced to its origin (`scheme://host[:port]`); anything that is not an
-    /// http(s) URL is left out rather than written into the policy.
-    public init(bucketOrigin: String?) {
+    /// Each origin is reduced to `scheme://host[:port]`; anything that is not an http(s) URL is
+    /// left out rather than written into the policy.
+    public init(bucketOrigin: String?, stripeOrigin: String? = nil) {
         self.bucketOrigin = bucketOrigin.flatMap(Self.origin)
+        self.stripeOrigin = stripeOrigin.flatMap(Self.origin)
     }
 
     /// The policy: the app's script and styles from its own origin only (React's `style`
@@ -20,10 +24,12 @@ public struct WebSecurityHeaders: Sendable {
     /// no framing, forms only to itself; data: images for the inline favicon.
     public var contentSecurityPolicy: String {
         let bucket = bucketOrigin.map { " \($0)" } ?? ""
+        let stripe = stripeOrigin.map { " \($0)" } ?? ""
         return [
-            "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-            "font-src 'self'", "connect-src 'self'\(bucket)", "media-src 'self'\(bucket)", "object-src 'none'",
-            "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+            "default-src 'self'", "script-src 'self'\(stripe)", "style-src 'self'", "img-src 'self' data:",
+            "font-src 'self'", "connect-src 'self'\(bucket)\(stripe)", "media-src 'self'\(bucket)",
+            "frame-src 'self'\(stripe)", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+            "form-action 'self'",
         ].joined(separator: "; ")
     }
 

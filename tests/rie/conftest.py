@@ -196,7 +196,7 @@ def start_emulator(bin_dir: Path, template: Path, data: Path, *extra: str) -> Em
     """transcriptor-local serving `template` with a fresh data folder, once it says READY."""
     process = subprocess.Popen(
         [bin_dir / "transcriptor-local", "serve", "--template", template, "--build-dir", bin_dir,
-         "--gateway-port", "0", "--aws-port", "0", "--data-dir", data, "--web-root", data / "no-web",
+         "--gateway-port", "0", "--aws-port", "0", "--stripe-port", "0", "--data-dir", data, "--web-root", data / "no-web",
          "--config", "/dev/null", *extra],
         cwd=data, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "TABLE_", "JWT_"))},

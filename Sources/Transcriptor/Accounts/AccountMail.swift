@@ -49,6 +49,12 @@ public struct AccountMail {
             ], link: link, action: "Choose a new password")
     }
 
+    /// A billing notice (receipt, failed payment, plan changed, cancellation), linking the billing page.
+    public func sendBillingNotice(to address: String, subject: String, lines: [String]) throws {
+        let link = "\(webOrigin)/billing"
+        try send(to: address, subject: subject, lines: lines + ["", link], link: link, action: "Open the billing page")
+    }
+
     private func send(to address: String, subject: String, lines: [String], link: String, action: String) throws {
         let paragraphs = lines.split(separator: "", omittingEmptySubsequences: true).map {
             $0.map { $0 == link ? "<a href=\"\(XMLElement.escape(link))\">\(action)</a>" : XMLElement.escape($0) }

@@ -387,11 +387,11 @@ public struct AccountStore {
     /// The id of the plan the account is on (`free` when it chose none), read alone of the profile:
     /// the transcode stage's role may read no more of it.
     public func planID(userID: String) throws -> String {
-        let projection = Projection(["plan"])
+        let projection = Projection(["plan", "planHeldUntil"])
         let item = try db.getItem(
             table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true,
             projection: projection.expression, names: projection.names)
-        return item?.string("plan") ?? PlanCatalog.defaultPlanID
+        return PlanCatalog.planInForce(stored: item?.string("plan"), heldUntil: item?.int("planHeldUntil"))
     }
 
     /// Puts the account of `email` on `planID` without payment (trials, staff, tests): the

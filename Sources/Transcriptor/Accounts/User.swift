@@ -38,7 +38,7 @@ public struct UserRecord: Sendable {
         user = User(id: id, email: email, emailVerified: item.bool("emailVerified") ?? false, createdAt: createdAt)
         self.passwordHash = passwordHash
         webhookSecret = item.string("webhookSecret") ?? ""
-        plan = item.string("plan") ?? "free"
+        plan = PlanCatalog.planInForce(stored: item.string("plan"), heldUntil: item.int("planHeldUntil"))
         jobsInFlight = Int(item.int("jobsInFlight") ?? 0)
         sessionsValidFrom = item.int("sessionsValidFrom")
         deleting = item["deletingAt"] != nil

@@ -8,12 +8,18 @@ public struct Billing {
     let stripe: StripeClient
     let store: BillingStore
     let settings: ServiceSettings
+    /// The owner's mail at each step (nil: no mail).
+    let mail: AccountMail?
 
-    public init(stripe: StripeClient, store: BillingStore, settings: ServiceSettings) {
+    public init(stripe: StripeClient, store: BillingStore, settings: ServiceSettings, mail: AccountMail?) {
         self.stripe = stripe
         self.store = store
         self.settings = settings
+        self.mail = mail
     }
+
+    /// A plan's name for a person (`Pro`).
+    func planName(_ id: String) -> String { settings.plans.plan(id)?.name ?? id }
 
     /// How long a plan holds after a renewal failed (`BILLING_GRACE_SECONDS`, 7 days by default).
     var graceSeconds: Int64 { settings.billingGraceSeconds }
@@ -150,23 +156,51 @@ public struct Billing {
         }
     }
 
-    /// Applies a subscription as Stripe has it to the account: its status, period and the plan it
-    /// gives now (a failed renewal keeps the plan for the grace period, then Free).
+    /// Applies a subscription as Stripe has it to the account: its status and period, and the plan
+    /// it pays for. A failed renewal (`past_due`) keeps the plan for the grace period from the first
+    /// failure (`planHeldUntil`), after which the account is on Free until it pays; a subscription
+    /// that ended, or never started, leaves the account on Free.
     func settle(
         userID: String, record: BillingStore.Record, subscription: StripeSubscription?, now: Timestamp = .now()
     ) throws {
-        let pastDueSince: Int64? =
-            subscription?.status == "past_due" ? (record.pastDueSince ?? now.secondsSinceEpoch) : nil
-        let plan = StripeSubscription.planInForce(
-            status: subscription?.status, planID: subscription?.planID, pastDueSince: pastDueSince,
-            now: now.secondsSinceEpoch, graceSeconds: graceSeconds)
         let live = subscription.flatMap { ["canceled", "incomplete_expired"].contains($0.status) ? nil : $0 }
-        try store.apply(userID: userID, subscription: live, planInForce: plan, pastDueSince: pastDueSince)
+        let paying = live.map { ["active", "trialing", "past_due"].contains($0.status) } ?? false
+        let plan = paying ? (live?.planID ?? PlanCatalog.defaultPlanID) : PlanCatalog.defaultPlanID
+        var since: Int64?
+        var heldUntil: Int64?
+        if live?.status == "past_due" {
+            since = record.pastDueSince ?? now.secondsSinceEpoch
+            heldUntil = (since ?? 0) + graceSeconds
+        }
+        let before = record.plan
+        try store.apply(userID: userID, subscription: live, plan: plan, pastDueSince: since, heldUntil: heldUntil)
+        notice(record: record, before: before, subscription: live, plan: plan, wasPastDue: record.pastDueSince != nil)
+    }
+
+    /// The mail of a change the account's owner should hear of (best effort: a mail that fails is
+    /// logged by the caller's retry, never blocks the change).
+    func notice(
+        record: BillingStore.Record, before: String, subscription: StripeSubscription?, plan: String, wasPastDue: Bool
+    ) {
+        guard let mail else { return }
+        if subscription?.status == "past_due", !wasPastDue {
+            try? mail.sendBillingNotice(
+                to: record.email, subject: "Your Transcriptor payment failed",
+                lines: [
+                    "We could not charge your card for your \(planName(plan)) plan.", "",
+                    "Your plan stays in place for \(graceSeconds / 86400) days. Update your card on the billing page",
+                    "and the payment is tried again; after that, the account moves to the Free plan until it is paid.",
+                ])
+        } else if plan != before {
+            try? mail.sendBillingNotice(
+                to: record.email, subject: "Your Transcriptor plan is now \(planName(plan))",
+                lines: ["Your account moved from the \(planName(before)) plan to the \(planName(plan)) plan."])
+        }
     }
 
     /// Re-reads the account's subscription from Stripe and applies it (after a webhook, or when the
     /// web app finished an authentication).
-    public func refresh(userID: String) throws {
+    public func resettle(userID: String) throws {
         guard let record = try store.record(userID: userID) else { return }
         try settle(userID: userID, record: record, subscription: try currentSubscription(record))
     }
@@ -181,6 +215,29 @@ public struct Billing {
                 .post, "/v1/subscriptions/\(current.id)", [("cancel_at_period_end", cancel ? "true" : "false")])
         }
         try settle(userID: userID, record: record, subscription: StripeSubscription(changed))
+        if cancel, let mail {
+            let end = StripeSubscription(changed)?.currentPeriodEnd.map { Timestamp(secondsSinceEpoch: $0).iso8601 }
+            try? mail.sendBillingNotice(
+                to: record.email, subject: "Your Transcriptor subscription will end",
+                lines: [
+                    "Your \(planName(record.plan)) plan is cancelled and ends \(end.map { "on \($0.prefix(10))" } ?? "at the end of the period").",
+                    "Until then nothing changes; you can resume it on the billing page before that date.",
+                ])
+        }
+    }
+
+    /// Ends the account's billing when the account is deleted: the subscription is cancelled at
+    /// once and the Stripe customer removed (with its cards).
+    public func closeAccount(userID: String) throws {
+        guard let record = try store.record(userID: userID), let customerID = record.customerID else { return }
+        if let subscriptionID = record.subscriptionID {
+            do {
+                _ = try stripe.call(.delete, "/v1/subscriptions/\(subscriptionID)")
+            } catch let failure as StripeClient.Failure where failure.status == 404 {}
+        }
+        do {
+            _ = try stripe.call(.delete, "/v1/customers/\(customerID)")
+        } catch let failure as StripeClient.Failure where failure.status == 404 {}
     }
 
     /// The card on file (the customer's default payment method).
@@ -283,5 +340,23 @@ public struct Billing {
             record.subscriptionID = read.id
         }
         try settle(userID: userID, record: record, subscription: try currentSubscription(record))
+        if type == "invoice.payment_succeeded" || type == "invoice.paid", let mail,
+            let invoiceID = object?["id"]?.stringValue, try store.recordReceipt(invoiceID)
+        {
+            let amount = object?["amount_paid"]?.intValue ?? 0
+            try? mail.sendBillingNotice(
+                to: record.email, subject: "Your Transcriptor receipt",
+                lines: [
+                    "Thank you: we received \(Billing.money(amount, object?["currency"]?.stringValue ?? "usd")) for your Transcriptor plan.",
+                    "Your invoices are on the billing page.",
+                ])
+        }
+    }
+
+    /// `1500, usd` → `USD 15.00`.
+    static func money(_ cents: Int, _ currency: String) -> String {
+        let whole = cents / 100
+        let rest = abs(cents % 100)
+        return "\(currency.uppercased()) \(whole).\(rest < 10 ? "0" : "")\(rest)"
     }
 }

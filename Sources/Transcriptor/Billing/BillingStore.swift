@@ -25,11 +25,13 @@ public struct BillingStore {
         public var cancelAtPeriodEnd: Bool
         /// When the subscription's renewal first failed (seconds since the epoch).
         public var pastDueSince: Int64?
+        /// Until when the plan holds after that failure.
+        public var planHeldUntil: Int64?
     }
 
     static let attributes = [
         "userId", "email", "plan", "stripeCustomerId", "subscriptionId", "subscriptionStatus", "currentPeriodEnd",
-        "cancelAtPeriodEnd", "pastDueSince",
+        "cancelAtPeriodEnd", "pastDueSince", "planHeldUntil",
     ]
 
     public func record(userID: String) throws -> Record? {
@@ -41,10 +43,12 @@ public struct BillingStore {
             let email = item.string("email")
         else { return nil }
         return Record(
-            userID: userID, email: email, plan: item.string("plan") ?? PlanCatalog.defaultPlanID,
+            userID: userID, email: email,
+            plan: PlanCatalog.planInForce(stored: item.string("plan"), heldUntil: item.int("planHeldUntil")),
             customerID: item.string("stripeCustomerId"), subscriptionID: item.string("subscriptionId"),
             status: item.string("subscriptionStatus"), currentPeriodEnd: item.int("currentPeriodEnd"),
-            cancelAtPeriodEnd: item.bool("cancelAtPeriodEnd") ?? false, pastDueSince: item.int("pastDueSince"))
+            cancelAtPeriodEnd: item.bool("cancelAtPeriodEnd") ?? false, pastDueSince: item.int("pastDueSince"),
+            planHeldUntil: item.int("planHeldUntil"))
     }
 
     static func customerKey(_ customerID: String) -> Item {
@@ -77,10 +81,10 @@ public struct BillingStore {
         try db.getItem(table: table, key: Self.customerKey(customerID), consistentRead: true)?.string("userId")
     }
 
-    /// Applies what Stripe says of the account's subscription (nil: it has none any more) and the
-    /// plan that gives, keeping when a renewal first failed for the grace period.
+    /// Applies what Stripe says of the account's subscription (nil: it has none any more): the plan
+    /// it pays for, and after a failed renewal, since when and until when that plan holds.
     public func apply(
-        userID: String, subscription: StripeSubscription?, planInForce plan: String, pastDueSince: Int64?
+        userID: String, subscription: StripeSubscription?, plan: String, pastDueSince: Int64?, heldUntil: Int64?
     ) throws {
         var set: Item = ["plan": .s(plan)]
         var remove: [String] = []
@@ -92,7 +96,12 @@ public struct BillingStore {
         } else {
             remove += ["subscriptionId", "subscriptionStatus", "cancelAtPeriodEnd", "currentPeriodEnd"]
         }
-        if let pastDueSince { set["pastDueSince"] = .number(pastDueSince) } else { remove.append("pastDueSince") }
+        if let pastDueSince, let heldUntil {
+            set["pastDueSince"] = .number(pastDueSince)
+            set["planHeldUntil"] = .number(heldUntil)
+        } else {
+            remove += ["pastDueSince", "planHeldUntil"]
+        }
         let update = AttributeUpdate(set: set, remove: remove)
         do {
             try db.updateItem(
@@ -109,6 +118,22 @@ public struct BillingStore {
                 item: [
                     "pk": .s("STRIPE_EVENT#\(eventID)"), "sk": .s("STRIPE_EVENT"),
                     "expiresAt": .number(now.secondsSinceEpoch + 30 * 24 * 3600),
+                ], condition: "attribute_not_exists(pk)")
+            return true
+        } catch let error as AWSError where error.isConditionFailure {
+            return false
+        }
+    }
+
+    /// Records that an invoice's receipt was mailed; false when it was before ("invoice.paid" and
+    /// "invoice.payment_succeeded" both say it was paid).
+    public func recordReceipt(_ invoiceID: String, now: Timestamp = .now()) throws -> Bool {
+        do {
+            try db.putItem(
+                table: table,
+                item: [
+                    "pk": .s("STRIPE_RECEIPT#\(invoiceID)"), "sk": .s("STRIPE_RECEIPT"),
+                    "expiresAt": .number(now.secondsSinceEpoch + 400 * 24 * 3600),
                 ], condition: "attribute_not_exists(pk)")
             return true
         } catch let error as AWSError where error.isConditionFailure {

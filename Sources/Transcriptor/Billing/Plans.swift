@@ -45,6 +45,17 @@ public struct Plan: Codable, Sendable, Equatable {
     public var allowsOverage: Bool { overageCentsPerMinute != nil }
 }
 
+extension PlanCatalog {
+    /// The plan an account is on now: the stored one, unless it is held past a failed renewal
+    /// (`planHeldUntil`, seconds since the epoch) and that time has passed: then the default plan,
+    /// until the account pays.
+    public static func planInForce(stored: String?, heldUntil: Int64?, now: Timestamp = .now()) -> String {
+        guard let stored else { return defaultPlanID }
+        if let heldUntil, now.secondsSinceEpoch > heldUntil { return defaultPlanID }
+        return stored
+    }
+}
+
 /// The plans on offer, read from the `PLANS` document.
 public struct PlanCatalog: Sendable, Equatable {
     public var plans: [Plan]

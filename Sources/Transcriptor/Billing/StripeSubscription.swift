@@ -40,21 +40,4 @@ public struct StripeSubscription: Sendable, Equatable {
                 declineMessage: intent["last_payment_error"]?["message"]?.stringValue)
         }
     }
-
-    /// The plan this subscription gives now: its own while it is paid for (or unpaid for less than
-    /// `graceSeconds` since `pastDueSince`), otherwise the default plan.
-    public static func planInForce(
-        status: String?, planID: String?, pastDueSince: Int64?, now: Int64, graceSeconds: Int64
-    ) -> String {
-        guard let status, let planID, !planID.isEmpty else { return PlanCatalog.defaultPlanID }
-        switch status {
-        case "active", "trialing":
-            return planID
-        case "past_due":
-            guard let since = pastDueSince else { return planID }
-            return now - since <= graceSeconds ? planID : PlanCatalog.defaultPlanID
-        default:
-            return PlanCatalog.defaultPlanID
-        }
-    }
 }

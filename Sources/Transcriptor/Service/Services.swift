@@ -108,7 +108,7 @@ public final class Services {
         let key = try secrets.getSecretValue(secretID: arn, stage: SecretsManagerClient.current).secretString ?? ""
         let made = Billing(
             stripe: try StripeClient(baseURL: stripe.apiURL, secretKey: key),
-            store: BillingStore(db: dynamodb, table: settings.tableName), settings: settings)
+            store: BillingStore(db: dynamodb, table: settings.tableName), settings: settings, mail: try mail())
         billingService = made
         return made
     }

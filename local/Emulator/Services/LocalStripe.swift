@@ -25,21 +25,22 @@ final class LocalStripe: @unchecked Sendable {
     ///   - port: where it listens; 0 lets it pick a free port.
     ///   - webhookURL: the gateway's `POST /v1/billing/webhook`, which it signs with `webhookSecret`.
     ///   - plans: the template's `Plans` document.
+    ///   - root: the project's folder (the template's), where `.venv` and the wrapper are.
     static func start(
-        port: Int, dataDirectory: String, webhookURL: String, webhookSecret: String, plans: String
+        port: Int, dataDirectory: String, webhookURL: String, webhookSecret: String, plans: String, root: String
     ) throws -> LocalStripe {
         let folder = "\(dataDirectory)/stripe"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let plansFile = "\(folder)/plans.json"
         try plans.write(toFile: plansFile, atomically: true, encoding: .utf8)
-        let python = ProcessInfo.processInfo.environment["STRIPE_PYTHON"] ?? ".venv/bin/python"
+        let python = ProcessInfo.processInfo.environment["STRIPE_PYTHON"] ?? "\(root)/.venv/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw LocalStripeError("\(python) is missing: run make bootstrap (it installs localstripe into .venv)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [
-            "local/stripe/localstripe_server.py", "--port", String(port), "--data", folder, "--webhook-url",
+            "\(root)/local/stripe/localstripe_server.py", "--port", String(port), "--data", folder, "--webhook-url",
             webhookURL, "--webhook-secret", webhookSecret, "--plans", plansFile,
         ]
         let output = Pipe()

@@ -50,6 +50,11 @@ public struct DeleteAccountRoute: APIRoute {
             wrongPassword: APIError(
                 status: 403, code: "wrong_password", message: "The password is not right; the account was not deleted.")
         )
+        // Billing ends first: the subscription is cancelled at once and the Stripe customer removed.
+        if call.services.settings.stripe != nil {
+            let billing: Billing = try call.services.billing()
+            try billing.closeAccount(userID: record.user.id)
+        }
         try call.services.accounts.deleteAccount(record, now: call.now)
         return .noContent
     }

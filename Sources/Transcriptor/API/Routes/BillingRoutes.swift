@@ -84,7 +84,7 @@ public struct BillingRoute: APIRoute {
         if let stored = try billing.store.record(userID: record.user.id), stored.subscriptionID != nil,
             ["incomplete", "past_due"].contains(stored.status ?? "")
         {
-            try billing.refresh(userID: record.user.id)
+            try billing.resettle(userID: record.user.id)
         }
         return try BillingSummary.of(call, userID: record.user.id)
     }
