@@ -102,7 +102,9 @@ struct Serve: AsyncParsableCommand {
                     port: stripePort, dataDirectory: dataDirectory,
                     webhookURL: "http://127.0.0.1:\(boundGatewayPort)/v1/billing/webhook",
                     webhookSecret: template.parameters["StripeWebhookSigningSecret"] ?? "", plans: plans,
-                    root: URL(fileURLWithPath: common.template).standardizedFileURL.deletingLastPathComponent().path)
+                    root: LocalStripe.projectRoot(
+                        templateFolder: URL(fileURLWithPath: common.template).standardizedFileURL
+                            .deletingLastPathComponent().path))
             } catch {
                 throw ValidationError("local Stripe: \(error)")
             }

@@ -71,6 +71,23 @@ final class LocalStripe: @unchecked Sendable {
         throw LocalStripeError("localstripe did not start: \(log.text.suffix(2000))")
     }
 
+    /// The project's folder: the first of the template's folder, the working folder and the
+    /// folders above this program (`.build/debug/…`) that holds the wrapper and the venv. A test's
+    /// edited copy of the template lives elsewhere.
+    static func projectRoot(templateFolder: String) -> String {
+        let program = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var candidates = [templateFolder, FileManager.default.currentDirectoryPath]
+        var folder = program.deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(folder.path)
+            folder = folder.deletingLastPathComponent()
+        }
+        return candidates.first {
+            FileManager.default.fileExists(atPath: "\($0)/local/stripe/localstripe_server.py")
+                && FileManager.default.isExecutableFile(atPath: "\($0)/.venv/bin/python")
+        } ?? templateFolder
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
