@@ -309,4 +309,22 @@ import Transcriptor
         #expect(try stripeAPI(.get, "/v1/subscriptions/\(subscription)")["status"] as? String == "canceled")
         #expect((try stripeAPI(.get, "/v1/customers/\(customer)"))["id"] == nil)
     }
+
+    @Test func anUpgradeTakesEffectAtOnceAndIsChargedTheDifferenceThen() throws {
+        let session = try api.signup()
+        #expect(try subscribe(session, "pro", card: "4242424242424242").status == 200)
+        let upgraded = try api.call(
+            .post, "/v1/billing/subscription", token: session.accessToken, json: ["planId": "business"])
+        #expect(upgraded.status == 200, "\(upgraded)")
+        #expect(upgraded.json["plan"] as? String == "business")
+        #expect(
+            (try api.call(.get, "/v1/me", token: session.accessToken).json["limits"] as? [String: Any])?["jobsInFlight"]
+                as? Int == 50)
+        let invoices = try #require(
+            try api.call(.get, "/v1/billing/invoices", token: session.accessToken).json["invoices"] as? [[String: Any]])
+        #expect(invoices.count == 2, "\(invoices)")
+        // Newest first: the upgrade, at the start of the period the whole difference (6000 − 1500).
+        #expect(invoices.first?["status"] as? String == "paid", "\(invoices)")
+        #expect(invoices.first?["amountPaidCents"] as? Int == 4500, "\(invoices)")
+    }
 }

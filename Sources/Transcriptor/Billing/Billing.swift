@@ -91,14 +91,7 @@ public struct Billing {
                 try settle(userID: userID, record: record, subscription: current)
                 return .done
             }
-            guard let itemID = current.itemID else { throw BillingError.stripeUnavailable }
-            let moved = try calling {
-                try stripe.call(
-                    .post, "/v1/subscriptions/\(current.id)",
-                    [("items[0][id]", itemID), ("items[0][plan]", planID), ("cancel_at_period_end", "false")])
-            }
-            try settle(userID: userID, record: record, subscription: StripeSubscription(moved))
-            return .done
+            return try changePlan(current, to: plan, record: record)
         }
         let created = try calling {
             try stripe.call(
@@ -121,6 +114,41 @@ public struct Billing {
             _ = try? stripe.call(.delete, "/v1/subscriptions/\(subscription.id)")
             throw BillingError.cardDeclined(subscription.payment?.declineMessage ?? "Your card was declined.")
         }
+    }
+
+    /// Moves a subscription to another plan at once. An upgrade is charged now: Stripe prorates the
+    /// change (the unused part of the old plan credited, the rest of the period of the new one
+    /// charged) into pending items, which an invoice made and paid at once collects. When that
+    /// payment is declined the subscription goes back to its plan and the decline is reported.
+    func changePlan(_ current: StripeSubscription, to plan: Plan, record: BillingStore.Record) throws -> Subscribed {
+        guard let itemID = current.itemID else { throw BillingError.stripeUnavailable }
+        let previous = settings.plans.plan(current.planID)
+        let moved = try calling {
+            try stripe.call(
+                .post, "/v1/subscriptions/\(current.id)",
+                [("items[0][id]", itemID), ("items[0][plan]", plan.id), ("cancel_at_period_end", "false")])
+        }
+        guard let after = StripeSubscription(moved) else { throw BillingError.stripeUnavailable }
+        if plan.priceCents > previous?.priceCents ?? 0 {
+            let invoice = try calling {
+                try stripe.call(
+                    .post, "/v1/invoices", [("customer", current.customerID), ("subscription", current.id)],
+                    idempotencyKey: "upgrade-\(current.id)-\(plan.id)-\(after.itemID ?? itemID)")
+            }
+            guard let invoiceID = invoice["id"]?.stringValue else { throw BillingError.stripeUnavailable }
+            let paid = try? calling { try stripe.call(.post, "/v1/invoices/\(invoiceID)/pay") }
+            if paid?["status"]?.stringValue != "paid" {
+                // Declined: the account keeps its plan (Stripe retries the open invoice on its own).
+                if let newItem = after.itemID, let old = previous {
+                    _ = try? stripe.call(
+                        .post, "/v1/subscriptions/\(current.id)", [("items[0][id]", newItem), ("items[0][plan]", old.id)])
+                }
+                try settle(userID: record.userID, record: record, subscription: try currentSubscription(record))
+                throw BillingError.cardDeclined("Your card was declined for the upgrade; your plan is unchanged.")
+            }
+        }
+        try settle(userID: record.userID, record: record, subscription: after)
+        return .done
     }
 
     /// Attaches a payment method to the customer (if it is not yet) and makes it the default.
