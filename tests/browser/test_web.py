@@ -2,7 +2,8 @@
 
 The tests run in this order and share one browser and one first user: sign up and a whole job
 from upload to a downloaded SRT, a link, a file that is not media, the dashboard, API keys, the
-account, mail flows through the local outbox, a password change, then a second user.
+account, mail flows through the local outbox, a password change, then a second user; then billing
+through the emulator's local Stripe (its Stripe.js stand-in), each test with a user of its own.
 """
 
 from __future__ import annotations
@@ -325,12 +326,12 @@ def test_the_refresh_token_is_an_httponly_cookie_and_reload_keeps_the_session(br
 
 def test_every_page_loads_under_the_csp(browser: Browser) -> None:
     browser.sign_in(FIRST)
-    for path in ["/", "/new", "/api-keys", "/account", "/jobs/job_00000000000000000000000000"]:
+    for path in ["/", "/new", "/api-keys", "/account", "/billing", "/pricing", "/jobs/job_00000000000000000000000000"]:
         browser.open(path)
         browser.wait(lambda d: d.execute_script("return document.readyState") == "complete", 10, f"{path} loaded")
         browser.find("main")
     browser.sign_out()
-    for path in ["/login", "/signup", "/forgot-password", "/reset-password?token=x", "/verify-email?token=x"]:
+    for path in ["/login", "/signup", "/forgot-password", "/reset-password?token=x", "/verify-email?token=x", "/pricing"]:
         browser.open(path)
         browser.find("main")
     time.sleep(0.5)  # Late requests (the token checks) report before the log is read.
@@ -477,3 +478,121 @@ def test_second_user_sees_none_of_the_first_users_jobs(browser: Browser) -> None
     browser.wait_path("/login?deleted=1")
     assert "deleted" in browser.find("[role=status]").text
     assert browser.session() is None
+
+
+# Billing. The card form is Stripe's card element; locally, localstripe's Stripe.js stand-in
+# (localstripe-v3.js), which the page loads from the URL GET /v1/billing names. The stand-in renders
+# five bare text inputs in the element's box, told apart by their placeholders (the page labels
+# them): the number (focus moves on at 16 digits, so it is typed without spaces), the expiry's month
+# and two-digit year, the CVC and the postal code.
+
+
+def type_card(browser: Browser, number: str) -> None:
+    host = browser.find("[data-testid=card-element]", timeout=20)
+    browser.wait(lambda d: host.find_elements(By.CSS_SELECTOR, "input[placeholder=number]"), 20, "Stripe's card fields")
+    for placeholder, value in (("number", number), ("exp_month", "12"), ("exp_year", "34"), ("cvc", "123"), ("postal_code", "10001")):
+        field = host.find_element(By.CSS_SELECTOR, f"input[placeholder={placeholder}]")
+        assert field.get_attribute("aria-label"), f"the {placeholder} field has no label"
+        field.click()
+        field.send_keys(value)
+    assert host.find_element(By.CSS_SELECTOR, "input[placeholder=number]").get_attribute("value") == number
+
+
+def test_upgrade_to_pro_with_a_card_then_cancel_and_resume(browser: Browser) -> None:
+    email = f"payer-{RUN}@example.com"
+    browser.sign_up(email)
+    browser.open("/pricing")
+    browser.heading("Plans and pricing")
+    free = browser.find("[data-plan=free]")
+    assert "Your plan" in free.text
+    pro = browser.find("[data-plan=pro]")
+    assert "$15" in pro.text and "1,200 audio minutes a month" in pro.text, pro.text
+    assert "$0.01 a minute" in browser.find("[data-plan=business]").text
+    browser.screenshot("pricing")
+
+    browser.press("Upgrade to Pro")
+    assert browser.wait_path("/billing") == "/billing?plan=pro"
+    browser.heading("Billing")
+    type_card(browser, "4242424242424242")
+    browser.screenshot("billing-card-form")
+    browser.press("Subscribe to Pro")
+    browser.wait(lambda d: browser.find("[data-testid=billing-plan]").text == "Pro", 30, "the Pro plan")
+    assert browser.path() == "/billing"
+    assert "You are on Pro now" in browser.find(".alert-success").text
+    assert browser.find("[data-testid=billing-status]").text == "Active"
+    assert "ending in 4242" in browser.find("[data-testid=billing-card]").text
+    renews = browser.find("[data-testid=billing-period-end]").text
+    assert renews and browser.find("dt:has(+ [data-testid=billing-period-end])").text == "Renews on"
+    rows = browser.wait(lambda d: browser.finds("table.invoices tbody tr"), 15, "the invoice")
+    assert len(rows) == 1, [row.text for row in rows]
+    assert rows[0].find_element(By.CSS_SELECTOR, "[data-status]").get_attribute("data-status") == "paid"
+    assert "$15.00" in rows[0].find_element(By.CSS_SELECTOR, ".invoice-amount").text
+    assert "Pro" in rows[0].find_element(By.CSS_SELECTOR, ".invoice-lines").text
+    assert browser.find("[role=meter]").get_attribute("aria-valuemax") == "1200"
+    browser.screenshot("billing")
+    status, billing = browser.api("GET", "/v1/billing")
+    assert status == 200 and billing["plan"] == "pro" and billing["status"] == "active", billing
+    assert browser.api("GET", "/v1/me")[1]["plan"] == "pro"
+
+    # Cancelling asks first, then the plan ends with the period; resuming undoes it.
+    browser.press("Cancel subscription…")
+    dialog = browser.find("[role=dialog]")
+    assert "Cancel your subscription?" in dialog.text and renews in dialog.text
+    browser.screenshot("billing-cancel")
+    dialog.find_element(By.XPATH, ".//button[normalize-space()='Cancel subscription']").click()
+    browser.wait(lambda d: browser.find("dt:has(+ [data-testid=billing-period-end])").text == "Ends on", 15, "the end date")
+    assert browser.api("GET", "/v1/billing")[1]["cancelAtPeriodEnd"] is True
+    browser.press("Resume subscription")
+    browser.wait(lambda d: browser.find("dt:has(+ [data-testid=billing-period-end])").text == "Renews on", 15, "the renewal date again")
+    assert browser.api("GET", "/v1/billing")[1]["cancelAtPeriodEnd"] is False
+
+    browser.open("/pricing")
+    browser.wait(lambda d: "Your plan" in browser.find("[data-plan=pro]").text, 10, "Pro marked as the plan")
+    browser.button("Upgrade to Business")
+    browser.button("Downgrade to Free")
+
+
+def test_a_declined_card_shows_stripes_reason(browser: Browser) -> None:
+    # Signed out, the pricing page leads through sign-up to the card form.
+    browser.sign_out()
+    browser.open("/pricing")
+    browser.heading("Plans and pricing")
+    browser.screenshot("pricing-signed-out")
+    browser.press("Sign up for Pro")
+    browser.heading("Create your account")
+    browser.fill("Email", f"declined-{RUN}@example.com")
+    browser.fill("Password", PASSWORD)
+    browser.press("Create account")
+    browser.heading("Billing")
+    assert browser.path() == "/billing?plan=pro"
+
+    type_card(browser, "4000000000000341")  # Saved fine, declined when charged.
+    browser.press("Subscribe to Pro")
+    alert = browser.wait(
+        lambda d: next((e for e in browser.finds(".subscribe [role=alert]") if e.is_displayed() and "declined" in e.text), None), 30, "the decline"
+    )
+    assert "Your card was declined." in alert.text, alert.text
+    browser.screenshot("billing-declined")
+    assert browser.find("[data-testid=billing-plan]").text == "Free"
+    assert browser.button("Subscribe to Pro").is_enabled(), "the form can be sent again with another card"
+    status, billing = browser.api("GET", "/v1/billing")
+    assert status == 200 and billing["plan"] == "free", billing
+
+
+def complete_authentication(browser: Browser) -> None:
+    """Answers the stand-in's 3-D Secure dialog (a box it adds to the page) with its confirming button."""
+    browser.click(browser.button("Complete authentication", timeout=20))
+
+
+def test_a_card_that_needs_authentication_subscribes_once_confirmed(browser: Browser) -> None:
+    browser.sign_up(f"secure-{RUN}@example.com")
+    browser.open("/billing?plan=business")
+    browser.heading("Billing")
+    type_card(browser, "4000002500003155")
+    browser.press("Subscribe to Business")
+    complete_authentication(browser)  # Saving the card (confirmCardSetup).
+    complete_authentication(browser)  # The first payment (confirmCardPayment, after the API's 202).
+    browser.wait(lambda d: browser.find("[data-testid=billing-plan]").text == "Business", 30, "the Business plan")
+    assert browser.find("[data-testid=billing-status]").text == "Active"
+    status, billing = browser.api("GET", "/v1/billing")
+    assert status == 200 and billing["plan"] == "business" and billing["status"] == "active", billing

@@ -1,14 +1,16 @@
 import { useEffect, type ReactNode } from "react";
 import { useAuth } from "./auth";
-import { AppShell, AuthLayout } from "./components/Layout";
+import { AppShell, AuthLayout, PublicShell } from "./components/Layout";
 import { AccountPage } from "./pages/AccountPage";
 import { ApiKeysPage } from "./pages/ApiKeysPage";
+import { BillingPage } from "./pages/BillingPage";
 import { ForgotPasswordPage } from "./pages/ForgotPasswordPage";
 import { JobPage } from "./pages/JobPage";
 import { JobsPage } from "./pages/JobsPage";
 import { LoginPage, safeNext } from "./pages/LoginPage";
 import { NewJobPage } from "./pages/NewJobPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { PricingPage } from "./pages/PricingPage";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage";
 import { SignupPage } from "./pages/SignupPage";
 import { VerifyEmailPage } from "./pages/VerifyEmailPage";
@@ -67,6 +69,23 @@ export function App() {
         <Private>
           <AccountPage />
         </Private>
+      );
+    case "/billing":
+      return (
+        <Private>
+          <BillingPage />
+        </Private>
+      );
+    case "/pricing":
+      // For everyone: signed out, with the way to sign up.
+      return session ? (
+        <AppShell>
+          <PricingPage />
+        </AppShell>
+      ) : (
+        <PublicShell>
+          <PricingPage />
+        </PublicShell>
       );
     case "/login":
       return (

@@ -3,13 +3,18 @@ import { type Session, type SessionStore, sessionFromAuth } from "./session";
 import type {
   ApiKey,
   AuthResult,
+  Billing,
   CreateJobRequest,
   CreatedApiKey,
   CreatedJob,
+  Invoice,
   Job,
   JobList,
   Me,
   MediaLink,
+  Plan,
+  PlanId,
+  SubscribeResult,
   Transcript,
   TranscriptFormat,
 } from "./types";
@@ -350,5 +355,49 @@ export class ApiClient {
 
   media(id: string): Promise<MediaLink> {
     return this.request(`/v1/jobs/${encodeURIComponent(id)}/media`);
+  }
+
+  // MARK: - Billing
+
+  /** The plans on offer (no sign-in needed: the pricing page shows them signed out too). */
+  async plans(signal?: AbortSignal): Promise<Plan[]> {
+    return (await this.request<{ plans: Plan[] }>("/v1/billing/plans", { auth: false, signal })).plans;
+  }
+
+  billing(signal?: AbortSignal): Promise<Billing> {
+    return this.request("/v1/billing", { signal });
+  }
+
+  /** A SetupIntent's client secret, which Stripe.js confirms with the card (the card never comes here). */
+  async createSetupIntent(): Promise<string> {
+    return (await this.request<{ clientSecret: string }>("/v1/billing/setup-intent", { method: "POST" })).clientSecret;
+  }
+
+  /**
+   * Subscribes to `planId` (or moves the subscription to it), paying with `paymentMethodId` (a
+   * PaymentMethod Stripe.js confirmed) or else the card on file. A declined card is an ApiError
+   * 402 `card_declined` with Stripe's reason; a card that needs authenticating answers 202 with the
+   * client secret Stripe.js completes it with.
+   */
+  async subscribe(planId: PlanId, paymentMethodId?: string): Promise<SubscribeResult> {
+    const answer = await this.request<Billing | { requiresAction: true; clientSecret: string }>("/v1/billing/subscription", {
+      body: paymentMethodId ? { planId, paymentMethodId } : { planId },
+    });
+    if ("requiresAction" in answer && answer.requiresAction) return { kind: "requiresAction", clientSecret: answer.clientSecret };
+    return { kind: "done", billing: answer as Billing };
+  }
+
+  /** Cancels at the period's end (the plan stays until then); 409 `no_subscription` without one. */
+  cancelSubscription(): Promise<Billing> {
+    return this.request("/v1/billing/subscription", { method: "DELETE" });
+  }
+
+  /** Undoes a cancellation before the period ends. */
+  resumeSubscription(): Promise<Billing> {
+    return this.request("/v1/billing/subscription/resume", { method: "POST" });
+  }
+
+  async invoices(signal?: AbortSignal): Promise<Invoice[]> {
+    return (await this.request<{ invoices: Invoice[] }>("/v1/billing/invoices", { signal })).invoices;
   }
 }

@@ -23,6 +23,67 @@ export interface Me {
   webhookSecret: string;
 }
 
+/** The plans on offer: `free`, `pro` and `business` (settings may add others). */
+export type PlanId = string;
+
+/** A plan of GET /v1/billing/plans, with the limits it gives. */
+export interface Plan {
+  id: PlanId;
+  name: string;
+  priceCents: number;
+  currency: string;
+  interval: string;
+  monthlyMinutes: number;
+  maxFileSeconds: number;
+  jobsInFlight: number;
+  /** What each minute beyond the month's costs; null when jobs are refused instead. */
+  overageCentsPerMinute: number | null;
+}
+
+/** The card Stripe charges, as Stripe describes it (never its number). */
+export interface PaymentMethod {
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+/** GET /v1/billing: the plan, the Stripe subscription's state, the card on file and the month's usage. */
+export interface Billing {
+  plan: PlanId;
+  /** Stripe's status of the subscription (`active`, `past_due`, `incomplete`, …); null without one. */
+  status: string | null;
+  currentPeriodEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  paymentMethod: PaymentMethod | null;
+  usage: { minutesUsed: number; minutesIncluded: number };
+  /** How the page loads Stripe.js: its URL and the publishable key to start it with. */
+  stripe: { publishableKey: string; jsUrl: string };
+}
+
+/** What POST /v1/billing/subscription answered: the plan is in force, or the card needs authenticating. */
+export type SubscribeResult = { kind: "done"; billing: Billing } | { kind: "requiresAction"; clientSecret: string };
+
+export interface InvoiceLine {
+  description: string;
+  amountCents: number;
+}
+
+export interface Invoice {
+  id: string;
+  number: string | null;
+  /** Stripe's: `draft`, `open`, `paid`, `void`, `uncollectible`. */
+  status: string;
+  amountDueCents: number;
+  amountPaidCents: number;
+  currency: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+  createdAt: string | null;
+  hostedUrl: string | null;
+  lines: InvoiceLine[];
+}
+
 export interface ApiKey {
   id: string;
   name: string;

@@ -1,7 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from "react";
 import { createPortal } from "react-dom";
-import { messageOf } from "../api/errors";
-import { Alert } from "./Alert";
+import { ErrorAlert } from "./ErrorAlert";
 import { Spinner } from "./Spinner";
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -88,15 +87,17 @@ interface ConfirmProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The button that closes without doing it; "Cancel" unless that would be confusing ("Keep my plan"). */
+  cancelLabel?: string;
   danger?: boolean;
   onConfirm: () => Promise<void> | void;
   onClose: () => void;
 }
 
 /** Asks before doing something that cannot be undone; shows the API's message if it fails. */
-export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onClose }: ConfirmProps) {
+export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = "Cancel", danger, onConfirm, onClose }: ConfirmProps) {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const confirm = async () => {
     setBusy(true);
@@ -105,7 +106,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
       await onConfirm();
       onClose();
     } catch (caught) {
-      setError(messageOf(caught));
+      setError(caught);
       setBusy(false);
     }
   };
@@ -117,7 +118,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
       footer={
         <>
           <button ref={cancel} type="button" className="button button-secondary" onClick={onClose} disabled={busy}>
-            Cancel
+            {cancelLabel}
           </button>
           <button type="button" className={`button ${danger ? "button-danger" : "button-primary"}`} onClick={confirm} disabled={busy}>
             {busy && <Spinner />}
@@ -127,7 +128,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
       }
     >
       {children}
-      {error && <Alert>{error}</Alert>}
+      {error !== null && <ErrorAlert error={error} />}
     </Dialog>
   );
 }

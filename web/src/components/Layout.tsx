@@ -116,6 +116,14 @@ export function AppShell({ children }: { children: ReactNode }) {
               <Icon name="key" />
               <span>API keys</span>
             </NavLink>
+            <NavLink to="/billing" className="nav-link">
+              <Icon name="card" />
+              <span>Billing</span>
+            </NavLink>
+            <NavLink to="/pricing" className="nav-link">
+              <Icon name="tag" />
+              <span>Pricing</span>
+            </NavLink>
             <NavLink to="/account" className="nav-link">
               <Icon name="user" />
               <span>Account</span>
@@ -145,6 +153,46 @@ export function AppShell({ children }: { children: ReactNode }) {
             <span>Signed in as {session.user.email}</span>
           </>
         )}
+      </footer>
+    </div>
+  );
+}
+
+/** Pages anyone may see (the pricing page) for the signed out: the header with the way in, the page. */
+export function PublicShell({ children }: { children: ReactNode }) {
+  useFocusOnNavigate();
+  return (
+    <div className="app">
+      <SkipLink />
+      <header className="topbar topbar-public">
+        <div className="topbar-inner">
+          <Link to="/" className="brand" aria-label="Transcriptor home">
+            <Logo />
+          </Link>
+          <nav className="mainnav" aria-label="Main">
+            <NavLink to="/pricing" className="nav-link">
+              <Icon name="tag" />
+              <span>Pricing</span>
+            </NavLink>
+          </nav>
+          <div className="topbar-actions">
+            <Link to="/login" className="button button-ghost">
+              Sign in
+            </Link>
+            <Link to="/signup" className="button button-primary">
+              <span className="label-wide">Create account</span>
+              <span className="label-narrow">Sign up</span>
+            </Link>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="footer">
+        <span>Transcriptor</span>
+        <span aria-hidden="true">·</span>
+        <span>Timed transcripts of your audio and video, as text, SRT, WebVTT and JSON.</span>
       </footer>
     </div>
   );

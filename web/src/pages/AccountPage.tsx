@@ -10,40 +10,16 @@ import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/Layout";
 import { Loading, Spinner } from "../components/Spinner";
 import { useToast } from "../components/Toasts";
+import { UsageMeter } from "../components/UsageMeter";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { formatBytes, formatDate, formatDuration } from "../lib/format";
-import { useNavigate } from "../router";
+import { Link, useNavigate } from "../router";
 
 /** "March 2026" for `2026-03`. */
 export function monthName(month: string): string {
   const [year, number] = month.split("-").map(Number);
   if (!year || !number) return month;
   return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString("en", { month: "long", year: "numeric", timeZone: "UTC" });
-}
-
-function UsageMeter({ usedMinutes, limitMinutes }: { usedMinutes: number; limitMinutes: number }) {
-  const percent = limitMinutes > 0 ? Math.min(100, (usedMinutes / limitMinutes) * 100) : 0;
-  const shown = Math.round(usedMinutes * 10) / 10;
-  return (
-    <div className="usage">
-      <div className="usage-numbers">
-        <span className="usage-value">{shown}</span>
-        <span className="usage-of"> of {limitMinutes} audio minutes</span>
-      </div>
-      <div
-        className={`progress progress-md${percent >= 90 ? " progress-warn" : ""}`}
-        role="meter"
-        aria-label="Audio minutes used this month"
-        aria-valuemin={0}
-        aria-valuemax={limitMinutes}
-        aria-valuenow={shown}
-        aria-valuetext={`${shown} of ${limitMinutes} minutes`}
-      >
-        <div className="progress-fill" style={{ width: `${percent}%` }} />
-      </div>
-      <p className="muted">{Math.max(0, Math.round((limitMinutes - usedMinutes) * 10) / 10)} minutes left this month.</p>
-    </div>
-  );
 }
 
 function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
@@ -257,7 +233,12 @@ export function AccountPage() {
               </div>
               <div>
                 <dt>Plan</dt>
-                <dd className="capitalize">{me.plan}</dd>
+                <dd>
+                  <span className="capitalize">{me.plan}</span>{" "}
+                  <Link to="/billing" className="text-link dd-link">
+                    Billing and invoices
+                  </Link>
+                </dd>
               </div>
               <div>
                 <dt>Member since</dt>

@@ -1,10 +1,11 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
-import { ApiError, messageOf } from "../api/errors";
+import { ApiError } from "../api/errors";
 import type { CreateJobRequest, Me } from "../api/types";
 import { uploadFile, type UploadProgress } from "../api/upload";
 import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
 import { Dropzone } from "../components/Dropzone";
+import { ErrorAlert } from "../components/ErrorAlert";
 import { SelectField, TextField } from "../components/Field";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/Layout";
@@ -15,7 +16,7 @@ import { randomId } from "../lib/browser";
 import { formatBytes, formatDuration } from "../lib/format";
 import { languageOptions } from "../lib/languages";
 import { isHttpUrl, mediaTypeOf } from "../lib/media";
-import { useNavigate } from "../router";
+import { Link, useNavigate } from "../router";
 
 type Mode = "upload" | "link";
 type Phase = { kind: "idle" } | { kind: "creating" } | { kind: "uploading"; progress: UploadProgress } | { kind: "opening" };
@@ -41,7 +42,8 @@ export function NewJobPage() {
   const [language, setLanguage] = useState("auto");
   const [webhook, setWebhook] = useState("");
   const [fieldErrors, setFieldErrors] = useState<{ file?: string; url?: string; webhook?: string }>({});
-  const [error, setError] = useState<string | null>(null);
+  /** What went wrong with the last submission: an ApiError (a 402 links to the plans) or another failure. */
+  const [error, setError] = useState<unknown>(null);
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [me, setMe] = useState<Me | null>(null);
   const abort = useRef<AbortController | null>(null);
@@ -132,7 +134,7 @@ export function NewJobPage() {
         setError(null);
         return;
       }
-      setError(messageOf(caught));
+      setError(caught);
     }
   };
 
@@ -144,7 +146,10 @@ export function NewJobPage() {
 
       {me && me.usage.audioSeconds / 60 >= me.limits.monthlyAudioMinutes && (
         <Alert tone="warning" title="This month's minutes are used up">
-          New jobs are refused until next month. See your usage on the Account page.
+          New jobs are refused until next month, or until you move to a bigger plan.{" "}
+          <Link to="/pricing" className="text-link">
+            See the plans
+          </Link>
         </Alert>
       )}
 
@@ -224,7 +229,7 @@ export function NewJobPage() {
           autoComplete="off"
         />
 
-        {error && <Alert>{error}</Alert>}
+        {error !== null && <ErrorAlert error={error} />}
 
         {progress && (
           <div className="upload-progress">
