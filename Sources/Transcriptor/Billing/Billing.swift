@@ -141,7 +141,8 @@ public struct Billing {
                 // Declined: the account keeps its plan (Stripe retries the open invoice on its own).
                 if let newItem = after.itemID, let old = previous {
                     _ = try? stripe.call(
-                        .post, "/v1/subscriptions/\(current.id)", [("items[0][id]", newItem), ("items[0][plan]", old.id)])
+                        .post, "/v1/subscriptions/\(current.id)",
+                        [("items[0][id]", newItem), ("items[0][plan]", old.id)])
                 }
                 try settle(userID: record.userID, record: record, subscription: try currentSubscription(record))
                 throw BillingError.cardDeclined("Your card was declined for the upgrade; your plan is unchanged.")
