@@ -30,10 +30,11 @@ final class APIHarness: @unchecked Sendable {
     ///   - dataDirectory: serve this data folder again (after a crash).
     ///   - template: serve this template instead of the project's (a copy with a setting changed).
     ///   - serveArguments: more arguments of `serve` (`--iam report`, say).
+    ///   - billing: start local Stripe (the billing suites); other suites do without its start-up.
     init(
         parameters: [String: String] = [:], environment: [String: String] = [:], config: String = "",
         reusing dataDirectory: String? = nil, template: String? = nil, serveArguments: [String] = [],
-        expectsDenials: Bool = false
+        expectsDenials: Bool = false, billing: Bool = false
     ) throws {
         self.expectsDenials = expectsDenials
         // Links and webhooks may reach this machine only: no test sends a packet elsewhere, not
@@ -44,7 +45,8 @@ final class APIHarness: @unchecked Sendable {
             config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(Self.allowedHosts)\n\(config)",
             reusing: dataDirectory,
             arguments: parameters.merging(["SignupsPerAddressPerHour": "100000"]) { given, _ in given }
-                .sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] } + serveArguments)
+                .sorted { $0.key < $1.key }.flatMap { ["--parameter", "\($0.key)=\($0.value)"] } + serveArguments
+                + (billing ? [] : ["--no-stripe"]))
         let endpoint = try Endpoint(url: emulator.aws)
         aws = AWSConfiguration(
             region: "us-east-1", credentials: AWSCredentials(accessKeyID: "local", secretAccessKey: "local-secret"),

@@ -16,7 +16,7 @@ import Transcriptor
     static let publishableKey = "pk_test_local"
     static let secretKey = "sk_test_local"
 
-    init() throws { api = try APIHarness() }
+    init() throws { api = try APIHarness(billing: true) }
 
     init(api: APIHarness) throws { self.api = api }
 
@@ -244,7 +244,7 @@ import Transcriptor
     }
 
     @Test func aFailedRenewalHoldsThePlanForTheGraceThenFreeUntilPaid() throws {
-        let api = try APIHarness(parameters: ["BillingGraceSeconds": "6"])
+        let api = try APIHarness(parameters: ["BillingGraceSeconds": "6"], billing: true)
         let billingTests = try BillingTests(api: api)
         let session = try api.signup()
         #expect(try billingTests.subscribe(session, "pro", card: "4242424242424242").status == 200)
@@ -279,15 +279,13 @@ import Transcriptor
         let me = try api.call(.get, "/v1/me", token: session.accessToken)
         #expect(me.json["plan"] as? String == "free", "\(me)")
         #expect((me.json["limits"] as? [String: Any])?["jobsInFlight"] as? Int == 3)
-        // A good card, and the open invoice paid: Pro again.
+        // A good card: the open invoice is paid with it at once, and the account is on Pro again.
         let good = try billingTests.savedCard(session, number: "4242424242424242")
-        #expect(
-            try api.call(
-                .post, "/v1/billing/subscription", token: session.accessToken,
-                json: ["planId": "pro", "paymentMethodId": good]
-            ).status == 200)
-        let paid = try billingTests.stripeForm("/v1/invoices/\(invoiceID)/pay")
-        #expect(paid["status"] as? String == "paid", "\(paid)")
+        let renewed = try api.call(
+            .post, "/v1/billing/subscription", token: session.accessToken,
+            json: ["planId": "pro", "paymentMethodId": good])
+        #expect(renewed.status == 200, "\(renewed)")
+        #expect(try billingTests.stripeAPI(.get, "/v1/invoices/\(invoiceID)")["status"] as? String == "paid")
         let restored = try billingTests.billing(session) {
             $0["status"] as? String == "active" && $0["plan"] as? String == "pro"
         }
@@ -326,5 +324,27 @@ import Transcriptor
         // Newest first: the upgrade, at the start of the period the whole difference (6000 − 1500).
         #expect(invoices.first?["status"] as? String == "paid", "\(invoices)")
         #expect(invoices.first?["amountPaidCents"] as? Int == 4500, "\(invoices)")
+    }
+
+    @Test func aMoveToACheaperPlanIsRefusedRatherThanCredited() throws {
+        let session = try api.signup()
+        #expect(try subscribe(session, "business", card: "4242424242424242").status == 200)
+        let down = try api.call(.post, "/v1/billing/subscription", token: session.accessToken, json: ["planId": "pro"])
+        #expect(down.status == 409 && down.errorCode == "downgrade_unavailable", "\(down)")
+        #expect(try api.call(.get, "/v1/billing", token: session.accessToken).json["plan"] as? String == "business")
+    }
+
+    @Test func aSecondSubscribeWhileTheFirstAwaitsAuthenticationReplacesIt() throws {
+        let session = try api.signup()
+        #expect(try subscribe(session, "pro", card: "4000002500003155").status == 202)
+        // Abandoned: the next attempt, with a good card, is not stuck on the first.
+        let again = try subscribe(session, "pro", card: "4242424242424242")
+        #expect(again.status == 200 && again.json["plan"] as? String == "pro", "\(again)")
+        let customer = try #require(
+            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        let live = ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]] ?? [])
+            .filter { $0["status"] as? String != "canceled" }
+        #expect(live.count == 1, "\(live)")
     }
 }

@@ -20,7 +20,7 @@ final class RouteHarness: @unchecked Sendable {
         let started = try! EmulatorHarness(
             templatePath: APIHarness.repository.appendingPathComponent("template.yaml").path,
             config: "ALLOW_LOOPBACK_URLS=true\nURL_ALLOWED_HOSTS=\(APIHarness.allowedHosts)\n",
-            arguments: ["--parameter", "SignupsPerAddressPerHour=100000"])
+            arguments: ["--parameter", "SignupsPerAddressPerHour=100000", "--no-stripe"])
         atexit { RouteHarness.emulator.stop() }
         return started
     }()

@@ -9,7 +9,7 @@ import Testing
     let api: APIHarness
     static let web: [(name: String, value: String)] = [("X-Transcriptor-Client", "web")]
 
-    init() throws { api = try APIHarness() }
+    init() throws { api = try APIHarness(billing: true) }  // the CSP names local Stripe
 
     // MARK: - Headers
 

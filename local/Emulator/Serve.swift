@@ -44,6 +44,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Local Stripe's port (localstripe; 0 picks a free one).")
     var stripePort = 8420
 
+    @Flag(help: "Do not start local Stripe: the billing routes then answer 503 (for runs that do not bill).")
+    var noStripe = false
+
     @Option(
         help: """
             The functions' roles: enforce (each function signs with its role's credentials and the \
@@ -96,7 +99,7 @@ struct Serve: AsyncParsableCommand {
         if gatewayPort == 0 { gatewayPortHolder.reserve() }
         let boundGatewayPort = gatewayPort == 0 ? gatewayPortHolder.port : gatewayPort
         // Only a template that bills (its Plans document) gets it: the test fixtures do not.
-        let stripe: LocalStripe? = try template.parameters["Plans"].map { plans in
+        let stripe: LocalStripe? = try template.parameters["Plans"].flatMap { noStripe ? nil : $0 }.map { plans in
             do {
                 return try LocalStripe.start(
                     port: stripePort, dataDirectory: dataDirectory,
@@ -113,6 +116,10 @@ struct Serve: AsyncParsableCommand {
         if let stripe {
             settings.forcedEnvironment["STRIPE_API_URL"] = stripe.apiURL
             settings.forcedEnvironment["STRIPE_JS_URL"] = stripe.jsURL
+        } else if template.parameters["Plans"] != nil {
+            // Without it, Stripe is a closed port on this machine: no function reaches outside.
+            settings.forcedEnvironment["STRIPE_API_URL"] = "http://127.0.0.1:9"
+            settings.forcedEnvironment["STRIPE_JS_URL"] = "http://127.0.0.1:9/js.stripe.com/v3/"
         }
         let lambda = LambdaService(template: template, settings: settings, group: group, output: output)
         let timeScale = TimeScale.fromEnvironment

@@ -128,6 +128,9 @@ extension RateLimiter.Rule {
     /// Reset mail: at most 5 an hour per address, so the service cannot be used to flood a mailbox.
     /// Over the limit the route still answers 202 and sends nothing.
     public static let resetMail = RateLimiter.Rule(scope: "reset-mail", limit: 5, window: 3600)
+    /// Billing changes (saving a card, subscribing, cancelling, resuming): at most 20 an hour per
+    /// account, so cards cannot be tried through our Stripe account and mail cannot be flooded.
+    public static let billingChanges = RateLimiter.Rule(scope: "billing-changes", limit: 20, window: 3600)
     /// Confirmation mail sent again: at most 5 an hour per account.
     public static let verificationMail = RateLimiter.Rule(scope: "verification-mail", limit: 5, window: 3600)
     /// Sign-ups from one source address in an hour (`LIMIT_SIGNUPS_PER_ADDRESS`).

@@ -30,8 +30,10 @@ public struct Billing {
             return try body()
         } catch let failure as StripeClient.Failure {
             if failure.isDecline { throw BillingError.cardDeclined(failure.message) }
-            if failure.isTransient { throw BillingError.stripeUnavailable }
-            throw BillingError.refused(failure.message)
+            // Stripe's other refusals are ours to read (a key, a parameter), never the client's: a
+            // missing object is the one a client can cause (a payment method id that is not real).
+            if failure.status == 404 { throw BillingError.refused("Stripe has no such payment method or object.") }
+            throw BillingError.stripeUnavailable
         } catch let error as BillingError {
             throw error
         } catch {
@@ -86,7 +88,19 @@ public struct Billing {
         if let paymentMethodID {
             try useAsDefault(paymentMethodID, customerID: customerID)
         }
-        if let current = try currentSubscription(record), !["canceled", "incomplete_expired"].contains(current.status) {
+        var current = try currentSubscription(record)
+        if let abandoned = current, abandoned.status == "incomplete" {
+            // A first payment never authenticated: it is replaced, so the new attempt gets its own.
+            _ = try calling { try stripe.call(.delete, "/v1/subscriptions/\(abandoned.id)") }
+            current = nil
+        }
+        if let current, !["canceled", "incomplete_expired"].contains(current.status) {
+            if ["past_due", "unpaid"].contains(current.status), paymentMethodID != nil {
+                // A new card for a failed renewal: the open invoice is paid with it now.
+                if let needs = try payOpenInvoice(current) { return needs }
+                try settle(userID: userID, record: record, subscription: try currentSubscription(record))
+                return .done
+            }
             if current.planID == planID {
                 try settle(userID: userID, record: record, subscription: current)
                 return .done
@@ -99,7 +113,10 @@ public struct Billing {
                 [
                     ("customer", customerID), ("items[0][plan]", planID),
                     ("expand[]", "latest_invoice.payment_intent"), ("metadata[userId]", userID),
-                ])
+                ],
+                // A double click or a retried request makes one subscription (Stripe keeps keys a day).
+                idempotencyKey:
+                    "subscribe-\(userID)-\(record.subscriptionID ?? "none")-\(planID)-\(paymentMethodID ?? "default")")
         }
         guard let subscription = StripeSubscription(created) else { throw BillingError.stripeUnavailable }
         switch (subscription.status, subscription.payment?.status) {
@@ -123,6 +140,7 @@ public struct Billing {
     func changePlan(_ current: StripeSubscription, to plan: Plan, record: BillingStore.Record) throws -> Subscribed {
         guard let itemID = current.itemID else { throw BillingError.stripeUnavailable }
         let previous = settings.plans.plan(current.planID)
+        if plan.priceCents < previous?.priceCents ?? 0 { throw BillingError.downgradeUnavailable }
         let moved = try calling {
             try stripe.call(
                 .post, "/v1/subscriptions/\(current.id)",
@@ -132,11 +150,23 @@ public struct Billing {
         if plan.priceCents > previous?.priceCents ?? 0 {
             let invoice = try calling {
                 try stripe.call(
-                    .post, "/v1/invoices", [("customer", current.customerID), ("subscription", current.id)],
-                    idempotencyKey: "upgrade-\(current.id)-\(plan.id)-\(after.itemID ?? itemID)")
+                    .post, "/v1/invoices",
+                    [
+                        ("customer", current.customerID), ("subscription", current.id),
+                        // Stripe leaves pending items (the prorations) out unless asked.
+                        ("pending_invoice_items_behavior", "include"),
+                    ], idempotencyKey: "upgrade-\(current.id)-\(plan.id)-\(after.itemID ?? itemID)")
             }
             guard let invoiceID = invoice["id"]?.stringValue else { throw BillingError.stripeUnavailable }
-            let paid = try? calling { try stripe.call(.post, "/v1/invoices/\(invoiceID)/pay") }
+            var declined = false
+            var paid: JSONValue?
+            do {
+                paid = try stripe.call(.post, "/v1/invoices/\(invoiceID)/pay")
+            } catch let failure as StripeClient.Failure where failure.isDecline {
+                declined = true
+            } catch {
+                paid = nil
+            }
             if paid?["status"]?.stringValue != "paid" {
                 // Declined: the account keeps its plan (Stripe retries the open invoice on its own).
                 if let newItem = after.itemID, let old = previous {
@@ -145,11 +175,37 @@ public struct Billing {
                         [("items[0][id]", newItem), ("items[0][plan]", old.id)])
                 }
                 try settle(userID: record.userID, record: record, subscription: try currentSubscription(record))
-                throw BillingError.cardDeclined("Your card was declined for the upgrade; your plan is unchanged.")
+                if declined || paid != nil {
+                    throw BillingError.cardDeclined("Your card was declined for the upgrade; your plan is unchanged.")
+                }
+                throw BillingError.stripeUnavailable
             }
         }
         try settle(userID: record.userID, record: record, subscription: after)
         return .done
+    }
+
+    /// Pays the subscription's latest open invoice with the customer's default card (a failed
+    /// renewal, after a new card). Nil when it was paid (or nothing was open); `.requiresAction`
+    /// when the card needs authentication.
+    func payOpenInvoice(_ subscription: StripeSubscription) throws -> Subscribed? {
+        let read = try calling {
+            try stripe.call(.get, "/v1/subscriptions/\(subscription.id)", [("expand[]", "latest_invoice")])
+        }
+        guard let invoice = read["latest_invoice"], invoice["status"]?.stringValue == "open",
+            let invoiceID = invoice["id"]?.stringValue
+        else { return nil }
+        let paid = try calling {
+            try stripe.call(.post, "/v1/invoices/\(invoiceID)/pay", [("expand[]", "payment_intent")])
+        }
+        if paid["status"]?.stringValue == "paid" { return nil }
+        if let intent = paid["payment_intent"], intent["status"]?.stringValue == "requires_action",
+            let secret = intent["client_secret"]?.stringValue
+        {
+            return .requiresAction(clientSecret: secret)
+        }
+        throw BillingError.cardDeclined(
+            paid["payment_intent"]?["last_payment_error"]?["message"]?.stringValue ?? "Your card was declined.")
     }
 
     /// Attaches a payment method to the customer (if it is not yet) and makes it the default.
@@ -259,14 +315,22 @@ public struct Billing {
     /// once and the Stripe customer removed (with its cards).
     public func closeAccount(userID: String) throws {
         guard let record = try store.record(userID: userID), let customerID = record.customerID else { return }
+        // Stripe's trouble is a 503 the owner can retry: the account is not deleted while its
+        // subscription could still charge it.
         if let subscriptionID = record.subscriptionID {
             do {
                 _ = try stripe.call(.delete, "/v1/subscriptions/\(subscriptionID)")
-            } catch let failure as StripeClient.Failure where failure.status == 404 {}
+            } catch let failure as StripeClient.Failure where failure.status == 404 {
+            } catch {
+                throw BillingError.stripeUnavailable
+            }
         }
         do {
             _ = try stripe.call(.delete, "/v1/customers/\(customerID)")
-        } catch let failure as StripeClient.Failure where failure.status == 404 {}
+        } catch let failure as StripeClient.Failure where failure.status == 404 {
+        } catch {
+            throw BillingError.stripeUnavailable
+        }
     }
 
     /// The card on file (the customer's default payment method).

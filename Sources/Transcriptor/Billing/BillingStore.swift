@@ -141,8 +141,10 @@ public struct BillingStore {
         }
     }
 
-    /// Forgets that an event was handled (its handling failed: Stripe's retry must run it again).
-    public func forgetEvent(_ eventID: String) throws {
-        try db.deleteItem(table: table, key: ["pk": .s("STRIPE_EVENT#\(eventID)"), "sk": .s("STRIPE_EVENT")])
+    /// Whether a Stripe event was handled before.
+    public func eventHandled(_ eventID: String) throws -> Bool {
+        try db.getItem(
+            table: table, key: ["pk": .s("STRIPE_EVENT#\(eventID)"), "sk": .s("STRIPE_EVENT")], consistentRead: true)
+            != nil
     }
 }

@@ -41,8 +41,10 @@ public struct Plan: Codable, Sendable, Equatable {
         }
     }
 
-    /// Whether the plan charges minutes past the included ones instead of refusing them.
-    public var allowsOverage: Bool { overageCentsPerMinute != nil }
+    /// Whether minutes past the included ones are let through (and charged) instead of refused.
+    /// False for every plan until overage is metered and invoiced: minutes let through and never
+    /// charged would be free.
+    public var allowsOverage: Bool { false }
 }
 
 extension PlanCatalog {

@@ -58,7 +58,7 @@ public struct StripeClient {
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
         let response = try http.execute(
             HTTPRequest(
-                method, url: url, headers: headers, body: body, totalTimeout: .seconds(25),
+                method, url: url, headers: headers, body: body, totalTimeout: .seconds(8),
                 maxResponseSize: 4 << 20))
         let json = try? JSON.decode(JSONValue.self, from: response.body)
         guard (200..<300).contains(response.status) else {

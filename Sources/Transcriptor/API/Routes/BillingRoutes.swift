@@ -14,6 +14,13 @@ public struct BillingPlansRoute: APIRoute {
     }
 }
 
+/// Takes one of the account's billing changes an hour (429 over them).
+func admitBillingChange(_ call: APICall, userID: String) throws {
+    _ = try call.services.rateLimiter.admit(.billingChanges, subject: userID, now: call.now) { minutes in
+        "Too many billing changes in the last hour; try again in \(minutes) minutes."
+    }
+}
+
 /// The billing object of `GET /v1/billing` and of the routes that change a subscription.
 struct BillingSummary: Encodable {
     var plan: String
@@ -65,7 +72,8 @@ struct BillingSummary: Encodable {
                 plan: record.plan, status: record.status,
                 currentPeriodEnd: record.currentPeriodEnd.map { Timestamp(secondsSinceEpoch: $0).iso8601 },
                 cancelAtPeriodEnd: record.cancelAtPeriodEnd,
-                paymentMethod: try record.customerID.flatMap { try billing.paymentMethod(customerID: $0) },
+                // Best effort: the page still shows the plan when Stripe does not answer.
+                paymentMethod: record.customerID.flatMap { try? billing.paymentMethod(customerID: $0) },
                 usage: Usage(
                     minutesUsed: (usage.audioSeconds / 60 * 100).rounded() / 100,
                     minutesIncluded: limits.monthlyAudioMinutes),
@@ -98,6 +106,7 @@ public struct BillingSetupIntentRoute: APIRoute {
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let (_, record) = try call.authenticate()
+        try admitBillingChange(call, userID: record.user.id)
         return try .api(201, Created(clientSecret: try call.services.billing().setupIntent(userID: record.user.id)))
     }
 }
@@ -119,6 +128,7 @@ public struct BillingSubscribeRoute: APIRoute {
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let (_, record) = try call.authenticate()
+        try admitBillingChange(call, userID: record.user.id)
         let body = try call.body(Body.self)
         switch try call.services.billing().subscribe(
             userID: record.user.id, planID: body.planId, paymentMethodID: body.paymentMethodId)
@@ -137,6 +147,7 @@ public struct BillingCancelRoute: APIRoute {
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let (_, record) = try call.authenticate()
+        try admitBillingChange(call, userID: record.user.id)
         try call.services.billing().setCancelAtPeriodEnd(userID: record.user.id, true)
         return try BillingSummary.of(call, userID: record.user.id)
     }
@@ -148,6 +159,7 @@ public struct BillingResumeRoute: APIRoute {
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let (_, record) = try call.authenticate()
+        try admitBillingChange(call, userID: record.user.id)
         try call.services.billing().setCancelAtPeriodEnd(userID: record.user.id, false)
         return try BillingSummary.of(call, userID: record.user.id)
     }
@@ -189,16 +201,14 @@ public struct BillingWebhookRoute: APIRoute {
             throw InvalidInput("The event is not a Stripe event.")
         }
         let billing: Billing = try call.services.billing()
-        guard try billing.store.recordEvent(id, now: call.now) else {
+        if try billing.store.eventHandled(id) {
             return try .api(200, ["received": true, "repeated": true])
         }
-        do {
-            try billing.settleEvent(event)
-        } catch {
-            // Stripe delivers it again: it must be handled then.
-            try? billing.store.forgetEvent(id)
-            throw error
-        }
+        // Handled, then recorded: an invocation cut short leaves it unrecorded, and Stripe's retry
+        // handles it again (handling re-reads Stripe, so twice is harmless; receipts keep their own
+        // record).
+        try billing.settleEvent(event)
+        _ = try billing.store.recordEvent(id, now: call.now)
         return try .api(200, ["received": true])
     }
 }
