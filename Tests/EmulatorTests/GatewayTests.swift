@@ -136,7 +136,14 @@ import Testing
 
     @Test func embeddedMetricLinesBecomePrometheusSeries() throws {
         for _ in 0..<2 { _ = try emulator.invoke("Echo", payload: #"{"metric":"JobsCompleted"}"#) }
-        let metrics = try emulator.request(.get, "/_local/metrics").bodyText
+        // The function's metric line is read from its output as it comes, which can be just after
+        // the invocation's answer: wait for it (up to 5 s) rather than read at once.
+        var metrics = ""
+        for _ in 0..<100 {
+            metrics = try emulator.request(.get, "/_local/metrics").bodyText
+            if metrics.contains(#"emf_JobsCompleted_count{namespace="Transcriptor",function="Echo"} 2"#) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         #expect(metrics.contains(#"emf_JobsCompleted_total{namespace="Transcriptor",function="Echo"} 2.0"#))
         #expect(metrics.contains(#"emf_JobsCompleted_count{namespace="Transcriptor",function="Echo"} 2"#))
         #expect(metrics.contains(#"lambda_invocations_total{function="Echo"}"#))
