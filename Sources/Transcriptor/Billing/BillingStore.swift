@@ -110,41 +110,35 @@ public struct BillingStore {
         } catch let error as AWSError where error.isConditionFailure {}
     }
 
-    /// Records a Stripe event as handled. False when it was before (a replay or a retry).
-    public func recordEvent(_ eventID: String, now: Timestamp = .now()) throws -> Bool {
+    /// The key of a record that something was done once: `STRIPE_EVENT#{id}`, `STRIPE_RECEIPT#{id}`.
+    static func onceKey(_ kind: String, _ id: String) -> Item { ["pk": .s("\(kind)#\(id)"), "sk": .s(kind)] }
+
+    /// Writes `kind`'s record of `id`, kept `lifetime` seconds. False when it was there before.
+    func recordOnce(_ kind: String, _ id: String, lifetime: Int64, now: Timestamp) throws -> Bool {
         do {
             try db.putItem(
                 table: table,
-                item: [
-                    "pk": .s("STRIPE_EVENT#\(eventID)"), "sk": .s("STRIPE_EVENT"),
-                    "expiresAt": .number(now.secondsSinceEpoch + 30 * 24 * 3600),
-                ], condition: "attribute_not_exists(pk)")
+                item: Self.onceKey(kind, id).merging(["expiresAt": .number(now.secondsSinceEpoch + lifetime)]) { $1 },
+                condition: "attribute_not_exists(pk)")
             return true
         } catch let error as AWSError where error.isConditionFailure {
             return false
         }
+    }
+
+    /// Records a Stripe event as handled (kept a month). False when it was before (a replay or a retry).
+    public func recordEvent(_ eventID: String, now: Timestamp = .now()) throws -> Bool {
+        try recordOnce("STRIPE_EVENT", eventID, lifetime: 30 * 24 * 3600, now: now)
     }
 
     /// Records that an invoice's receipt was mailed; false when it was before ("invoice.paid" and
     /// "invoice.payment_succeeded" both say it was paid).
     public func recordReceipt(_ invoiceID: String, now: Timestamp = .now()) throws -> Bool {
-        do {
-            try db.putItem(
-                table: table,
-                item: [
-                    "pk": .s("STRIPE_RECEIPT#\(invoiceID)"), "sk": .s("STRIPE_RECEIPT"),
-                    "expiresAt": .number(now.secondsSinceEpoch + 400 * 24 * 3600),
-                ], condition: "attribute_not_exists(pk)")
-            return true
-        } catch let error as AWSError where error.isConditionFailure {
-            return false
-        }
+        try recordOnce("STRIPE_RECEIPT", invoiceID, lifetime: 400 * 24 * 3600, now: now)
     }
 
     /// Whether a Stripe event was handled before.
     public func eventHandled(_ eventID: String) throws -> Bool {
-        try db.getItem(
-            table: table, key: ["pk": .s("STRIPE_EVENT#\(eventID)"), "sk": .s("STRIPE_EVENT")], consistentRead: true)
-            != nil
+        try db.getItem(table: table, key: Self.onceKey("STRIPE_EVENT", eventID), consistentRead: true) != nil
     }
 }
