@@ -260,6 +260,48 @@ test("job creation sends the idempotency key; transcripts download as blobs", as
   assert.equal(calls[1].url, "/v1/jobs/job_1/transcript?format=srt");
 });
 
+test("speakers are renamed with a PATCH that answers the transcript; transcripts are never read from the HTTP cache", async () => {
+  let names: Record<string, string> = { S1: "Speaker 1", S2: "Speaker 2" };
+  const transcript = () => ({
+    jobId: "job_1",
+    language: "en",
+    durationSec: 2,
+    text: "Hi. Hello.",
+    speakers: Object.entries(names).map(([id, name]) => ({ id, name })),
+    segments: [],
+  });
+  const { fetch, calls } = fakeFetch({
+    "PATCH /v1/jobs/job_1/speakers": (call) => {
+      names = { ...names, ...(call.body as Record<string, string>) };
+      return json(200, transcript());
+    },
+    "GET /v1/jobs/job_1/transcript": (call) =>
+      call.url.endsWith("format=txt")
+        ? new Response(`${names.S1}: Hi.\n\n${names.S2}: Hello.\n`, { status: 200, headers: { "Content-Type": "text/plain" } })
+        : json(200, transcript()),
+    "PATCH /v1/jobs/job_2/speakers": () => json(404, { error: { code: "not_found", message: "This job has no speakers." } }),
+  });
+  const api = new ApiClient({ store: new MemorySessionStore(session()), fetch, now: () => NOW });
+  const renamed = await api.renameSpeakers("job_1", { S2: "Grace" });
+  assert.equal(calls[0].method, "PATCH");
+  assert.equal(calls[0].url, "/v1/jobs/job_1/speakers");
+  assert.deepEqual(calls[0].body, { S2: "Grace" });
+  assert.deepEqual(renamed.speakers, [
+    { id: "S1", name: "Speaker 1" },
+    { id: "S2", name: "Grace" },
+  ]);
+  assert.equal(await (await api.transcriptFile("job_1", "txt")).text(), "Speaker 1: Hi.\n\nGrace: Hello.\n");
+  await api.transcript("job_1");
+  assert.deepEqual(
+    calls.slice(1).map((call) => [call.url, call.cache]),
+    [
+      ["/v1/jobs/job_1/transcript?format=txt", "no-store"],
+      ["/v1/jobs/job_1/transcript?format=json", "no-store"],
+    ],
+  );
+  await assert.rejects(api.renameSpeakers("job_2", { S1: "Ada" }), (error: ApiError) => error.status === 404 && error.message === "This job has no speakers.");
+});
+
 /** A Storage over a Map, as localStorage behaves. */
 function mapStorage(): Storage & { entries: Map<string, string> } {
   const entries = new Map<string, string>();

@@ -49,6 +49,8 @@ export interface RequestOptions {
   /** How to read a successful answer. Default `json`; 204 gives `undefined` whatever is asked. */
   as?: "json" | "text" | "blob";
   signal?: AbortSignal;
+  /** The browser's HTTP cache for this request (`no-store`: what can change under the same URL). */
+  cache?: RequestCache;
 }
 
 /** How long before its expiry an access token is renewed rather than sent. */
@@ -113,6 +115,7 @@ export class ApiClient {
         headers,
         body,
         signal: options.signal,
+        cache: options.cache,
         // The refresh cookie goes only to /v1/auth (its path) and only to this origin.
         credentials: "same-origin",
       });
@@ -341,16 +344,27 @@ export class ApiClient {
     return this.request(`/v1/jobs/${encodeURIComponent(id)}`, { method: "DELETE" });
   }
 
+  /** The transcript, never from the HTTP cache: renaming a speaker changes it under the same URL. */
   transcript(id: string): Promise<Transcript> {
-    return this.request(`/v1/jobs/${encodeURIComponent(id)}/transcript?format=json`);
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}/transcript?format=json`, { cache: "no-store" });
   }
 
-  /** The transcript in one format, as a file's contents. */
+  /** The transcript in one format, as a file's contents (fetched afresh: the speakers' names may have changed). */
   transcriptFile(id: string, format: TranscriptFormat): Promise<Blob> {
     return this.request(`/v1/jobs/${encodeURIComponent(id)}/transcript?format=${format}`, {
       as: "blob",
       headers: { Accept: "*/*" },
+      cache: "no-store",
     });
+  }
+
+  /**
+   * Renames speakers (`{"S1": "Ada"}`; those not named keep their names) and answers the
+   * transcript with the new names. 400 for a name the service refuses (its message says why),
+   * 404 for a job without speakers, 409 while the transcript is not ready.
+   */
+  renameSpeakers(id: string, names: Record<string, string>): Promise<Transcript> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}/speakers`, { method: "PATCH", body: names });
   }
 
   media(id: string): Promise<MediaLink> {

@@ -105,13 +105,26 @@ export interface Job {
   status: JobStatus;
   progress: { chunksDone: number; chunksTotal: number; percent: number };
   source: { type: "url" | "upload"; url?: string };
-  options: { language: string };
+  options: JobOptions;
   webhook: { url: string } | null;
   durationSec: number | null;
   language: string | null;
   createdAt: string;
   updatedAt: string;
   error?: { code: string; message: string };
+  /** What went wrong without failing the job (`speakers_unavailable`: the words are there, the speakers are not). */
+  warnings?: JobWarning[];
+}
+
+export interface JobOptions {
+  language: string;
+  /** Label who said what (speaker diarization). The API's default is false. */
+  speakers?: boolean;
+}
+
+export interface JobWarning {
+  code: string;
+  message: string;
 }
 
 export interface UploadTarget {
@@ -134,7 +147,7 @@ export interface JobList {
 export interface CreateJobRequest {
   source: { url: string } | { upload: { filename: string; contentType: string; size: number } };
   title?: string;
-  options?: { language: string };
+  options?: JobOptions;
   webhook?: { url: string };
 }
 
@@ -143,6 +156,8 @@ export interface Word {
   end: number;
   word: string;
   confidence?: number | null;
+  /** The speaker's id (`S1`, …), in transcripts of jobs with speakers. */
+  speaker?: string;
 }
 
 export interface Segment {
@@ -150,6 +165,14 @@ export interface Segment {
   end: number;
   text: string;
   words: Word[];
+  /** The speaker's id (`S1`, …), in transcripts of jobs with speakers. */
+  speaker?: string;
+}
+
+/** A voice the transcript tells apart: its id (`S1`) is fixed, its name (`Speaker 1`) can be changed. */
+export interface Speaker {
+  id: string;
+  name: string;
 }
 
 export interface Transcript {
@@ -158,6 +181,8 @@ export interface Transcript {
   durationSec: number;
   text: string;
   segments: Segment[];
+  /** Only in transcripts of jobs with speakers; such transcripts also name a speaker on every segment and word. */
+  speakers?: Speaker[];
 }
 
 export interface MediaLink {

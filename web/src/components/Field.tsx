@@ -116,3 +116,26 @@ export function SelectField({ label, hint, error, children, ...select }: SelectP
     </FieldShell>
   );
 }
+
+type CheckboxProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "type"> & { label: ReactNode; hint?: ReactNode };
+
+/** A checkbox with its label beside it and a hint under both. */
+export function CheckboxField({ label, hint, ...input }: CheckboxProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  return (
+    <div className="field field-check">
+      <div className="check">
+        <input id={id} type="checkbox" aria-describedby={hintId} {...input} />
+        <label htmlFor={id} className="field-label">
+          {label}
+        </label>
+      </div>
+      {hint && (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}

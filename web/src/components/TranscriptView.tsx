@@ -2,8 +2,10 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardE
 import type { Segment, Transcript } from "../api/types";
 import { useDebounced } from "../hooks/useDebounced";
 import { formatTimestamp } from "../lib/format";
+import { filterTurns, groupTurns, hasSpeakers, segmentsOf, speakerList, type SpeakerInfo, type Turn } from "../lib/speakers";
 import { buildTimeIndex, displayWord, findMatches, wordAt, wordsOf, type Match } from "../lib/transcript";
 import { Icon } from "./Icon";
+import { SpeakerFilter, SpeakerName } from "./Speakers";
 
 const NO_MATCHES: readonly (readonly [number, number, boolean])[] = [];
 
@@ -67,21 +69,36 @@ interface TranscriptViewProps {
   transcript: Transcript;
   /** The player the transcript follows and seeks. */
   audio: HTMLAudioElement | null;
+  /** Renames a speaker (its id, the trimmed name); rejects with what went wrong. Without it, names are not editable. */
+  onRenameSpeaker?: (id: string, name: string) => Promise<void>;
 }
 
 /**
  * The transcript beside the player: the word being spoken highlighted as it plays (looked up on
  * every frame while playing, re-rendering only the segments whose highlight moves), click to
- * seek, and search with next/previous.
+ * seek, and search with next/previous. A transcript with speakers shows them by turn (the name,
+ * renamable, in the speaker's colour) and can show one speaker's turns only; search then counts
+ * the shown turns' matches.
  */
-export function TranscriptView({ transcript, audio }: TranscriptViewProps) {
+export function TranscriptView({ transcript, audio, onRenameSpeaker }: TranscriptViewProps) {
   const segments = transcript.segments;
   const index = useMemo(() => buildTimeIndex(segments), [segments]);
+  const labelled = hasSpeakers(transcript);
+  const speakers = useMemo(() => speakerList(transcript), [transcript]);
+  const byId = useMemo(() => new Map(speakers.map((speaker) => [speaker.id, speaker])), [speakers]);
+  const turns = useMemo(() => groupTurns(segments), [segments]);
+  const [only, setOnly] = useState<string | null>(null);
+  const filter = only !== null && byId.has(only) ? only : null;
+  const shownTurns = useMemo(() => filterTurns(turns, filter), [turns, filter]);
+  const shown = useMemo(() => (filter === null ? null : segmentsOf(shownTurns)), [filter, shownTurns]);
   const [active, setActive] = useState(-1);
   const [follow, setFollow] = useState(true);
   const [query, setQuery] = useState("");
   const search = useDebounced(query, 150);
-  const matches = useMemo(() => findMatches(segments, search), [segments, search]);
+  const matches = useMemo(() => {
+    const found = findMatches(segments, search);
+    return shown ? found.filter((match) => shown.has(match.segment)) : found;
+  }, [segments, search, shown]);
   const [current, setCurrent] = useState(0);
   const container = useRef<HTMLDivElement>(null);
   const activeRef = useRef(-1);
@@ -136,8 +153,8 @@ export function TranscriptView({ transcript, audio }: TranscriptViewProps) {
     element?.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }, [activeSegment, follow, audio]);
 
-  // A new search starts at its first match; the current match is scrolled to.
-  useEffect(() => setCurrent(0), [search]);
+  // A new search (or filter) starts at its first match; the current match is scrolled to.
+  useEffect(() => setCurrent(0), [search, filter]);
   useEffect(() => {
     const match = matches[current];
     if (!match) return;
@@ -180,6 +197,26 @@ export function TranscriptView({ transcript, audio }: TranscriptViewProps) {
 
   const counter = !search.trim() ? "" : matches.length === 0 ? "No matches" : `${current + 1} of ${matches.length}`;
 
+  const segmentView = (s: number) => (
+    <SegmentView
+      key={s}
+      segment={segments[s]}
+      index={s}
+      activeWord={s === activeSegment && spoken ? spoken.word : -1}
+      matches={bySegment.get(s) ?? NO_MATCHES}
+      onSeek={seek}
+    />
+  );
+  const turnView = (turn: Turn) => {
+    const speaker: SpeakerInfo | undefined = turn.speaker === undefined ? undefined : byId.get(turn.speaker);
+    return (
+      <div key={turn.segments[0]} className={`turn${speaker ? ` speaker-${speaker.colour}` : ""}`} data-speaker={turn.speaker}>
+        {speaker && <SpeakerName speaker={speaker} onRename={onRenameSpeaker} />}
+        {turn.segments.map(segmentView)}
+      </div>
+    );
+  };
+
   return (
     <section className="card transcript" aria-labelledby="transcript-heading">
       <div className="transcript-toolbar">
@@ -216,21 +253,14 @@ export function TranscriptView({ transcript, audio }: TranscriptViewProps) {
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />
           <span>Follow playback</span>
         </label>
+        {speakers.length > 1 && <SpeakerFilter speakers={speakers} value={filter} onChange={setOnly} />}
       </div>
       {segments.length === 0 ? (
         <p className="transcript-empty">No speech was found in this recording.</p>
       ) : (
         <div className="transcript-body" ref={container} lang={transcript.language && transcript.language !== "auto" ? transcript.language : undefined}>
-          {segments.map((segment, s) => (
-            <SegmentView
-              key={s}
-              segment={segment}
-              index={s}
-              activeWord={s === activeSegment && spoken ? spoken.word : -1}
-              matches={bySegment.get(s) ?? NO_MATCHES}
-              onSeek={seek}
-            />
-          ))}
+          {labelled ? shownTurns.map(turnView) : segments.map((_segment, s) => segmentView(s))}
+          {labelled && shownTurns.length === 0 && <p className="transcript-filtered">This speaker says nothing in the transcript.</p>}
         </div>
       )}
     </section>

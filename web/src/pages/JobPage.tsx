@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api/errors";
-import { isInFlight, STATUS_ORDER, type Job, type Transcript } from "../api/types";
+import { isInFlight, STATUS_ORDER, type Job, type JobWarning, type Transcript } from "../api/types";
 import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
 import { CopyButton } from "../components/CopyButton";
@@ -18,6 +18,7 @@ import { usePolling } from "../hooks/usePolling";
 import { formatDateTime, formatDuration } from "../lib/format";
 import { progressText } from "../lib/jobs";
 import { languageName } from "../lib/languages";
+import { renameRequest, transcriptText } from "../lib/speakers";
 import { Link, useNavigate } from "../router";
 
 /** How often a running job is looked at again. */
@@ -30,6 +31,25 @@ const STEPS: { status: Job["status"]; label: string }[] = [
   { status: "finalizing", label: "Finished" },
 ];
 const ORDER = STATUS_ORDER;
+
+/** A warning's heading, for the codes the service sends; others show their message alone. */
+const WARNING_TITLES: Record<string, string> = {
+  speakers_unavailable: "Speakers were not identified",
+};
+
+function Warnings({ warnings }: { warnings: JobWarning[] }) {
+  return (
+    <>
+      {warnings.map((warning) => (
+        <Alert key={warning.code} tone="warning" title={WARNING_TITLES[warning.code]}>
+          <span className="job-warning" data-code={warning.code}>
+            {warning.message}
+          </span>
+        </Alert>
+      ))}
+    </>
+  );
+}
 
 function Steps({ job }: { job: Job }) {
   const at = ORDER.indexOf(job.status);
@@ -99,6 +119,18 @@ export function JobPage({ id }: { id: string }) {
     api.transcript(id).then(setTranscript, (caught) => setTranscriptError(messageOf(caught)));
   }, [api, id, done]);
 
+  const renameSpeaker = useCallback(
+    async (speaker: string, name: string) => {
+      const request = renameRequest(speaker, name);
+      if ("problem" in request) throw new Error(request.problem);
+      // The answer is the transcript with the new names; the downloads are fetched afresh each time.
+      const renamed = await api.renameSpeakers(id, request.body);
+      setTranscript(renamed);
+      notify(`Renamed to “${request.body[speaker]}”.`);
+    },
+    [api, id, notify],
+  );
+
   const remove = async () => {
     await api.deleteJob(id);
     notify(`Deleted “${job?.title ?? "the job"}”.`);
@@ -158,6 +190,11 @@ export function JobPage({ id }: { id: string }) {
                 {languageName(job.language ?? job.options.language)}
               </span>
             )}
+            {job.options.speakers && (
+              <span className="job-fact">
+                <Icon name="user" size={14} /> Speaker labels
+              </span>
+            )}
             <time dateTime={job.createdAt}>{formatDateTime(job.createdAt)}</time>
             {job.source.type === "url" && job.source.url ? (
               <span className="job-source" title={job.source.url}>
@@ -183,6 +220,8 @@ export function JobPage({ id }: { id: string }) {
       <div className="visually-hidden" role="status" aria-live="polite">
         {announcement}
       </div>
+
+      {job.warnings && job.warnings.length > 0 && <Warnings warnings={job.warnings} />}
 
       {isInFlight(job) && (
         <section className="card job-running" aria-labelledby="running-heading">
@@ -218,7 +257,7 @@ export function JobPage({ id }: { id: string }) {
                 <>
                   <Downloads jobId={job.id} title={job.title} />
                   <div className="copy-row">
-                    <CopyButton text={transcript.text} label="Copy text" copiedMessage="The transcript's text is copied." />
+                    <CopyButton text={transcriptText(transcript)} label="Copy text" copiedMessage="The transcript's text is copied." />
                   </div>
                 </>
               )}
@@ -226,7 +265,7 @@ export function JobPage({ id }: { id: string }) {
           </aside>
           <div className="job-content">
             {transcript ? (
-              <TranscriptView transcript={transcript} audio={audio} />
+              <TranscriptView transcript={transcript} audio={audio} onRenameSpeaker={transcript.speakers ? renameSpeaker : undefined} />
             ) : transcriptError ? (
               <Alert>{transcriptError}</Alert>
             ) : (

@@ -6,7 +6,7 @@ import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
 import { Dropzone } from "../components/Dropzone";
 import { ErrorAlert } from "../components/ErrorAlert";
-import { SelectField, TextField } from "../components/Field";
+import { CheckboxField, SelectField, TextField } from "../components/Field";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/Layout";
 import { ProgressBar } from "../components/ProgressBar";
@@ -40,6 +40,8 @@ export function NewJobPage() {
   const [url, setUrl] = useState("");
   const [title, setTitle] = useState("");
   const [language, setLanguage] = useState("auto");
+  /** Speaker labels: on unless turned off (the API's default is off, so it is always sent). */
+  const [speakers, setSpeakers] = useState(true);
   const [webhook, setWebhook] = useState("");
   const [fieldErrors, setFieldErrors] = useState<{ file?: string; url?: string; webhook?: string }>({});
   /** What went wrong with the last submission: an ApiError (a 402 links to the plans) or another failure. */
@@ -106,7 +108,7 @@ export function NewJobPage() {
         mode === "upload" && file
           ? { upload: { filename: file.name, contentType: mediaTypeOf(file) ?? "application/octet-stream", size: file.size } }
           : { url: url.trim() },
-      options: { language },
+      options: { language, speakers },
     };
     if (title.trim()) body.title = title.trim();
     if (webhook.trim()) body.webhook = { url: webhook.trim() };
@@ -214,6 +216,14 @@ export function NewJobPage() {
             ))}
           </SelectField>
         </div>
+
+        <CheckboxField
+          label="Identify speakers"
+          checked={speakers}
+          onChange={(event) => setSpeakers(event.target.checked)}
+          hint="Labels who said what (Speaker 1, Speaker 2…); you can rename the speakers on the transcript."
+          disabled={busy}
+        />
 
         <TextField
           label="Webhook URL"
