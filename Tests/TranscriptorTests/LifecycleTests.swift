@@ -43,6 +43,14 @@ import Transcriptor
         // One of two chunks counted: not yet; a job left finalizing (a crash) is taken again.
         (.finalizeStarted, [notYet, notYet, notYet, notYet, move(.finalizing), past, past, gone]),
         (.finalized, [notYet, notYet, notYet, notYet, move(.done), past, past, gone]),
+        // No speakers asked for (or settled already): a repeat.
+        (
+            .speakersSettled,
+            [
+                notYet, notYet, notYet, .ignore(.repeated), .ignore(.repeated), .ignore(.repeated), .ignore(.repeated),
+                gone,
+            ]
+        ),
         (.failed, [move(.failed), move(.failed), move(.failed), move(.failed), move(.failed), past, past, gone]),
         (.swept, [move(.failed), move(.failed), move(.failed), move(.failed), move(.failed), past, past, gone]),
         (.deleted, [.remove, .remove, .remove, .remove, .remove, .remove, .remove, gone]),
@@ -73,6 +81,25 @@ import Transcriptor
         #expect(Lifecycle.on(.finalizeStarted, in: counted) == .move(to: .finalizing))
     }
 
+    /// A job that asked for speakers is finalized once every chunk is counted and its speakers are
+    /// settled, whichever comes last; the other one does not complete it.
+    @Test func speakersAndChunksCompleteAJobInEitherOrder() {
+        let waitingForSpeakers = Lifecycle.State(
+            status: .transcribing, chunksTotal: 2, doneChunks: [0, 1], speakersPending: true)
+        #expect(Lifecycle.on(.finalizeStarted, in: waitingForSpeakers) == .ignore(.notYet))
+        #expect(Lifecycle.on(.speakersSettled, in: waitingForSpeakers) == .settle(completes: true))
+        let lastChunkOpen = Lifecycle.State(
+            status: .transcribing, chunksTotal: 2, doneChunks: [0], speakersPending: true)
+        #expect(Lifecycle.on(.chunkDone(1), in: lastChunkOpen) == .count(completes: false))
+        #expect(Lifecycle.on(.speakersSettled, in: lastChunkOpen) == .settle(completes: false))
+        let settled = Lifecycle.State(status: .transcribing, chunksTotal: 2, doneChunks: [0])
+        #expect(Lifecycle.on(.chunkDone(1), in: settled) == .count(completes: true))
+        #expect(Lifecycle.on(.speakersSettled, in: settled) == .ignore(.repeated))
+        // Before transcription starts, speakers cannot be settled.
+        let early = Lifecycle.State(status: .transcoding, speakersPending: true)
+        #expect(Lifecycle.on(.speakersSettled, in: early) == .ignore(.notYet))
+    }
+
     @Test func countingTheOnlyChunkCompletesTheSet() {
         let one = Lifecycle.State(status: .transcribing, chunksTotal: 1)
         #expect(Lifecycle.on(.chunkDone(0), in: one) == .count(completes: true))
@@ -89,7 +116,7 @@ import Transcriptor
                 let again = Lifecycle.on(event, in: Lifecycle.State(status: to, chunksTotal: 2, doneChunks: [0, 1]))
                 switch again {
                 case .move(let next): #expect(next == to, "\(event) from \(status) then again from \(to)")
-                case .ignore, .resume, .count, .remove: break
+                case .ignore, .resume, .count, .settle, .remove: break
                 }
             }
         }

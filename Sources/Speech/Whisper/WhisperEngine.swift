@@ -13,125 +13,61 @@ import Transcriptor
 public final class WhisperEngine: SpeechEngine {
     public let settings: WhisperSettings
     public var name: String { "whisper/\(settings.model)" }
-    private var worker: ChildProcess?
+    private let worker: JSONLineWorker
     private var verified = false
-    private var requestNumber = 0
     /// Whether the loaded model is multilingual (from the worker's ready line).
-    public private(set) var multilingual = false
+    public var multilingual: Bool { worker.ready?["multilingual"] == .bool(true) }
     /// How many workers were started (for tests and logs: restarts show here).
-    public private(set) var starts = 0
+    public var starts: Int { worker.starts }
 
-    public init(settings: WhisperSettings) { self.settings = settings }
+    public init(settings: WhisperSettings) {
+        self.settings = settings
+        var arguments = [
+            "-u", settings.worker, "--model", settings.modelDirectory, "--compute-type", settings.computeType,
+        ]
+        if settings.threads > 0 { arguments += ["--threads", String(settings.threads)] }
+        worker = JSONLineWorker(
+            label: "whisper worker", python: settings.python, arguments: arguments,
+            passedEnvironment: ["WHISPER_WORKER_TEST_HOOKS", "WHISPER_WORKER_CRASH_RATE"],
+            startTimeoutSeconds: settings.startTimeoutSeconds)
+    }
 
     /// The running worker's process id (tests kill it to check the restart).
-    var workerPID: pid_t? { worker?.pid }
-
-    deinit { stop() }
+    var workerPID: pid_t? { worker.pid }
 
     /// Stops the worker (it is started again on the next chunk).
-    public func stop() {
-        if let worker {
-            worker.closeInput()
-            worker.kill(SIGKILL)
-            worker.wait()
-        }
-        worker = nil
-    }
+    public func stop() { worker.stop() }
 
     public func transcribe(_ audio: String, language: String, deadline: Timestamp) throws(SpeechError) -> Transcript {
-        let own = Timestamp.now().adding(seconds: settings.chunkTimeoutSeconds)
-        let until = min(own, deadline)
-        do {
-            return try attempt(audio, language: language, deadline: until)
-        } catch .engineFailed(let reason) where reason.hasPrefix(Self.workerEnded) {
-            // The worker died under this chunk (out of memory, a crash): once more on a new one.
-            return try attempt(audio, language: language, deadline: until)
-        }
-    }
-
-    static let workerEnded = "the whisper worker ended"
-
-    private func attempt(_ audio: String, language: String, deadline: Timestamp) throws(SpeechError) -> Transcript {
-        let worker = try running(deadline: deadline)
-        requestNumber += 1
-        let id = String(requestNumber)
-        let request: JSONValue = .object([
-            "id": .string(id), "audio": .string(audio), "language": .string(language),
-            "beam_size": .integer(Int64(settings.beamSize)), "vad": .bool(settings.vad), "word_timestamps": .bool(true),
-        ])
-        let line: String?
-        do {
-            try worker.write(Array((try JSON.encodeString(request) + "\n").utf8))
-            line = try worker.readLine(until: deadline)
-        } catch ChildProcess.Failure.timedOut {
-            stop()
-            throw .deadlineExceeded("whisper did not finish \(audio) in time; the worker was stopped")
-        } catch {
-            stop()
-            throw .engineFailed("\(Self.workerEnded) while it had \(audio): \(error)")
-        }
-        guard let line else {
-            let exit = worker.wait()
-            self.worker = nil
-            throw .engineFailed("\(Self.workerEnded) (\(exit)) while it had \(audio)")
-        }
+        try verifyModel()
+        let until = min(Timestamp.now().adding(seconds: settings.chunkTimeoutSeconds), deadline)
+        let (line, id) = try worker.ask(
+            [
+                "audio": .string(audio), "language": .string(language),
+                "beam_size": .integer(Int64(settings.beamSize)), "vad": .bool(settings.vad),
+                "word_timestamps": .bool(true),
+            ], about: audio, deadline: until)
         return try Self.transcript(fromAnswer: line, id: id)
     }
 
-    /// The worker, started (and its model checked) if need be.
-    private func running(deadline: Timestamp) throws(SpeechError) -> ChildProcess {
-        if let worker, worker.isRunning { return worker }
-        worker = nil
+    /// Checks the model's checksum once, before the first worker starts.
+    private func verifyModel() throws(SpeechError) {
+        guard !verified else { return }
         let directory = settings.modelDirectory
-        if !verified {
-            guard access("\(directory)/model.bin", R_OK) == 0 else {
-                throw .misconfigured(
-                    "the whisper model \(settings.model) is not installed: \(directory)/model.bin is missing (make bootstrap installs it)"
-                )
-            }
-            if let expected = settings.expectedChecksum() {
-                let actual = sha256OfFile("\(directory)/model.bin")
-                guard actual == expected else {
-                    throw .misconfigured(
-                        "the whisper model \(settings.model) is refused: model.bin has SHA-256 \(actual ?? "unreadable"), not \(expected)"
-                    )
-                }
-            }
-            verified = true
-        }
-        var arguments = ["-u", settings.worker, "--model", directory, "--compute-type", settings.computeType]
-        if settings.threads > 0 { arguments += ["--threads", String(settings.threads)] }
-        let child: ChildProcess
-        do {
-            // The worker's test hooks are the only settings it reads from its environment.
-            let hooks = ["WHISPER_WORKER_TEST_HOOKS", "WHISPER_WORKER_CRASH_RATE"].reduce(into: [String: String]()) {
-                if let value = Environment.get($1) { $0[$1] = value }
-            }
-            child = try ChildProcess(settings.python, arguments, environment: hooks)
-        } catch {
-            throw .misconfigured("cannot start the whisper worker (\(settings.python) \(settings.worker)): \(error)")
-        }
-        starts += 1
-        let ready: String?
-        do {
-            ready = try child.readLine(
-                until: min(deadline, Timestamp.now().adding(seconds: settings.startTimeoutSeconds)))
-        } catch {
-            child.kill()
-            child.wait()
-            throw .engineFailed("the whisper worker did not become ready: \(error)")
-        }
-        guard let ready, let answer = try? JSON.decode(JSONValue.self, from: Array(ready.utf8)),
-            answer["ready"] == .bool(true)
-        else {
-            let exit = child.wait()
+        guard access("\(directory)/model.bin", R_OK) == 0 else {
             throw .misconfigured(
-                "the whisper worker could not load \(directory) (\(exit)); its log says why\(ready.map { ": \($0)" } ?? "")"
+                "the whisper model \(settings.model) is not installed: \(directory)/model.bin is missing (make bootstrap installs it)"
             )
         }
-        multilingual = answer["multilingual"] == .bool(true)
-        worker = child
-        return child
+        if let expected = settings.expectedChecksum() {
+            let actual = sha256OfFile("\(directory)/model.bin")
+            guard actual == expected else {
+                throw .misconfigured(
+                    "the whisper model \(settings.model) is refused: model.bin has SHA-256 \(actual ?? "unreadable"), not \(expected)"
+                )
+            }
+        }
+        verified = true
     }
 
     /// The transcript in a worker's answer, or the error it reports.

@@ -23,6 +23,24 @@ public struct Job: Encodable, Sendable, Equatable {
 
     public struct Options: Codable, Sendable, Equatable {
         public var language: String
+        /// Whether the transcript names who said what.
+        public var speakers: Bool
+    }
+
+    /// Where the speakers of a job that asked for them are.
+    public enum SpeakersState: String, Sendable {
+        /// Not found yet: the job is finished only once they are (or are given up).
+        case pending
+        /// Found: the transcript carries them.
+        case done
+        /// Could not be found; the job finishes without them and says so (`warnings`).
+        case unavailable
+    }
+
+    /// Something the owner should know of a finished job that did not fail.
+    public struct Warning: Encodable, Sendable, Equatable {
+        public var code: String
+        public var message: String
     }
 
     public struct Webhook: Codable, Sendable, Equatable {
@@ -48,10 +66,13 @@ public struct Job: Encodable, Sendable, Equatable {
     public var createdAt: String
     public var updatedAt: String
     public var error: Failure?
+    /// The speakers' state on a job that asked for them (nil otherwise).
+    public var speakersState: SpeakersState?
+    public var warnings: [Warning]
 
     enum CodingKeys: String, CodingKey {
         case id, title, filename, status, progress, source, options, webhook, durationSec, language, createdAt,
-            updatedAt, error
+            updatedAt, error, warnings
     }
 
     /// Absent values are `null` (the error only appears on failed jobs); the owner's id is not shown.
@@ -74,6 +95,7 @@ public struct Job: Encodable, Sendable, Equatable {
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(updatedAt, forKey: .updatedAt)
         if let error { try c.encode(error, forKey: .error) }
+        if !warnings.isEmpty { try c.encode(warnings, forKey: .warnings) }
     }
 
     /// Reads a stored job; nil when the item is not a job.
@@ -93,7 +115,18 @@ public struct Job: Encodable, Sendable, Equatable {
             status == .done ? 100 : total > 0 ? (Double(min(done, total)) / Double(total) * 1000).rounded() / 10 : 0
         progress = Progress(chunksDone: done, chunksTotal: total, percent: percent)
         source = Source(type: sourceType, url: item.string("sourceUrl"))
-        options = Options(language: item.string("optionLanguage") ?? "auto")
+        options = Options(
+            language: item.string("optionLanguage") ?? "auto", speakers: item.bool("optionSpeakers") ?? false)
+        speakersState =
+            options.speakers ? item.string("speakersState").flatMap(SpeakersState.init(rawValue:)) ?? .pending : nil
+        warnings =
+            speakersState == .unavailable
+            ? [
+                Warning(
+                    code: "speakers_unavailable",
+                    message: item.string("speakersMessage")
+                        ?? "The speakers could not be told apart; the transcript has no speaker labels.")
+            ] : []
         webhook = item.string("webhookUrl").map(Webhook.init)
         durationSec = item.double("durationSec")
         language = item.string("language")
@@ -114,7 +147,7 @@ extension Job {
     public static let attributes = [
         "jobId", "userId", "title", "filename", "status", "chunksDone", "chunksTotal", "sourceType", "sourceUrl",
         "optionLanguage", "webhookUrl", "durationSec", "language", "createdAt", "updatedAt", "errorCode",
-        "errorMessage",
+        "errorMessage", "optionSpeakers", "speakersState", "speakersMessage",
     ]
 }
 

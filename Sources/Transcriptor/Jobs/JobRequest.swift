@@ -16,6 +16,8 @@ public struct JobRequest: Decodable, Sendable {
 
     public struct Options: Decodable, Sendable {
         public var language: String?
+        /// Who said what: speaker labels on the transcript (default false).
+        public var speakers: Bool?
     }
 
     public struct Webhook: Decodable, Sendable {
@@ -42,6 +44,7 @@ public struct JobRequest: Decodable, Sendable {
         public var title: String
         public var filename: String
         public var language: String
+        public var speakers: Bool = false
         public var webhookURL: String?
     }
 
@@ -115,7 +118,9 @@ public struct JobRequest: Decodable, Sendable {
             }
             webhookURL = webhook.url
         }
-        return Checked(kind: kind, title: title, filename: filename, language: language, webhookURL: webhookURL)
+        return Checked(
+            kind: kind, title: title, filename: filename, language: language, speakers: options?.speakers ?? false,
+            webhookURL: webhookURL)
     }
 
     static func isMediaType(_ type: String) -> Bool {
@@ -149,6 +154,8 @@ public struct JobRequest: Decodable, Sendable {
         case .upload(let name, let type, let size): parts.append("upload=\(name)|\(type)|\(size)")
         }
         parts += ["title=\(checked.title)", "language=\(checked.language)", "webhook=\(checked.webhookURL ?? "")"]
+        // A request for speakers is another request (absent when false, so older keys still match).
+        if checked.speakers { parts.append("speakers=true") }
         return parts.joined(separator: "\n")
     }
 }

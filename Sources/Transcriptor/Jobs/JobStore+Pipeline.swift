@@ -80,7 +80,7 @@ extension JobStore {
         public var state: Lifecycle.State {
             Lifecycle.State(
                 status: job.status, chunksTotal: job.progress.chunksTotal, chunksDone: job.progress.chunksDone,
-                doneChunks: doneChunks)
+                doneChunks: doneChunks, speakersPending: job.speakersState == .pending)
         }
 
         /// Whether the job's stage deadline has passed.
@@ -229,6 +229,34 @@ extension JobStore {
         guard var after = try item(userID: userID, jobID: jobID, with: []) else { return .ignored }
         if let count = counted?["chunksDone"] { after["chunksDone"] = count }
         return Job(item: after).map(ChunkMark.counted) ?? .ignored
+    }
+
+    /// Records the speakers of a transcribing job as settled, once: `found`, or given up with the
+    /// owner's `reason`. Answers like `markChunkDone`, with the job as this write left it, so that
+    /// of the last chunk and the speakers settled at once, at least one sees both done.
+    public func settleSpeakers(
+        userID: String, jobID: String, found: Bool, reason: String? = nil, now: Timestamp = .now()
+    ) throws -> ChunkMark {
+        var set: Item = [
+            "speakersState": .s((found ? Job.SpeakersState.done : .unavailable).rawValue), "updatedAt": .s(now.iso8601),
+        ]
+        if !found, let reason { set["speakersMessage"] = .s(String(reason.prefix(500))) }
+        var update = AttributeUpdate(set: set, remove: [])
+        update.names["#status"] = "status"
+        update.values[":transcribing"] = .s(Job.Status.transcribing.rawValue)
+        update.values[":pending"] = .s(Job.SpeakersState.pending.rawValue)
+        do {
+            try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.job(jobID)), update: update.expression,
+                condition: "attribute_exists(pk) AND #status = :transcribing AND speakersState = :pending",
+                names: update.names, values: update.values)
+        } catch let error as AWSError where error.isConditionFailure {
+            guard let record = try record(userID: userID, jobID: jobID, with: []) else { return .ignored }
+            return Lifecycle.on(.speakersSettled, in: record.state) == .ignore(.repeated)
+                ? .repeated(record.job) : .ignored
+        }
+        // Read after the write: a chunk counted meanwhile shows.
+        return try record(userID: userID, jobID: jobID, with: []).map { .counted($0.job) } ?? .ignored
     }
 
     /// Finishes a finalizing job as done: releases its place in flight and meters its audio for

@@ -88,6 +88,11 @@ public struct JobStore {
         item["filename"] = .s(request.filename)
         item["status"] = .s(Job.Status.queued.rawValue)
         item["optionLanguage"] = .s(request.language)
+        if request.speakers {
+            // Found beside transcription once the recording is converted (the diarize stage).
+            item["optionSpeakers"] = .bool(true)
+            item["speakersState"] = .s(Job.SpeakersState.pending.rawValue)
+        }
         item["chunksDone"] = .number(0)
         item["chunksTotal"] = .number(0)
         item["createdAt"] = .s(created)
@@ -275,6 +280,49 @@ public struct JobStore {
                 update: "SET title = :t, titleSearch = :s, updatedAt = :now", condition: "attribute_exists(pk)",
                 values: [":t": .s(title), ":s": .s(title.lowercased()), ":now": .s(now.iso8601)], returnValues: .allNew)
             return item.flatMap(Job.init(item:))
+        } catch let error as AWSError where error.isConditionFailure {
+            return nil
+        }
+    }
+
+    /// The names the owner gave the job's speakers (speaker id → name).
+    public func speakerNames(userID: String, jobID: String) throws -> [String: String] {
+        let item = try db.getItem(
+            table: table, key: Keys.owned(userID, Keys.job(jobID)), consistentRead: true,
+            projection: "speakerNames")
+        guard case .m(let names)? = item?["speakerNames"] else { return [:] }
+        return names.compactMapValues { $0.stringValue }
+    }
+
+    /// Names the speakers of a finished job (speaker id → name), each name on its own, so that two
+    /// renames at once of different speakers both hold.
+    /// - Returns: every name after the change; nil when the job is gone or not done.
+    public func nameSpeakers(
+        userID: String, jobID: String, _ names: [String: String], now: Timestamp = .now()
+    )
+        throws -> [String: String]?
+    {
+        let key = Keys.owned(userID, Keys.job(jobID))
+        let done: Item = [":done": .s(Job.Status.done.rawValue), ":now": .s(now.iso8601)]
+        do {
+            try db.updateItem(
+                table: table, key: key, update: "SET speakerNames = if_not_exists(speakerNames, :none)",
+                condition: "attribute_exists(pk) AND #status = :done", names: ["#status": "status"],
+                values: done.filter { $0.key == ":done" }.merging([":none": .m([:])]) { $1 })
+            var sets: [String] = ["updatedAt = :now"]
+            var attributeNames = ["#status": "status"]
+            var values = done
+            for (index, (id, name)) in names.sorted(by: { $0.key < $1.key }).enumerated() {
+                attributeNames["#s\(index)"] = id
+                values[":n\(index)"] = .s(name)
+                sets.append("speakerNames.#s\(index) = :n\(index)")
+            }
+            let item = try db.updateItem(
+                table: table, key: key, update: "SET " + sets.joined(separator: ", "),
+                condition: "attribute_exists(pk) AND #status = :done", names: attributeNames, values: values,
+                returnValues: .allNew)
+            guard case .m(let all)? = item?["speakerNames"] else { return names }
+            return all.compactMapValues { $0.stringValue }
         } catch let error as AWSError where error.isConditionFailure {
             return nil
         }

@@ -10,7 +10,8 @@
 /// | uploadArrived       | → transcoding | → transcoding | → transcoding | resume        | past        | past         | gone   |
 /// | transcoded(n ≥ 1)   | not yet     | not yet     | → transcribing | past           | past        | past         | gone   |
 /// | chunkDone(i)        | not yet     | not yet     | not yet     | count / repeated  | repeated or past | repeated or past | gone |
-/// | finalizeStarted     | not yet     | not yet     | not yet     | → finalizing (all counted) | → finalizing | past | gone |
+/// | speakersSettled     | not yet     | not yet     | not yet     | settle / repeated | repeated    | repeated     | gone   |
+/// | finalizeStarted     | not yet     | not yet     | not yet     | → finalizing (all counted, speakers settled) | → finalizing | past | gone |
 /// | finalized           | not yet     | not yet     | not yet     | not yet           | → done      | past         | gone   |
 /// | failed, swept       | → failed    | → failed    | → failed    | → failed          | → failed    | past         | gone   |
 /// | deleted             | remove      | remove      | remove      | remove            | remove      | remove       | gone   |
@@ -29,12 +30,18 @@ public enum Lifecycle {
         public var chunksDone: Int
         /// Which chunks are counted, where the reader has them (only chunk events need them).
         public var doneChunks: Set<Int>
+        /// The job asked for speakers and they are neither found nor given up yet.
+        public var speakersPending: Bool
 
-        public init(status: Job.Status, chunksTotal: Int = 0, chunksDone: Int? = nil, doneChunks: Set<Int> = []) {
+        public init(
+            status: Job.Status, chunksTotal: Int = 0, chunksDone: Int? = nil, doneChunks: Set<Int> = [],
+            speakersPending: Bool = false
+        ) {
             self.status = status
             self.chunksTotal = chunksTotal
             self.chunksDone = chunksDone ?? doneChunks.count
             self.doneChunks = doneChunks
+            self.speakersPending = speakersPending
         }
     }
 
@@ -47,7 +54,10 @@ public enum Lifecycle {
         case transcoded(chunks: Int)
         /// Chunk `index`'s segments are stored.
         case chunkDone(Int)
-        /// Every chunk is counted: the transcript is put together.
+        /// The speakers of a job that asked for them are found, or given up (the diarize stage,
+        /// which runs beside transcription on the whole recording).
+        case speakersSettled
+        /// Every chunk is counted (and the speakers settled): the transcript is put together.
         case finalizeStarted
         /// The transcript is stored: the job is done.
         case finalized
@@ -79,6 +89,8 @@ public enum Lifecycle {
         case move(to: Job.Status)
         /// Count the chunk; `completes` when it is the last one not counted yet.
         case count(completes: Bool)
+        /// Record the speakers as settled; `completes` when every chunk is counted already.
+        case settle(completes: Bool)
         /// A repeated upload event on a job being transcribed: the stage checks that every chunk
         /// was written and announced, and does what is missing.
         case resume
@@ -117,15 +129,24 @@ public enum Lifecycle {
             case .transcribing:
                 guard index >= 0, index < state.chunksTotal else { return .ignore(.invalid) }
                 if state.doneChunks.contains(index) { return .ignore(.repeated) }
-                return .count(completes: state.doneChunks.count + 1 >= state.chunksTotal)
+                return .count(
+                    completes: state.doneChunks.count + 1 >= state.chunksTotal && !state.speakersPending)
             case .finalizing, .done, .failed:
                 return state.doneChunks.contains(index) ? .ignore(.repeated) : .ignore(.pastStage)
+            }
+        case .speakersSettled:
+            switch status {
+            case .queued, .fetching, .transcoding: return .ignore(.notYet)
+            case .transcribing:
+                guard state.speakersPending else { return .ignore(.repeated) }
+                return .settle(completes: state.chunksTotal > 0 && state.chunksDone >= state.chunksTotal)
+            case .finalizing, .done, .failed: return .ignore(.repeated)
             }
         case .finalizeStarted:
             switch status {
             case .queued, .fetching, .transcoding: return .ignore(.notYet)
             case .transcribing:
-                return state.chunksTotal > 0 && state.chunksDone >= state.chunksTotal
+                return state.chunksTotal > 0 && state.chunksDone >= state.chunksTotal && !state.speakersPending
                     ? .move(to: .finalizing) : .ignore(.notYet)
             case .finalizing: return .move(to: .finalizing)
             case .done, .failed: return .ignore(.pastStage)

@@ -2,14 +2,15 @@ import Cloud
 import Runtime
 
 /// The failures stage (the failures queue): what the pipeline could not do after its retries
-/// lands here: a fetch or chunk message its queue gave up on (their dead letters), or a Lambda
+/// lands here: a fetch, chunk or diarize message its queue gave up on (their dead letters), or a Lambda
 /// destination record of an S3-triggered stage (transcode, persist) whose retries ran out.
 ///
 /// An S3-triggered stage's retries (about three minutes) run out on crashes, timeouts and passing
 /// trouble (its handled failures end the job themselves), which often pass: its event is handed
 /// back to it, up to `PIPELINE_REDRIVES` times a job (2 by default), each time with Lambda's two
 /// retries again. After that, or for a queue's dead letter, the job fails with the stage and the last reason, so
-/// no job stays in a middle state.
+/// no job stays in a middle state. A diarize message fails no job: its speakers are given up, and
+/// the job finishes with its words and a warning.
 public struct FailuresFunction: LambdaHandler {
     let pipeline: Pipeline
     let lambda: LambdaClient
@@ -35,6 +36,18 @@ public struct FailuresFunction: LambdaHandler {
             }
             let logger = context.logger.job(userID, jobID)
             do {
+                if stage == "diarize" {
+                    // The words do not need the speakers: the job finishes without them, and says so.
+                    let last = try pipeline.jobs.record(userID: userID, jobID: jobID, with: [.lastAttemptError])
+                    guard let last, last.state.speakersPending else { continue }
+                    logger.warn("the diarize queue gave up; the job finishes without speakers")
+                    try pipeline.storeSpeakers(
+                        SpeakersResult(
+                            unavailable: "The speakers could not be found after several attempts"
+                                + (last.lastAttemptError.map { " (\($0.prefix(300)))" } ?? "") + "."),
+                        userID: userID, jobID: jobID)
+                    continue
+                }
                 if try redrive(body, userID: userID, jobID: jobID, stage: stage, reason: reason, logger: logger) {
                     continue
                 }
@@ -101,6 +114,7 @@ public struct FailuresFunction: LambdaHandler {
         if let text = try? JSON.encodeString(body) {
             if let chunk = ChunkMessage(body: text) { return (chunk.userId, chunk.jobId, "transcribe", nil) }
             if let fetch = FetchMessage(body: text) { return (fetch.userId, fetch.jobId, "fetch", nil) }
+            if let diarize = DiarizeMessage(body: text) { return (diarize.userId, diarize.jobId, "diarize", nil) }
         }
         guard let arn = body["requestContext"]?["functionArn"]?.stringValue,
             let rawKey = body["requestPayload"]?["Records"]?[0]?["s3"]?["object"]?["key"]?.stringValue,

@@ -1,12 +1,13 @@
 import Cloud
 import Runtime
 
-/// The persist stage (ObjectCreated on `segments/`): counts the chunk as done, once. The
-/// invocation whose chunk completes the set merges every chunk's segments in order into the
-/// transcript (`json`, `txt`, `srt`, `vtt` under `transcripts/`), marks the job done while
-/// metering its audio for the month (one transaction, so usage is counted once), and sends the
-/// webhook. A repeated event finds its chunk counted and changes nothing; if the job was left
-/// finalizing by a crash, it finishes it.
+/// The persist stage (ObjectCreated on `segments/`): counts the chunk, or the speakers of a job
+/// that asked for them, as done, once. The invocation whose count completes the job (every chunk,
+/// and the speakers settled, in either order) merges every chunk's segments in order into the
+/// transcript, gives each word its speaker, writes it (`json`, `txt`, `srt`, `vtt` under
+/// `transcripts/`), marks the job done while metering its audio for the month (one transaction,
+/// so usage is counted once), and sends the webhook. A repeated event finds its count made and
+/// changes nothing; if the job was left finalizing by a crash, it finishes it.
 public struct PersistFunction: LambdaHandler {
     let pipeline: Pipeline
     let runner: StageRunner
@@ -24,29 +25,41 @@ public struct PersistFunction: LambdaHandler {
     func persist(_ key: StorageKey, _ work: StageRunner.Work) throws {
         let jobs = pipeline.jobs
         let logger = work.logger
-        guard let index = key.chunkIndex else {
+        let what: String
+        let mark: JobStore.ChunkMark
+        if key.isSpeakers {
+            what = "the speakers"
+            let object = try pipeline.services.s3.getObject(bucket: pipeline.bucket, key: key.path)
+            let result = try JSON.decode(SpeakersResult.self, from: object.body)
+            mark = try jobs.settleSpeakers(
+                userID: key.userID, jobID: key.jobID, found: result.turns != nil, reason: result.unavailable)
+        } else if let index = key.chunkIndex {
+            what = "chunk \(index)"
+            mark = try jobs.markChunkDone(userID: key.userID, jobID: key.jobID, index: index)
+        } else {
             logger.warn("a segments event for a key that names no chunk was ignored")
             return
         }
         let job: Job
-        switch try jobs.markChunkDone(userID: key.userID, jobID: key.jobID, index: index) {
+        switch mark {
         case .counted(let after):
             job = after
         case .repeated(let current):
             job = current
-            logger.info("chunk \(index) was counted before")
+            logger.info("\(what) was counted before")
         case .ignored:
             if try jobs.job(userID: key.userID, jobID: key.jobID) == nil {
-                logger.info("the job is gone; chunk \(index)'s segments are removed")
+                logger.info("the job is gone; \(what) is removed")
                 try pipeline.services.s3.deleteObject(bucket: pipeline.bucket, key: key.path)
             }
             return
         }
-        // Decided on the job as this count left it: of chunks counted at once, only the invocation
+        // Decided on the job as this count left it: of counts made at once, only an invocation
         // whose count completed the set goes on; a repeat finds a job left finalizing by a crash,
         // and finishes it.
         let state = Lifecycle.State(
-            status: job.status, chunksTotal: job.progress.chunksTotal, chunksDone: job.progress.chunksDone)
+            status: job.status, chunksTotal: job.progress.chunksTotal, chunksDone: job.progress.chunksDone,
+            speakersPending: job.speakersState == .pending)
         guard case .move = Lifecycle.on(.finalizeStarted, in: state),
             let claimed = try jobs.advance(userID: key.userID, jobID: key.jobID, on: .finalizeStarted)
         else { return }
@@ -64,18 +77,19 @@ public struct PersistFunction: LambdaHandler {
             chunks.append(try JSON.decode(Transcript.self, from: object.body))
         }
         let duration = job.durationSec ?? chunks.map(\.durationSec).reduce(0, +)
-        let transcript = Transcript.merging(chunks, jobId: job.id, durationSec: duration)
-        let formatter = SubtitleFormatter()
-        let outputs: [(String, String, [UInt8])] = [
-            ("json", "application/json", try JSON.encode(transcript)),
-            ("txt", "text/plain; charset=utf-8", Array((transcript.text + "\n").utf8)),
-            ("srt", "application/x-subrip", Array(formatter.srt(transcript).utf8)),
-            ("vtt", "text/vtt; charset=utf-8", Array(formatter.vtt(transcript).utf8)),
-        ]
+        var transcript = Transcript.merging(chunks, jobId: job.id, durationSec: duration)
+        if job.speakersState == .done {
+            let object = try s3.getObject(
+                bucket: pipeline.bucket, key: StorageKey.speakers(job.userID, job.id).path)
+            let result = try JSON.decode(SpeakersResult.self, from: object.body)
+            transcript = transcript.attributing(result.turns ?? [])
+        }
         var written: [StorageKey] = []
-        for (format, type, bytes) in outputs {
-            let key = StorageKey.transcript(job.userID, job.id, format: format)
-            try s3.putObject(bucket: pipeline.bucket, key: key.path, body: .bytes(bytes), contentType: type)
+        for format in TranscriptFormat.allCases {
+            let key = StorageKey.transcript(job.userID, job.id, format: format.rawValue)
+            try s3.putObject(
+                bucket: pipeline.bucket, key: key.path, body: .bytes(try format.render(transcript)),
+                contentType: format.contentType)
             written.append(key)
         }
         guard try pipeline.keepOrDiscard(userID: job.userID, jobID: job.id, wrote: written) else {

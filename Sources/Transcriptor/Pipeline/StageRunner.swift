@@ -87,6 +87,22 @@ public struct StageRunner {
     /// Runs `body` for one job with the failure policy above.
     /// - Throws: what is worth another attempt (after noting it on the job).
     func runStageWork(userID: String, jobID: String, context: LambdaContext, _ body: (Work) throws -> Void) throws {
+        try attemptStageWork(userID: userID, jobID: jobID, context: context) { work in
+            do {
+                try body(work)
+            } catch let error as any StageFailureConvertible where error.stageFailure.isPermanent {
+                pipeline.fail(userID: userID, jobID: jobID, error.stageFailure, stage: stage, logger: work.logger)
+            }
+        }
+    }
+
+    /// Runs `body` for one job: whatever it throws is noted on the job and thrown again, for another
+    /// attempt (a stage whose failures never fail a job, like the diarize stage, uses it alone).
+    func attemptStageWork(
+        userID: String, jobID: String, context: LambdaContext, _ body: (Work) throws -> Void
+    )
+        throws
+    {
         let logger = context.logger.job(userID, jobID)
         let work = Work(
             userID: userID, jobID: jobID, logger: logger,
@@ -96,15 +112,10 @@ public struct StageRunner {
         do {
             try body(work)
         } catch {
-            let failure = (error as? any StageFailureConvertible)?.stageFailure
-            if let failure, failure.isPermanent {
-                pipeline.fail(userID: userID, jobID: jobID, failure, stage: stage, logger: logger)
-                return
-            }
             logger.warn("\(stage) will be tried again: \(error)")
             // What the owner reads if the retries run out: the stage's own words, never an
             // infrastructure error's detail (endpoints, addresses), which the line above logs.
-            let reason = failure?.message ?? retryReason
+            let reason = (error as? any StageFailureConvertible)?.stageFailure.message ?? retryReason
             do {
                 try pipeline.jobs.noteAttemptFailure(userID: userID, jobID: jobID, reason: reason)
             } catch let noteError {
@@ -123,6 +134,27 @@ public struct StageRunner {
         job: (Message) -> (userID: String, jobID: String), retrying: (SQSEvent.Message) -> Void = { _ in },
         _ body: (Message, Work) throws -> Void
     ) -> SQSBatchResponse {
+        eachMessage(event, context: context, decode: decode, job: job, retrying: retrying) { message, ids in
+            try runStageWork(userID: ids.userID, jobID: ids.jobID, context: context) { try body(message, $0) }
+        }
+    }
+
+    /// `eachStageMessage` for a stage whose failures never fail a job: every failure is another
+    /// attempt, and the stage decides itself what its last one means.
+    public func eachMessageKeepingJobs<Message>(
+        _ event: SQSEvent, context: LambdaContext, decode: (String) -> Message?,
+        job: (Message) -> (userID: String, jobID: String), _ body: (Message, Work) throws -> Void
+    ) -> SQSBatchResponse {
+        eachMessage(event, context: context, decode: decode, job: job, retrying: { _ in }) { message, ids in
+            try attemptStageWork(userID: ids.userID, jobID: ids.jobID, context: context) { try body(message, $0) }
+        }
+    }
+
+    private func eachMessage<Message>(
+        _ event: SQSEvent, context: LambdaContext, decode: (String) -> Message?,
+        job: (Message) -> (userID: String, jobID: String), retrying: (SQSEvent.Message) -> Void,
+        _ run: (Message, (userID: String, jobID: String)) throws -> Void
+    ) -> SQSBatchResponse {
         // What an invocation cut short (a timeout, a crash) left in the scratch space goes first.
         pipeline.removeStaleTemporaries()
         var failures: [SQSBatchResponse.ItemFailure] = []
@@ -132,9 +164,8 @@ public struct StageRunner {
                     "a \(stage) message that names no job was dropped", [("messageId", record.messageId)])
                 continue
             }
-            let (userID, jobID) = job(message)
             do {
-                try runStageWork(userID: userID, jobID: jobID, context: context) { try body(message, $0) }
+                try run(message, job(message))
             } catch {
                 retrying(record)
                 failures.append(.init(itemIdentifier: record.messageId))

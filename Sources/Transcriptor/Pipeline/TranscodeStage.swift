@@ -46,6 +46,11 @@ public struct TranscodeFunction: LambdaHandler {
         let record = try jobs.record(userID: key.userID, jobID: key.jobID)
         var missing: Set<Int>?
         var unannounced: [Int] = []
+        // A job that asked for speakers gets its whole recording stored and announced to the
+        // diarize stage, beside its chunks.
+        let wantsSpeakers = record?.state.speakersPending ?? false
+        let recordingKey = StorageKey.recording(key.userID, key.jobID)
+        var needsRecording = wantsSpeakers
         switch Lifecycle.on(.uploadArrived, in: record?.state) {
         case .ignore(.gone):
             logger.info("the job is gone; its upload is removed")
@@ -66,15 +71,17 @@ public struct TranscodeFunction: LambdaHandler {
             // Chunks stored but not transcribed yet may never have been announced (a stop between the
             // write and the message): they are announced again; a repeat is harmless.
             unannounced = undone.intersection(present).sorted()
-            guard !absent.isEmpty || !rendered else {
+            needsRecording = try wantsSpeakers && !s3.objectListed(bucket: pipeline.bucket, key: recordingKey.path)
+            guard !absent.isEmpty || !rendered || needsRecording else {
                 try pipeline.announceChunks(unannounced, userID: key.userID, jobID: key.jobID)
+                if wantsSpeakers { try pipeline.announceDiarization(userID: key.userID, jobID: key.jobID) }
                 logger.info("a repeated upload event: the job is transcoded already")
                 return
             }
             logger.warn(
                 "an earlier attempt stopped half-way; writing chunks \(absent.sorted()) and the rendition again")
             missing = absent
-        case .ignore, .count, .remove:
+        case .ignore, .count, .settle, .remove:
             logger.info("a repeated upload event: the job is past transcoding")
             return
         }
@@ -117,6 +124,13 @@ public struct TranscodeFunction: LambdaHandler {
             }
         }
         try pipeline.announceChunks(unannounced, userID: key.userID, jobID: key.jobID)
+        if needsRecording {
+            // First: finding the speakers of the whole recording takes longest.
+            try s3.putObject(
+                bucket: pipeline.bucket, key: recordingKey.path, body: .file(path: wav), contentType: "audio/wav")
+            written.append(recordingKey)
+        }
+        if wantsSpeakers { try pipeline.announceDiarization(userID: key.userID, jobID: key.jobID) }
         // Each chunk goes to transcription as soon as it is stored.
         for chunk in chunks where missing?.contains(chunk.index) ?? true {
             let chunkKey = StorageKey.chunkAudio(key.userID, key.jobID, chunk: chunk.index)

@@ -10,6 +10,9 @@ public struct ServiceSettings: Sendable {
     public var fetchQueueURL: String?
     /// The transcribe queue's URL (transcode sends chunks there; transcribe times their retries).
     public var transcribeQueueURL: String?
+    /// The diarize queue's URL (transcode sends the whole recording of a job that asked for
+    /// speakers there).
+    public var diarizeQueueURL: String?
     /// The web app's origin; links in mail point at its pages.
     public var webOrigin: String
     /// The sender of account mail.
@@ -86,7 +89,7 @@ public struct ServiceSettings: Sendable {
         public let description: String
     }
 
-    /// From `TABLE_NAME`, `MEDIA_BUCKET`, `FETCH_QUEUE_URL`, `TRANSCRIBE_QUEUE_URL`, `WEB_ORIGIN`, `MAIL_FROM`,
+    /// From `TABLE_NAME`, `MEDIA_BUCKET`, `FETCH_QUEUE_URL`, `TRANSCRIBE_QUEUE_URL`, `DIARIZE_QUEUE_URL`, `WEB_ORIGIN`, `MAIL_FROM`,
     /// `LIMIT_MONTHLY_AUDIO_MINUTES`, `LIMIT_JOBS_IN_FLIGHT`, `LIMIT_UPLOAD_BYTES`, `LIMIT_FILE_SECONDS`,
     /// `LIMIT_SIGNUPS_PER_ADDRESS`.
     public static func fromEnvironment() throws(Invalid) -> ServiceSettings {
@@ -107,6 +110,7 @@ public struct ServiceSettings: Sendable {
             tableName: try required("TABLE_NAME"), bucketName: try required("MEDIA_BUCKET"),
             fetchQueueURL: Environment.get("FETCH_QUEUE_URL"))
         settings.transcribeQueueURL = Environment.get("TRANSCRIBE_QUEUE_URL").flatMap { $0.isEmpty ? nil : $0 }
+        settings.diarizeQueueURL = Environment.get("DIARIZE_QUEUE_URL").flatMap { $0.isEmpty ? nil : $0 }
         if let origin = Environment.get("WEB_ORIGIN"), !origin.isEmpty {
             settings.webOrigin = origin.hasSuffix("/") ? String(origin.dropLast()) : origin
         }

@@ -7,9 +7,11 @@ public struct StorageKey: Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, CaseIterable, Sendable {
         /// `uploads/…/source`: the user's file, uploaded or fetched; its arrival starts transcoding.
         case upload = "uploads"
-        /// `audio/…/chunk-NNNN.wav`: one chunk of the speech audio, for transcription.
+        /// `audio/…/chunk-NNNN.wav`: one chunk of the speech audio, for transcription; and
+        /// `audio/…/recording.wav`, the whole of it, for the speakers.
         case audio
-        /// `segments/…/chunk-NNNN.json`: one chunk's transcript; its arrival is counted by persist.
+        /// `segments/…/chunk-NNNN.json`: one chunk's transcript, and `segments/…/speakers.json`, the
+        /// speakers; the arrival of each is counted by persist.
         case segments
         /// `renditions/…/audio.m4a`: the audio the browser plays.
         case rendition = "renditions"
@@ -46,6 +48,24 @@ public struct StorageKey: Hashable, Sendable, CustomStringConvertible {
     public static func chunkSegments(_ userID: String, _ jobID: String, chunk index: Int) -> StorageKey {
         StorageKey(.segments, userID, jobID, chunkFile(index, "json"))
     }
+
+    static let recordingFile = "recording.wav"
+    static let speakersFile = "speakers.json"
+
+    /// The whole speech audio of a job that asked for speakers (`audio/…/recording.wav`): the
+    /// diarize stage finds the speakers in it, so they are the same people from start to end.
+    public static func recording(_ userID: String, _ jobID: String) -> StorageKey {
+        StorageKey(.audio, userID, jobID, recordingFile)
+    }
+
+    /// The speakers the diarize stage found (`segments/…/speakers.json`, a `SpeakersResult`): its
+    /// arrival is counted by persist, like a chunk's segments.
+    public static func speakers(_ userID: String, _ jobID: String) -> StorageKey {
+        StorageKey(.segments, userID, jobID, speakersFile)
+    }
+
+    /// Whether the key holds the speakers of a job.
+    public var isSpeakers: Bool { kind == .segments && file == Self.speakersFile }
 
     /// The playable rendition.
     public static func rendition(_ userID: String, _ jobID: String) -> StorageKey {
@@ -88,7 +108,8 @@ public struct StorageKey: Hashable, Sendable, CustomStringConvertible {
     private var isWellFormedFile: Bool {
         switch kind {
         case .upload: return file == "source"
-        case .audio, .segments: return chunkIndex != nil
+        case .audio: return chunkIndex != nil || file == Self.recordingFile
+        case .segments: return chunkIndex != nil || file == Self.speakersFile
         case .rendition: return file == "audio.m4a"
         case .transcript:
             guard file.hasPrefix("transcript.") else { return false }

@@ -13,28 +13,39 @@ public struct SubtitleFormatter: Sendable {
         public var start: Double
         public var end: Double
         public var lines: [String]
+        /// The name of who speaks in the cue, on a transcript with speakers (a cue is one segment's,
+        /// so one speaker's).
+        public var speaker: String? = nil
     }
 
-    /// The cues of a transcript, in order, without overlaps.
-    public func cues(for transcript: Transcript) -> [Cue] {
+    /// The cues of a transcript, in order, without overlaps. With `labelChanges`, a cue whose
+    /// speaker is not the previous cue's starts with the name (`Ada: …`), counted in its lines (SRT
+    /// has no voice markup).
+    public func cues(for transcript: Transcript, labelChanges: Bool = false) -> [Cue] {
         var cues: [Cue] = []
+        var previousSpeaker: String?
         for segment in transcript.segments {
             let words =
                 segment.words.isEmpty
                 ? Self.spreadWords(segment) : segment.words.filter { !Self.cueText($0.word).isEmpty }
+            let name = transcript.speakerName(segment.speaker).map(Self.cueText)
+            var label: [String] =
+                labelChanges && name != nil && segment.speaker != previousSpeaker ? ["\(name!):"] : []
             var current: [Transcript.Word] = []
             func flush() {
                 guard let first = current.first, let last = current.last else { return }
                 cues.append(
                     Cue(
                         start: first.start, end: max(last.end, first.start + 0.001),
-                        lines: wrap(current.map { Self.cueText($0.word) })))
+                        lines: wrap(label + current.map { Self.cueText($0.word) }), speaker: name))
                 current.removeAll()
+                label = []
+                previousSpeaker = segment.speaker
             }
             for word in words {
                 let candidate = current + [word]
                 let fits =
-                    wrap(candidate.map { Self.cueText($0.word) }).count <= maxLines
+                    wrap(label + candidate.map { Self.cueText($0.word) }).count <= maxLines
                     && (candidate.last!.end - candidate.first!.start) <= maxCueSeconds
                 if !fits { flush() }
                 current.append(word)
@@ -93,7 +104,7 @@ public struct SubtitleFormatter: Sendable {
     }
 
     public func srt(_ transcript: Transcript) -> String {
-        cues(for: transcript).enumerated().map { index, cue in
+        cues(for: transcript, labelChanges: true).enumerated().map { index, cue in
             "\(index + 1)\n\(Self.time(cue.start, separator: ",")) --> \(Self.time(cue.end, separator: ","))\n\(cue.lines.joined(separator: "\n"))\n"
         }.joined(separator: "\n")
     }
@@ -102,8 +113,14 @@ public struct SubtitleFormatter: Sendable {
         "WEBVTT\n\n"
             + cues(for: transcript).map { cue in
                 // "-->" may not appear in a cue's text; "&" and "<" are escaped as WebVTT requires.
-                let text = cue.lines.map {
+                var text = cue.lines.map {
                     $0.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing("-->", with: "--&gt;")
+                }
+                // The speaker as a voice span (`<v Ada>`); its annotation may hold no ">".
+                if let speaker = cue.speaker, !text.isEmpty {
+                    let voice = speaker.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
+                        .replacing(">", with: "&gt;")
+                    text[0] = "<v \(voice)>" + text[0]
                 }
                 return
                     "\(Self.time(cue.start, separator: ".")) --> \(Self.time(cue.end, separator: "."))\n\(text.joined(separator: "\n"))\n"

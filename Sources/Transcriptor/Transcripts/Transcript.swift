@@ -9,12 +9,15 @@ public struct Transcript: Codable, Sendable, Equatable {
         public var word: String
         /// 0–1 where the engine gives one.
         public var confidence: Double?
+        /// Who said it (`S1`), on a transcript with speakers.
+        public var speaker: String?
 
-        public init(start: Double, end: Double, word: String, confidence: Double? = nil) {
+        public init(start: Double, end: Double, word: String, confidence: Double? = nil, speaker: String? = nil) {
             self.start = start
             self.end = end
             self.word = word
             self.confidence = confidence
+            self.speaker = speaker
         }
     }
 
@@ -23,12 +26,15 @@ public struct Transcript: Codable, Sendable, Equatable {
         public var end: Double
         public var text: String
         public var words: [Word]
+        /// Who said it (`S1`), on a transcript with speakers: a segment is one speaker's.
+        public var speaker: String?
 
-        public init(start: Double, end: Double, text: String, words: [Word] = []) {
+        public init(start: Double, end: Double, text: String, words: [Word] = [], speaker: String? = nil) {
             self.start = start
             self.end = end
             self.text = text
             self.words = words
+            self.speaker = speaker
         }
     }
 
@@ -37,12 +43,26 @@ public struct Transcript: Codable, Sendable, Equatable {
     public var durationSec: Double
     public var text: String
     public var segments: [Segment]
+    /// The people speaking, in order of first appearance, on a job that asked for speakers
+    /// (absent otherwise: such a transcript looks as it did before speakers existed).
+    public var speakers: [Speaker]?
 
-    public init(jobId: String, language: String, durationSec: Double, segments: [Segment]) {
+    public struct Speaker: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+
+        public init(id: String, name: String) {
+            self.id = id
+            self.name = name
+        }
+    }
+
+    public init(jobId: String, language: String, durationSec: Double, segments: [Segment], speakers: [Speaker]? = nil) {
         self.jobId = jobId
         self.language = language
         self.durationSec = durationSec
         self.segments = segments
+        self.speakers = speakers
         self.text = segments.map { $0.text.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
@@ -58,7 +78,8 @@ public struct Transcript: Codable, Sendable, Equatable {
                 moved[index].words[word].end += seconds
             }
         }
-        return Transcript(jobId: jobId, language: language, durationSec: durationSec, segments: moved)
+        return Transcript(
+            jobId: jobId, language: language, durationSec: durationSec, segments: moved, speakers: speakers)
     }
 
     /// Merges chunk transcripts in order (each already offset to the whole file), dropping any

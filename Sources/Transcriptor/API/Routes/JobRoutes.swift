@@ -175,41 +175,97 @@ extension APIError {
         "not_ready", "The job has not finished yet; its status and progress say how far it is.")
 }
 
-/// `GET /v1/jobs/{id}/transcript?format=json|txt|srt|vtt` → the transcript; 409 until done.
+/// `GET /v1/jobs/{id}/transcript?format=json|txt|srt|vtt` → the transcript; 409 until done. A
+/// transcript with speakers is written on the way out, with the names the owner gave them.
 public struct TranscriptRoute: APIRoute {
     public init() {}
 
-    static let contentTypes = [
-        "json": "application/json", "txt": "text/plain; charset=utf-8", "srt": "application/x-subrip",
-        "vtt": "text/vtt; charset=utf-8",
-    ]
-
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let (caller, _) = try call.authenticate()
-        let format = call.request.query("format") ?? "json"
-        guard let contentType = Self.contentTypes[format] else {
-            throw APIError.badRequest("format must be one of json, txt, srt or vtt, not \"\(format)\".")
+        let text = call.request.query("format") ?? "json"
+        guard let format = TranscriptFormat(rawValue: text) else {
+            throw APIError.badRequest("format must be one of json, txt, srt or vtt, not \"\(text)\".")
         }
         let job = try call.ownedJob(caller)
         guard job.status == .done else { throw APIError.notReady }
-        let services = call.services
-        let object: (info: S3Client.ObjectInfo, body: [UInt8])
-        do {
-            object = try services.s3.getObject(
-                bucket: services.settings.bucketName,
-                key: StorageKey.transcript(caller.userID, job.id, format: format).path
-            )
-        } catch let error as AWSError where error.code == "NoSuchKey" {
-            throw APIError.expired("transcript")
+        let body: [UInt8]
+        if job.speakersState == .done {
+            body = try format.render(try call.namedTranscript(job))
+        } else {
+            body = try call.storedTranscript(job, format: format)
         }
         let name =
-            "\(job.title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.map(String.init).joined()).\(format)"
+            "\(job.title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.map(String.init).joined()).\(format.rawValue)"
         return .init(
             statusCode: 200,
             headers: [
-                "content-type": contentType, "cache-control": "no-store",
+                "content-type": format.contentType, "cache-control": "no-store",
                 "content-disposition": "inline; filename=\"\(name)\"",
-            ], body: String(decoding: object.body, as: UTF8.self))
+            ], body: String(decoding: body, as: UTF8.self))
+    }
+}
+
+extension APICall {
+    /// A finished job's transcript in `format` as persist stored it; 410 past the retention.
+    func storedTranscript(_ job: Job, format: TranscriptFormat) throws -> [UInt8] {
+        do {
+            return try services.s3.getObject(
+                bucket: services.settings.bucketName,
+                key: StorageKey.transcript(job.userID, job.id, format: format.rawValue).path
+            ).body
+        } catch let error as AWSError where error.code == "NoSuchKey" {
+            throw APIError.expired("transcript")
+        }
+    }
+
+    /// A finished job's transcript model with the names its owner gave its speakers.
+    func namedTranscript(_ job: Job) throws -> Transcript {
+        let transcript = try JSON.decode(Transcript.self, from: try storedTranscript(job, format: .json))
+        return transcript.naming(try services.jobs.speakerNames(userID: job.userID, jobID: job.id))
+    }
+}
+
+/// `PATCH /v1/jobs/{id}/speakers` `{"S1":"Ada","S2":"Grace"}` → 200 with the transcript (JSON) as
+/// named now. Names are trimmed, 1 to 60 characters, no control characters; every id must be one
+/// of the transcript's speakers. 409 `not_ready` until done, 409 `no_speakers` for a job without.
+public struct SpeakersRoute: APIRoute {
+    public init() {}
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        let job = try call.ownedJob(caller)
+        let asked = try call.body([String: String].self)
+        guard job.options.speakers else {
+            throw APIError.conflict("no_speakers", "The job did not ask for speakers, so it has none to name.")
+        }
+        guard job.status == .done else { throw APIError.notReady }
+        guard job.speakersState == .done else {
+            throw APIError.conflict(
+                "no_speakers", "The job's speakers could not be found (see its warnings), so it has none to name.")
+        }
+        guard !asked.isEmpty else {
+            throw APIError.badRequest("Name at least one speaker: {\"S1\": \"Ada\"}.")
+        }
+        let transcript = try call.namedTranscript(job)
+        let known = Set((transcript.speakers ?? []).map(\.id))
+        var names: [String: String] = [:]
+        for (id, given) in asked.sorted(by: { $0.key < $1.key }) {
+            guard known.contains(id) else {
+                throw APIError.badRequest(
+                    "\(id.prefix(20)) is not one of the transcript's speakers (\(known.sorted().joined(separator: ", ")))."
+                )
+            }
+            let name = given.trimmingWhitespace()
+            guard !name.isEmpty, name.count <= Transcript.maxSpeakerNameLength else {
+                throw APIError.badRequest(
+                    "The name of \(id) must have 1 to \(Transcript.maxSpeakerNameLength) characters.")
+            }
+            try DisplayText.check(name, field: "the name of \(id)")
+            names[id] = name
+        }
+        guard let all = try call.services.jobs.nameSpeakers(userID: caller.userID, jobID: job.id, names, now: call.now)
+        else { throw APIError.notFound("job") }
+        return try .api(200, transcript.naming(all))
     }
 }
 

@@ -1,0 +1,4 @@
+// PATCH /v1/jobs/{id}/speakers
+import Transcriptor
+
+API.run(SpeakersRoute.self)
