@@ -19,6 +19,11 @@ APT_PACKAGES=(
     ffmpeg yt-dlp
     # benchmarks and tests; curl and jq for the API walkthrough in the README and the contract test
     gcc procps curl jq
+    # diarization fixtures (bench/diarization/make_fixtures.py): more real voices (Asterisk's prompts,
+    # pocketsphinx's test recordings) and synthetic ones (espeak-ng; festival with two male voices and
+    # a female one)
+    asterisk-core-sounds-en-wav pocketsphinx-testdata espeak-ng festival festvox-kallpc16k
+    festvox-kdlpc16k festvox-us-slt-hts
     # tests/rie: each function under AWS's Runtime Interface Emulator in a network namespace, strace
     # recording the addresses it tries
     strace util-linux iproute2
