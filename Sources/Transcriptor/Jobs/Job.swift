@@ -115,18 +115,18 @@ public struct Job: Encodable, Sendable, Equatable {
             status == .done ? 100 : total > 0 ? (Double(min(done, total)) / Double(total) * 1000).rounded() / 10 : 0
         progress = Progress(chunksDone: done, chunksTotal: total, percent: percent)
         source = Source(type: sourceType, url: item.string("sourceUrl"))
-        options = Options(
-            language: item.string("optionLanguage") ?? "auto", speakers: item.bool("optionSpeakers") ?? false)
-        speakersState =
-            options.speakers ? item.string("speakersState").flatMap(SpeakersState.init(rawValue:)) ?? .pending : nil
-        warnings =
-            speakersState == .unavailable
-            ? [
-                Warning(
-                    code: "speakers_unavailable",
-                    message: item.string("speakersMessage")
-                        ?? "The speakers could not be told apart; the transcript has no speaker labels.")
-            ] : []
+        let speakers = item.bool("optionSpeakers") ?? false
+        options = Options(language: item.string("optionLanguage") ?? "auto", speakers: speakers)
+        let state = speakers ? item.string("speakersState").flatMap(SpeakersState.init(rawValue:)) ?? .pending : nil
+        speakersState = state
+        if state == .unavailable {
+            let message =
+                item.string("speakersMessage")
+                ?? "The speakers could not be told apart; the transcript has no speaker labels."
+            warnings = [Warning(code: "speakers_unavailable", message: message)]
+        } else {
+            warnings = []
+        }
         webhook = item.string("webhookUrl").map(Webhook.init)
         durationSec = item.double("durationSec")
         language = item.string("language")
