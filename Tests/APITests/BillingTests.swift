@@ -306,6 +306,12 @@ import Transcriptor
         #expect(deleted.status == 204, "\(deleted)")
         #expect(try stripeAPI(.get, "/v1/subscriptions/\(subscription)")["status"] as? String == "canceled")
         #expect((try stripeAPI(.get, "/v1/customers/\(customer)"))["id"] == nil)
+        // Nothing of ours points at the customer any more: its lookup record went with the account.
+        let db = try DynamoDBClient(configuration: api.aws)
+        let lookup = try db.getItem(
+            table: "transcriptor-local-Table",
+            key: ["pk": .s("STRIPE_CUSTOMER#\(customer)"), "sk": .s("STRIPE_CUSTOMER")], consistentRead: true)
+        #expect(lookup == nil, "\(lookup ?? [:])")
     }
 
     @Test func anUpgradeTakesEffectAtOnceAndIsChargedTheDifferenceThen() throws {

@@ -345,8 +345,14 @@ public struct AccountStore {
 
     /// The rest of a deletion that `deleteAccount` started (idempotent).
     func finishDeletion(userID: String, email: String) throws {
-        for item in try ownedItems(userID, prefix: "", attributes: ["pk", "sk", "keyHash"])
-        where item.string("sk") != Keys.profile {
+        for item in try ownedItems(userID, prefix: "", attributes: ["pk", "sk", "keyHash", "stripeCustomerId"]) {
+            if let customerID = item.string("stripeCustomerId") {
+                // The Stripe customer → account lookup (billing removed the customer itself).
+                try db.deleteItem(
+                    table: table, key: BillingStore.customerKey(customerID),
+                    condition: "userId = :u OR attribute_not_exists(pk)", values: [":u": .s(userID)])
+            }
+            guard item.string("sk") != Keys.profile else { continue }
             if let hash = item.string("keyHash") { try db.deleteItem(table: table, key: Keys.apiKeyLookup(hash)) }
             guard let pk = item["pk"], let sk = item["sk"] else { continue }
             try db.deleteItem(table: table, key: ["pk": pk, "sk": sk])
