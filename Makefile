@@ -63,7 +63,7 @@ test-images: build images
 	@$(PHASE) "the product inside its images" env TRANSCRIPTOR_IMAGES=1 scripts/swift-tests.sh --only "$(IMAGE_SUITES)"
 	@$(PHASE) "each image's functions under AWS's Runtime Interface Emulator" env TRANSCRIPTOR_IMAGES=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/rie/test_images_under_rie.py
 
-IMAGE_SUITES := APITests.PipelineTests|APITests.AuthTests|APITests.JobTests
+IMAGE_SUITES := APITests.PipelineTests|APITests.AuthTests|APITests.JobTests|APITests.SpeakerTests
 
 # Suites too long for CI's budget.
 test-long: test

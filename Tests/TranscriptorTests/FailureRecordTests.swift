@@ -27,6 +27,15 @@ import Testing
         #expect(described.1 == jobID)
     }
 
+    /// A diarize message also has a userId and a jobId: it must not be read as a fetch (which would
+    /// fail the job as a link that could not be downloaded, where the speakers are to be given up).
+    @Test func aDiarizeDeadLetterNamesTheDiarizeStageNotTheFetch() throws {
+        let message = try JSON.encodeString(DiarizeMessage(userID: userID, jobID: jobID))
+        let described = try #require(try describe(message))
+        #expect(described.2 == "diarize")
+        #expect(described.0 == userID && described.1 == jobID)
+    }
+
     @Test func aDestinationRecordNamesTheStageByItsKeyAndCarriesTheError() throws {
         let record = """
             {"requestContext":{"functionArn":"arn:aws:lambda:us-east-1:123456789012:function:stack-PersistFunction-AB12:$LATEST","condition":"RetriesExhausted"},

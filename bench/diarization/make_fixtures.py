@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Makes the speaker-diarization fixtures: 16 kHz mono WAV files with an RTTM of their true turns.
 
-    .venv/bin/python bench/diarization/make_fixtures.py OUT [--long] [--synthetic] [--cache DIR]
+    .venv/bin/python bench/diarization/make_fixtures.py OUT [--long] [--synthetic] [--cache DIR] [--offline]
 
 Everything is made offline from packages (docs/diarization-notes.md says what each fixture is):
 
@@ -337,10 +337,13 @@ def write_rttm(path, uri, turns):
 
 # -- the pyannote sample -------------------------------------------------------------------------------
 
-def pyannote_sample(cache, out, index):
+def pyannote_sample(cache, out, index, offline=False):
     folder = os.path.join(cache, "pyannote")
     os.makedirs(folder, exist_ok=True)
     wheels = [f for f in os.listdir(folder) if f.startswith(f"pyannote_audio-{PYANNOTE_VERSION}-") and f.endswith(".whl")]
+    if not wheels and offline:
+        sys.exit(f"make_fixtures: no pyannote.audio {PYANNOTE_VERSION} wheel in {folder} (--offline); "
+                 "scripts/bootstrap.sh fetches it into .venv/diarization-cache")
     if not wheels:
         subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--disable-pip-version-check",
                         "-d", folder, f"pyannote.audio=={PYANNOTE_VERSION}"], check=True)
@@ -379,6 +382,8 @@ def main(argv=None):
     parser.add_argument("--long", action="store_true", help="also the one-hour conversation (115 MB)")
     parser.add_argument("--long-seconds", type=float, default=3600.0)
     parser.add_argument("--synthetic", action="store_true", help="also the espeak-ng/festival dialogues")
+    parser.add_argument("--offline", action="store_true",
+                        help="never download (tests and benchmarks): the pyannote wheel must be in the cache")
     args = parser.parse_args(argv)
     out = os.path.abspath(args.out)
     cache = os.path.abspath(args.cache or os.path.join(out, ".cache"))
@@ -386,7 +391,7 @@ def main(argv=None):
     os.makedirs(cache, exist_ok=True)
     index = []
 
-    pyannote_sample(cache, out, index)
+    pyannote_sample(cache, out, index, offline=args.offline)
 
     speakers = real_speakers()
     sexes = {name: sex for name, (sex, _) in speakers.items()}

