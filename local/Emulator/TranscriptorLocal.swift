@@ -8,7 +8,7 @@ struct TranscriptorLocal: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transcriptor-local",
         abstract: "Runs Transcriptor's functions, API gateway and AWS services locally from template.yaml.",
-        subcommands: [Serve.self, Invoke.self, Transcribe.self, PlanCommand.self],
+        subcommands: [Serve.self, Invoke.self, Transcribe.self, Diarize.self, PlanCommand.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -78,12 +78,20 @@ public struct SenkoSettings: Sendable {
     /// `fromEnvironment`: the template checker links static calls by name, and the transcribe
     /// function's engines are made by `fromEnvironment`s.)
     public static func fromDiarizeEnvironment() throws(SpeechError) -> SenkoSettings {
+        func text(_ name: String) -> String? { Environment.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+        func number(_ name: String, _ fallback: Int) throws(SpeechError) -> Int {
+            guard let given = text(name) else { return fallback }
+            guard let value = Int(given), value >= 0 else {
+                throw .misconfigured("\(name) must be a whole number, not \"\(given)\"")
+            }
+            return value
+        }
         var settings = SenkoSettings()
-        settings.python = Environment.text("DIARIZE_PYTHON", settings.python)
-        settings.worker = Environment.text("DIARIZE_WORKER", settings.worker)
-        settings.threads = try Environment.integer("DIARIZE_THREADS", settings.threads)
-        settings.timeoutSeconds = Int64(try Environment.integer("DIARIZE_TIMEOUT", Int(settings.timeoutSeconds)))
-        settings.cacheHome = Environment.get("DIARIZE_CACHE_HOME").flatMap { $0.isEmpty ? nil : $0 }
+        settings.python = text("DIARIZE_PYTHON") ?? settings.python
+        settings.worker = text("DIARIZE_WORKER") ?? settings.worker
+        settings.threads = try number("DIARIZE_THREADS", settings.threads)
+        settings.timeoutSeconds = Int64(try number("DIARIZE_TIMEOUT", Int(settings.timeoutSeconds)))
+        settings.cacheHome = text("DIARIZE_CACHE_HOME")
         return settings
     }
 }

