@@ -150,7 +150,7 @@ PIPELINE_CALLS = {
     "TranscodeFunction": [
         _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
         _read("audioSeconds quotaVersion"),  # JobStore.quotaState: the month's quota before transcription
-        _read("plan planHeldUntil"),  # AccountStore.planID: the owner's plan and so its limits
+        _read("plan planHeldUntil currentPeriodStart currentPeriodEnd"),  # AccountStore.planAndUsagePeriod
         # TranscodeFunction.startTranscription: the chunk plan and the quota admission, in one transaction
         _write("pk status updatedAt gsi1pk gsi1sk chunksTotal chunksDone durationSec chunkStarts doneChunks "
                "lastAttemptError", tx=True),
@@ -166,6 +166,7 @@ PIPELINE_CALLS = {
         _read(JOB_FIELDS + " doneChunks"), _read("webhookSecret"), ADVANCE_CALL, NOTE_CALL, *FAIL_CALLS,
         _write("pk status chunksDone chunksTotal doneChunks updatedAt", returns="UPDATED_NEW"),  # JobStore.markChunkDone
         _write("pk status speakersState speakersMessage updatedAt"),  # JobStore.settleSpeakers
+        _read("plan planHeldUntil currentPeriodStart currentPeriodEnd"),  # where the audio is metered
         # JobStore.complete: done, the place in flight released, the month's usage
         _write("pk status updatedAt language gsi1pk gsi1sk", tx=True), _write("pk jobsInFlight", tx=True),
         _write("audioSeconds jobs", tx=True),

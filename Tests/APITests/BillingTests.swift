@@ -124,6 +124,47 @@ import Transcriptor
         #expect(again.status == 200 && again.json["plan"] as? String == "pro", "\(again)")
     }
 
+    /// Included minutes count per UTC month on Free and per billing period on a paid plan: a Free
+    /// account that used its month's minutes starts its Pro period with all of Pro's.
+    @Test func aPaidPlansMinutesCountPerBillingPeriodNotPerMonth() throws {
+        let session = try api.signup()
+        let db = try DynamoDBClient(configuration: api.aws)
+        let month = Keys.month(.now())
+        try db.putItem(
+            table: "transcriptor-local-Table",
+            item: [
+                "pk": .s("USER#\(session.userID)"), "sk": .s("USAGE#\(month)"), "audioSeconds": .number(3600),
+                "jobs": .number(4),
+            ])
+        func create() throws -> APIHarness.Reply {
+            try api.call(
+                .post, "/v1/jobs", token: session.accessToken,
+                json: ["source": ["upload": ["filename": "a.mp3", "contentType": "audio/mpeg", "size": 1000]]])
+        }
+        let refused = try create()
+        #expect(refused.status == 402 && refused.errorCode == "quota_exceeded", "\(refused)")
+        #expect(refused.errorMessage.contains("on the 1st (UTC)"), "\(refused)")
+        let me = try #require(try api.call(.get, "/v1/me", token: session.accessToken).json["usage"] as? [String: Any])
+        #expect(me["audioSeconds"] as? Double == 3600 && me["month"] as? String == month)
+
+        #expect(try subscribe(session, "pro", card: "4242424242424242").status == 200)
+        let billing = try api.call(.get, "/v1/billing", token: session.accessToken).json
+        let usage = try #require(billing["usage"] as? [String: Any])
+        #expect(usage["minutesUsed"] as? Double == 0 && usage["minutesIncluded"] as? Int == 1200, "\(usage)")
+        let period = try #require(
+            try api.call(.get, "/v1/me", token: session.accessToken).json["usage"] as? [String: Any])
+        #expect(period["audioSeconds"] as? Double == 0, "\(period)")
+        // The period is the subscription's, as Stripe has it.
+        let customer = try #require(
+            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        let subscription = try #require(
+            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first)
+        let start = try #require(subscription["current_period_start"] as? Int)
+        #expect(period["periodStart"] as? String == Timestamp(secondsSinceEpoch: Int64(start)).iso8601, "\(period)")
+        #expect(try create().status == 201)
+    }
+
     @Test func aDeclinedCardGets402WithStripesReasonAndLeavesNothing() throws {
         let session = try api.signup()
         let declined = try subscribe(session, "pro", card: "4000000000000341")

@@ -170,7 +170,7 @@ import Testing
         #expect(error["code"] as? String == "quota_exceeded", "\(error)")
         let message = error["message"] as? String ?? ""
         #expect(message.hasPrefix("The recording is 1 min 20 s long, more than the "), "\(message)")
-        #expect(message.contains(" left of this month's 1 min of audio"), "\(message)")
+        #expect(message.contains(" left of this period's 1 min of audio"), "\(message)")
         #expect(try service.objects("audio", job: id).isEmpty, "nothing went to transcription")
         let usage = try service.usage()
         #expect(abs((usage["audioSeconds"] as? Double ?? 0) - 11) < 0.2, "metered nothing more: \(usage)")

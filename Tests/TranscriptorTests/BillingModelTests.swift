@@ -46,3 +46,39 @@ import Testing
         #expect(Billing.money(6005, "usd") == "USD 60.05")
     }
 }
+
+/// Where included minutes count: the UTC month on Free, the billing period on a paid plan, rolled
+/// forward when a renewal was not heard of yet.
+@Suite struct UsagePeriodTests {
+    let free = PlanCatalog.freeOnly.plan("free")!
+    let pro = Plan(
+        id: "pro", name: "Pro", priceCents: 1500, currency: "usd", interval: "month", monthlyMinutes: 1200,
+        maxFileSeconds: 14400, jobsInFlight: 20, overageCentsPerMinute: nil)
+    let start: Int64 = 1_796_515_200  // 2026-12-06T00:00:00Z
+    let end: Int64 = 1_799_193_600  // 2027-01-06T00:00:00Z
+
+    @Test func freeCountsPerCalendarMonthAcrossTheYearsEnd() {
+        let period = UsagePeriod.of(
+            plan: free, periodStart: start, periodEnd: end, now: Timestamp(iso8601: "2026-12-31T23:59:59Z")!)
+        #expect(period.key == "2026-12" && !period.isBillingPeriod)
+        #expect(period.start.iso8601.hasPrefix("2026-12-01T00:00:00") && period.end.iso8601.hasPrefix("2027-01-01"))
+        #expect(period.renewal == "on the 1st (UTC)")
+    }
+
+    @Test func aPaidPlanCountsPerBillingPeriodAndRollsOnWithoutTheRenewal() {
+        let inside = UsagePeriod.of(plan: pro, periodStart: start, periodEnd: end, now: .init(secondsSinceEpoch: start))
+        #expect(inside.key == "P\(start)" && inside.isBillingPeriod)
+        #expect(inside.renewal.contains("2027-01-06"))
+        // Two periods later, Stripe's renewal events unheard: the same length, on.
+        let later = UsagePeriod.of(
+            plan: pro, periodStart: start, periodEnd: end, now: .init(secondsSinceEpoch: end + (end - start) + 5))
+        #expect(later.key == "P\(end + (end - start))")
+        // No period known (an operator's plan, say), or one in the future: the month.
+        #expect(
+            UsagePeriod.of(plan: pro, periodStart: nil, periodEnd: nil, now: .init(secondsSinceEpoch: start)).key
+                == "2026-12")
+        #expect(
+            UsagePeriod.of(plan: pro, periodStart: end, periodEnd: end + 10, now: .init(secondsSinceEpoch: start)).key
+                == "2026-12")
+    }
+}

@@ -56,7 +56,7 @@ function me(plan = "free"): Me {
   return {
     user: USER,
     plan,
-    usage: { month: "2026-12", audioSeconds: 750, jobs: 1 },
+    usage: { month: "2026-12", periodStart: "2026-12-01T00:00:00.000Z", periodEnd: "2027-01-01T00:00:00.000Z", audioSeconds: 750, jobs: 1 },
     limits: { monthlyAudioMinutes: 60, jobsInFlight: 3, maxUploadBytes: 500_000_000, maxFileSeconds: 1800 },
     webhookSecret: "whsec_abc",
   };

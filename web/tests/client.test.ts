@@ -202,7 +202,7 @@ test("the account's verified flag follows /v1/me", async () => {
       json(200, {
         user: { ...USER, emailVerified: true },
         plan: "free",
-        usage: { month: "2026-03", audioSeconds: 0, jobs: 0 },
+        usage: { month: "2026-03", periodStart: "2026-03-01T00:00:00.000Z", periodEnd: "2026-04-01T00:00:00.000Z", audioSeconds: 0, jobs: 0 },
         limits: { monthlyAudioMinutes: 300, jobsInFlight: 20, maxUploadBytes: 2147483648, maxFileSeconds: 14400 },
         webhookSecret: "whsec_1",
       }),

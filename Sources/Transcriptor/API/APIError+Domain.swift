@@ -22,10 +22,10 @@ extension APIError {
 
     static func from(_ error: JobError) -> APIError {
         switch error {
-        case .quotaExceeded(let minutes):
+        case .quotaExceeded(let minutes, let renewal):
             APIError(
                 status: 402, code: "quota_exceeded",
-                message: "This month's \(minutes) audio minutes are used up; more become available on the 1st (UTC).")
+                message: "This period's \(minutes) audio minutes are used up; more become available \(renewal).")
         case .tooManyJobs(let limit):
             APIError(
                 status: 429, code: "too_many_jobs",

@@ -390,14 +390,25 @@ public struct AccountStore {
 
     // MARK: Plans
 
-    /// The id of the plan the account is on (`free` when it chose none), read alone of the profile:
-    /// the transcode stage's role may read no more of it.
-    public func planID(userID: String) throws -> String {
-        let projection = Projection(["plan", "planHeldUntil"])
+    /// The plan the account is on (`free` when it chose none) and where its minutes count now,
+    /// read alone of the profile: the transcode and persist stages' roles may read no more of it.
+    public func planAndUsagePeriod(
+        userID: String, plans: PlanCatalog, now: Timestamp = .now()
+    ) throws -> (
+        plan: Plan, period: UsagePeriod
+    ) {
+        let projection = Projection(["plan", "planHeldUntil", "currentPeriodStart", "currentPeriodEnd"])
         let item = try db.getItem(
             table: table, key: Keys.owned(userID, Keys.profile), consistentRead: true,
             projection: projection.expression, names: projection.names)
-        return PlanCatalog.planInForce(stored: item?.string("plan"), heldUntil: item?.int("planHeldUntil"))
+        let plan = plans.planOrDefault(
+            PlanCatalog.planInForce(stored: item?.string("plan"), heldUntil: item?.int("planHeldUntil")))
+        return (
+            plan,
+            UsagePeriod.of(
+                plan: plan, periodStart: item?.int("currentPeriodStart"), periodEnd: item?.int("currentPeriodEnd"),
+                now: now)
+        )
     }
 
     /// Puts the account of `email` on `planID` without payment (trials, staff, tests): the
@@ -420,21 +431,27 @@ public struct AccountStore {
     // MARK: Usage
 
     public struct Usage: Encodable, Sendable {
+        /// The UTC month the period starts in (`2026-12`).
         public var month: String
+        /// The period the minutes count in: the calendar month, or a paid plan's billing period.
+        public var periodStart: String
+        public var periodEnd: String
         public var audioSeconds: Double
         public var jobs: Int
     }
 
-    public func usage(_ userID: String, month: String) throws -> Usage {
-        try Self.usage(userID, month: month, db: db, table: table)
+    public func usage(_ userID: String, period: UsagePeriod) throws -> Usage {
+        try Self.usage(userID, period: period, db: db, table: table)
     }
 
-    /// The month's metered usage, as every store that checks the quota reads it.
-    static func usage(_ userID: String, month: String, db: DynamoDBClient, table: String) throws -> Usage {
+    /// The period's metered usage, as every store that checks the quota reads it.
+    static func usage(_ userID: String, period: UsagePeriod, db: DynamoDBClient, table: String) throws -> Usage {
         let projection = Projection(["audioSeconds", "jobs"])
         let item = try db.getItem(
-            table: table, key: Keys.owned(userID, Keys.usage(month)), consistentRead: true,
+            table: table, key: Keys.owned(userID, Keys.usage(period.key)), consistentRead: true,
             projection: projection.expression, names: projection.names)
-        return Usage(month: month, audioSeconds: item?.double("audioSeconds") ?? 0, jobs: Int(item?.int("jobs") ?? 0))
+        return Usage(
+            month: Keys.month(period.start), periodStart: period.start.iso8601, periodEnd: period.end.iso8601,
+            audioSeconds: item?.double("audioSeconds") ?? 0, jobs: Int(item?.int("jobs") ?? 0))
     }
 }

@@ -30,6 +30,9 @@ public struct UserRecord: Sendable {
     public var deleting: Bool
     /// How many API keys the account holds (nil on accounts made before the count was kept).
     var apiKeyCount: Int64?
+    /// The paid subscription's billing period as Stripe last said (seconds since the epoch).
+    public var currentPeriodStart: Int64?
+    public var currentPeriodEnd: Int64?
 
     init?(_ item: Item) {
         guard let id = item.string("userId"), let email = item.string("email"),
@@ -43,6 +46,8 @@ public struct UserRecord: Sendable {
         sessionsValidFrom = item.int("sessionsValidFrom")
         deleting = item["deletingAt"] != nil
         apiKeyCount = item.int("apiKeyCount")
+        currentPeriodStart = item.int("currentPeriodStart")
+        currentPeriodEnd = item.int("currentPeriodEnd")
     }
 }
 
@@ -93,4 +98,12 @@ public struct APIKeyInfo: Encodable, Sendable, Equatable {
 public struct Caller: Sendable {
     public var userID: String
     public var apiKeyID: String?
+}
+
+extension UserRecord {
+    /// Where the account's included minutes count now (`UsagePeriod`).
+    public func usagePeriod(plans: PlanCatalog, now: Timestamp) -> UsagePeriod {
+        UsagePeriod.of(
+            plan: plans.planOrDefault(plan), periodStart: currentPeriodStart, periodEnd: currentPeriodEnd, now: now)
+    }
 }

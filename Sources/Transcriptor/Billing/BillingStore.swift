@@ -21,6 +21,7 @@ public struct BillingStore {
         public var subscriptionID: String?
         /// Stripe's status of the subscription, as last read from Stripe.
         public var status: String?
+        public var currentPeriodStart: Int64?
         public var currentPeriodEnd: Int64?
         public var cancelAtPeriodEnd: Bool
         /// When the subscription's renewal first failed (seconds since the epoch).
@@ -30,7 +31,8 @@ public struct BillingStore {
     }
 
     static let attributes = [
-        "userId", "email", "plan", "stripeCustomerId", "subscriptionId", "subscriptionStatus", "currentPeriodEnd",
+        "userId", "email", "plan", "stripeCustomerId", "subscriptionId", "subscriptionStatus", "currentPeriodStart",
+        "currentPeriodEnd",
         "cancelAtPeriodEnd", "pastDueSince", "planHeldUntil",
     ]
 
@@ -46,7 +48,8 @@ public struct BillingStore {
             userID: userID, email: email,
             plan: PlanCatalog.planInForce(stored: item.string("plan"), heldUntil: item.int("planHeldUntil")),
             customerID: item.string("stripeCustomerId"), subscriptionID: item.string("subscriptionId"),
-            status: item.string("subscriptionStatus"), currentPeriodEnd: item.int("currentPeriodEnd"),
+            status: item.string("subscriptionStatus"), currentPeriodStart: item.int("currentPeriodStart"),
+            currentPeriodEnd: item.int("currentPeriodEnd"),
             cancelAtPeriodEnd: item.bool("cancelAtPeriodEnd") ?? false, pastDueSince: item.int("pastDueSince"),
             planHeldUntil: item.int("planHeldUntil"))
     }
@@ -92,9 +95,12 @@ public struct BillingStore {
             set["subscriptionId"] = .s(subscription.id)
             set["subscriptionStatus"] = .s(subscription.status)
             set["cancelAtPeriodEnd"] = .bool(subscription.cancelAtPeriodEnd)
+            if let start = subscription.currentPeriodStart { set["currentPeriodStart"] = .number(start) }
             if let end = subscription.currentPeriodEnd { set["currentPeriodEnd"] = .number(end) }
         } else {
-            remove += ["subscriptionId", "subscriptionStatus", "cancelAtPeriodEnd", "currentPeriodEnd"]
+            remove += [
+                "subscriptionId", "subscriptionStatus", "cancelAtPeriodEnd", "currentPeriodStart", "currentPeriodEnd",
+            ]
         }
         if let pastDueSince, let heldUntil {
             set["pastDueSince"] = .number(pastDueSince)

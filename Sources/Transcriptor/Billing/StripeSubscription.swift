@@ -9,6 +9,7 @@ public struct StripeSubscription: Sendable, Equatable {
     public var status: String
     public var planID: String
     public var itemID: String?
+    public var currentPeriodStart: Int64?
     public var currentPeriodEnd: Int64?
     public var cancelAtPeriodEnd: Bool
     /// The first invoice's payment, when it was expanded.
@@ -32,6 +33,7 @@ public struct StripeSubscription: Sendable, Equatable {
             item?["plan"]?["id"]?.stringValue ?? item?["price"]?["id"]?.stringValue ?? json["plan"]?["id"]?
             .stringValue ?? ""
         itemID = item?["id"]?.stringValue
+        currentPeriodStart = json["current_period_start"]?.int64Value ?? item?["current_period_start"]?.int64Value
         currentPeriodEnd = json["current_period_end"]?.int64Value ?? item?["current_period_end"]?.int64Value
         cancelAtPeriodEnd = json["cancel_at_period_end"]?.boolValue ?? false
         if let intent = json["latest_invoice"]?["payment_intent"], let intentStatus = intent["status"]?.stringValue {

@@ -1,7 +1,8 @@
 /// Why the job store refused a request; the API maps each to its status (`APIError(_:)`).
 public enum JobError: Error, Equatable, Sendable {
     /// The month's audio minutes are used up.
-    case quotaExceeded(monthlyMinutes: Int)
+    /// `renewal`: when more minutes come, for a person (`UsagePeriod.renewal`).
+    case quotaExceeded(monthlyMinutes: Int, renewal: String)
     /// The account has its most jobs in progress at once.
     case tooManyJobs(limit: Int)
     /// The idempotency key was used for a different request.

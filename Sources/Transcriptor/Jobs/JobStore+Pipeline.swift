@@ -263,7 +263,8 @@ extension JobStore {
     /// the month, all in one transaction that holds only while it is still finalizing.
     /// - Returns: false when it was finished already (or deleted).
     public func complete(
-        userID: String, jobID: String, language: String, audioSeconds: Double, now: Timestamp = .now()
+        userID: String, jobID: String, language: String, audioSeconds: Double, period: UsagePeriod,
+        now: Timestamp = .now()
     )
         throws -> Bool
     {
@@ -282,7 +283,7 @@ extension JobStore {
                     table: table, key: Keys.owned(userID, Keys.profile), update: "ADD jobsInFlight :minus",
                     condition: "attribute_exists(pk)", values: [":minus": .number(-1)]),
                 .update(
-                    table: table, key: Keys.owned(userID, Keys.usage(Keys.month(now))),
+                    table: table, key: Keys.owned(userID, Keys.usage(period.key)),
                     update: "ADD audioSeconds :seconds, jobs :one",
                     values: [":seconds": .n(String((audioSeconds * 1000).rounded() / 1000)), ":one": .number(1)]),
             ])

@@ -71,12 +71,13 @@ public struct JobStore {
         {
             return .repeated(earlier)
         }
-        let usage = try AccountStore.usage(userID, month: Keys.month(now), db: db, table: table)
+        let period = user.usagePeriod(plans: plans, now: now)
+        let usage = try AccountStore.usage(userID, period: period, db: db, table: table)
         // The limits of the account's plan; a plan with overage charges past its minutes instead.
         let plan = plans.planOrDefault(user.plan)
         let limits = limits.capped(by: plan)
         guard plan.allowsOverage || usage.audioSeconds < Double(limits.monthlyAudioMinutes * 60) else {
-            throw JobError.quotaExceeded(monthlyMinutes: limits.monthlyAudioMinutes)
+            throw JobError.quotaExceeded(monthlyMinutes: limits.monthlyAudioMinutes, renewal: period.renewal)
         }
         let jobID = Identifiers.job(at: now)
         let created = now.iso8601

@@ -99,7 +99,13 @@ public struct PersistFunction: LambdaHandler {
         let language =
             transcript.language.isEmpty
             ? (job.options.language == "auto" ? "" : job.options.language) : transcript.language
-        guard try pipeline.jobs.complete(userID: job.userID, jobID: job.id, language: language, audioSeconds: duration)
+        // Metered where the owner's minutes count now: the month, or a paid plan's billing period.
+        let period = try pipeline.services.accounts.planAndUsagePeriod(
+            userID: job.userID, plans: pipeline.services.settings.plans
+        ).period
+        guard
+            try pipeline.jobs.complete(
+                userID: job.userID, jobID: job.id, language: language, audioSeconds: duration, period: period)
         else {
             logger.info("the job was finished by another invocation")
             return

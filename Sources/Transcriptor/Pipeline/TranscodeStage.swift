@@ -94,7 +94,8 @@ public struct TranscodeFunction: LambdaHandler {
         let info = try tools.probe(input, timeoutSeconds: budget.seconds(atMost: 120))
         // The limits of the owner's plan, read now: a plan changed since the job was made applies.
         let settings = pipeline.services.settings
-        let plan = settings.plans.planOrDefault(try pipeline.services.accounts.planID(userID: key.userID))
+        let (plan, period) = try pipeline.services.accounts.planAndUsagePeriod(
+            userID: key.userID, plans: settings.plans)
         let limits = settings.limits.capped(by: plan)
         let wav = "\(directory)/audio.wav"
         let convertTimeout = try budget.seconds(atMost: toolTimeout)
@@ -106,7 +107,7 @@ public struct TranscodeFunction: LambdaHandler {
         guard duration >= 0.1 else {
             throw StageFailure.permanent("no_audio", "The file has no audio to transcribe (it is silent or empty).")
         }
-        if missing == nil { try requireQuota(for: duration, limits: limits, plan: plan, key: key) }
+        if missing == nil { try requireQuota(for: duration, limits: limits, plan: plan, key: key, period: period) }
         var written: [StorageKey] = []
         var starts: [Double] = [0]
         if duration > chunkSeconds {
@@ -116,7 +117,9 @@ public struct TranscodeFunction: LambdaHandler {
         let chunks = try WAVSplitter.split(wav, at: starts, into: directory)
         if missing == nil {
             // The plan goes on the job before any chunk exists: transcription reads its offset there.
-            guard try startTranscription(duration: duration, chunks: chunks, limits: limits, plan: plan, key: key)
+            guard
+                try startTranscription(
+                    duration: duration, chunks: chunks, limits: limits, plan: plan, key: key, period: period)
             else {
                 _ = try pipeline.keepOrDiscard(userID: key.userID, jobID: key.jobID, wrote: written)
                 logger.info("the job moved on during transcoding; its output is dropped")
@@ -184,16 +187,16 @@ public struct TranscodeFunction: LambdaHandler {
     /// lost the race is made again, on the state the winner left). False when the job moved on.
     /// - Throws: `quota_exceeded` (permanent) when the recording does not fit.
     func startTranscription(
-        duration: Double, chunks: [WAVSplitter.Chunk], limits: ServiceSettings.Limits, plan: Plan, key: StorageKey
+        duration: Double, chunks: [WAVSplitter.Chunk], limits: ServiceSettings.Limits, plan: Plan, key: StorageKey,
+        period: UsagePeriod
     ) throws -> Bool {
-        let month = Keys.month(.now())
         for _ in 0..<8 {
-            let version = try requireQuota(for: duration, limits: limits, plan: plan, key: key, month: month)
+            let version = try requireQuota(for: duration, limits: limits, plan: plan, key: key, period: period)
             do {
                 return try pipeline.jobs.beginTranscription(
                     userID: key.userID, jobID: key.jobID, chunkStarts: chunks.map(\.startSeconds),
                     durationSec: duration,
-                    together: pipeline.jobs.admission(userID: key.userID, month: month, version: version)) != nil
+                    together: pipeline.jobs.admission(userID: key.userID, month: period.key, version: version)) != nil
             } catch is JobStore.AdmissionRaced {
                 continue
             }
@@ -207,12 +210,11 @@ public struct TranscodeFunction: LambdaHandler {
     /// - Returns: the month's admission count the check was made on.
     @discardableResult
     func requireQuota(
-        for seconds: Double, limits: ServiceSettings.Limits, plan: Plan, key: StorageKey,
-        month: String = Keys.month(.now())
+        for seconds: Double, limits: ServiceSettings.Limits, plan: Plan, key: StorageKey, period: UsagePeriod
     ) throws -> Int64 {
         let (userID, jobID) = (key.userID, key.jobID)
         let allowed = Double(limits.monthlyAudioMinutes * 60)
-        let (used, version) = try pipeline.jobs.quotaState(userID: userID, month: month)
+        let (used, version) = try pipeline.jobs.quotaState(userID: userID, month: period.key)
         // Minutes past the plan's are charged on a plan with overage, not refused.
         if plan.allowsOverage { return version }
         let admitted = try pipeline.jobs.admittedSeconds(userID: userID, excluding: jobID)
@@ -220,8 +222,8 @@ public struct TranscodeFunction: LambdaHandler {
         let left = MediaError.spoken(max(0, allowed - used - admitted))
         throw StageFailure.permanent(
             "quota_exceeded",
-            "The recording is \(MediaError.spoken(seconds)) long, more than the \(left) left of this month's "
+            "The recording is \(MediaError.spoken(seconds)) long, more than the \(left) left of this period's "
                 + "\(MediaError.spoken(allowed)) of audio\(admitted > 0 ? " (jobs in progress count too)" : ""); "
-                + "more becomes available on the 1st (UTC).")
+                + "more becomes available \(period.renewal).")
     }
 }

@@ -18,7 +18,7 @@ export interface AuthResult {
 export interface Me {
   user: User;
   plan: string;
-  usage: { month: string; audioSeconds: number; jobs: number };
+  usage: { month: string; periodStart: string; periodEnd: string; audioSeconds: number; jobs: number };
   limits: { monthlyAudioMinutes: number; jobsInFlight: number; maxUploadBytes: number; maxFileSeconds: number };
   webhookSecret: string;
 }

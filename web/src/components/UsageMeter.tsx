@@ -22,7 +22,7 @@ export function UsageMeter({ usedMinutes, limitMinutes, overageCentsPerMinute = 
       <div
         className={`progress progress-md${usageIsHigh(usedMinutes, limitMinutes) ? " progress-warn" : ""}`}
         role="meter"
-        aria-label="Audio minutes used this month"
+        aria-label="Audio minutes used this period"
         aria-valuemin={0}
         aria-valuemax={limitMinutes}
         aria-valuenow={Math.min(shown, limitMinutes)}
@@ -35,7 +35,7 @@ export function UsageMeter({ usedMinutes, limitMinutes, overageCentsPerMinute = 
           {formatMinutes(over)} minutes beyond the plan's, billed at {formatMoney(overageCentsPerMinute, currency)} a minute with the next invoice.
         </p>
       ) : (
-        <p className="muted">{formatMinutes(Math.max(0, Math.round((limitMinutes - usedMinutes) * 10) / 10))} minutes left this month.</p>
+        <p className="muted">{formatMinutes(Math.max(0, Math.round((limitMinutes - usedMinutes) * 10) / 10))} minutes left in this period.</p>
       )}
     </div>
   );

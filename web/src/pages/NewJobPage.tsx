@@ -147,8 +147,8 @@ export function NewJobPage() {
       <PageHeader title="New transcript" description="Upload a recording or paste a link. You can leave this page once the upload has finished." />
 
       {me && me.usage.audioSeconds / 60 >= me.limits.monthlyAudioMinutes && (
-        <Alert tone="warning" title="This month's minutes are used up">
-          New jobs are refused until next month, or until you move to a bigger plan.{" "}
+        <Alert tone="warning" title="This period's minutes are used up">
+          New jobs are refused until the period renews (on the 1st for the Free plan, on your renewal date for a paid one), or until you move to a bigger plan.{" "}
           <Link to="/pricing" className="text-link">
             See the plans
           </Link>

@@ -26,7 +26,8 @@ public struct MeRoute: APIRoute {
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let (_, record) = try call.authenticate()
         let services = call.services
-        let usage = try services.accounts.usage(record.user.id, month: Keys.month(call.now))
+        let usage = try services.accounts.usage(
+            record.user.id, period: record.usagePeriod(plans: services.settings.plans, now: call.now))
         return try .api(
             200,
             Me(

@@ -64,7 +64,10 @@ struct BillingSummary: Encodable {
         let billing: Billing = try services.billing()
         guard let record = try billing.store.record(userID: userID) else { throw AuthError.unauthorized(nil) }
         let limits = services.settings.limits(forPlan: record.plan)
-        let usage = try services.accounts.usage(userID, month: Keys.month(call.now))
+        let plan = services.settings.plans.planOrDefault(record.plan)
+        let period = UsagePeriod.of(
+            plan: plan, periodStart: record.currentPeriodStart, periodEnd: record.currentPeriodEnd, now: call.now)
+        let usage = try services.accounts.usage(userID, period: period)
         let stripe = try services.settings.requireStripe()
         return try .api(
             200,
