@@ -165,6 +165,85 @@ import Transcriptor
         #expect(try create().status == 201)
     }
 
+    /// Business minutes beyond the included 6,000 are let through and charged once per billing period:
+    /// at the renewal, one invoice item on the renewal invoice, whatever the webhook replays and the
+    /// events that come after; at the account's deletion, the period so far, invoiced at once.
+    @Test func businessOverageIsChargedOncePerPeriodAtRenewalAndAtDeletion() throws {
+        let session = try api.signup()
+        #expect(try subscribe(session, "business", card: "4242424242424242").status == 200)
+        // The subscription's own events (about a second later) are handled before the period ends.
+        Thread.sleep(forTimeInterval: 2.5)
+        let db = try DynamoDBClient(configuration: api.aws)
+        let table = "transcriptor-local-Table"
+        let profile: Item = ["pk": .s("USER#\(session.userID)"), "sk": .s("PROFILE")]
+        // The period as a renewal finds it: ended an hour ago, 90 minutes (less a few seconds) over.
+        let end = Timestamp.now().secondsSinceEpoch - 3600
+        let start = end - 30 * 86400
+        try db.updateItem(
+            table: table, key: profile, update: "SET currentPeriodStart = :s, currentPeriodEnd = :e",
+            values: [":s": .number(start), ":e": .number(end)])
+        let over = ["pk": AttributeValue.s("USER#\(session.userID)"), "sk": .s("USAGE#P\(start)")]
+        try db.putItem(table: table, item: over.merging(["audioSeconds": .n("365370"), "jobs": .number(40)]) { $1 })
+        // Past the included minutes, Business takes jobs (Free and Pro refuse them).
+        let created = try api.call(
+            .post, "/v1/jobs", token: session.accessToken,
+            json: ["source": ["upload": ["filename": "a.mp3", "contentType": "audio/mpeg", "size": 1000]]])
+        #expect(created.status == 201, "\(created)")
+
+        // The renewal: Stripe makes the new period's invoice, a draft, and says so (invoice.created).
+        let customer = try #require(
+            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        let subscription = try #require(
+            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        let renewal = try #require(
+            try stripeForm("/v1/invoices", "customer=\(customer)&subscription=\(subscription)")["id"] as? String)
+        let record: Item = ["pk": .s("USER#\(session.userID)"), "sk": .s("OVERAGE#P\(start)")]
+        var itemID: String?
+        for _ in 0..<60 where itemID == nil {
+            itemID = try db.getItem(table: table, key: record, consistentRead: true)?["invoiceItemId"]?.stringValue
+            if itemID == nil { Thread.sleep(forTimeInterval: 0.25) }
+        }
+        let item = try stripeAPI(.get, "/v1/invoiceitems/\(try #require(itemID, "no overage charged"))")
+        #expect(item["amount"] as? Int == 90 && item["invoice"] as? String == renewal, "\(item)")
+        #expect((item["description"] as? String)?.contains("90 minutes beyond the 6000") == true, "\(item)")
+
+        // The same event again, and later events of the period: still the one item.
+        let events = try #require(
+            (try stripeAPI(.get, "/v1/events?type=invoice.created"))["data"] as? [[String: Any]])
+        let event = try #require(
+            events.first { (($0["data"] as? [String: Any])?["object"] as? [String: Any])?["id"] as? String == renewal })
+        for _ in 0..<2 { #expect(try deliver(event).status == 200) }
+        let paid = try stripeForm("/v1/invoices/\(renewal)/pay")
+        #expect(paid["status"] as? String == "paid", "\(paid)")
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(
+            try db.getItem(table: table, key: record, consistentRead: true)?["invoiceItemId"]?.stringValue == itemID)
+        let pending = try #require(
+            (try stripeAPI(.get, "/v1/invoiceitems?customer=\(customer)"))["data"] as? [[String: Any]])
+        #expect(pending.allSatisfy { ($0["metadata"] as? [String: Any])?["overagePeriod"] == nil }, "\(pending)")
+
+        // Deleting the account charges the period so far (30 minutes over) before the customer goes.
+        let current = try #require(
+            try db.getItem(table: table, key: profile, consistentRead: true)?["currentPeriodStart"]?.numberValue
+                .flatMap { Int64($0) })
+        try db.putItem(
+            table: table,
+            item: ["pk": .s("USER#\(session.userID)"), "sk": .s("USAGE#P\(current)"), "audioSeconds": .n("361800")])
+        let deleted = try api.call(.delete, "/v1/me", token: session.accessToken, json: ["password": session.password])
+        #expect(deleted.status == 204, "\(deleted)")
+        // The customer is gone; its item is still Stripe's, found by our metadata.
+        let items = try #require((try stripeAPI(.get, "/v1/invoiceitems?limit=100"))["data"] as? [[String: Any]])
+        let closing = items.filter {
+            let metadata = $0["metadata"] as? [String: Any]
+            return metadata?["userId"] as? String == session.userID
+                && metadata?["overagePeriod"] as? String == "P\(current)"
+        }
+        #expect(closing.count == 1 && closing.first?["amount"] as? Int == 30, "\(items)")
+        #expect((closing.first?["description"] as? String)?.hasPrefix("Overage: 30 minutes") == true, "\(closing)")
+    }
+
     @Test func aDeclinedCardGets402WithStripesReasonAndLeavesNothing() throws {
         let session = try api.signup()
         let declined = try subscribe(session, "pro", card: "4000000000000341")

@@ -62,9 +62,9 @@ import Transcriptor
         #expect(try api.call(.post, "/v1/jobs", token: session.accessToken, json: body).status == 201)
     }
 
-    /// Business's overage is not metered and invoiced yet: minutes let through would be free, so
-    /// it stops at its minutes as the other plans do.
-    @Test func everyPlanStopsAtItsMinutesUntilOverageIsMetered() throws {
+    /// Overage is charged through the account's Stripe subscription: a plan an operator set (a trial,
+    /// staff) has none, so minutes let through would be free; it stops at its minutes, Business too.
+    @Test func aPlanWithoutASubscriptionStopsAtItsMinutesBusinessToo() throws {
         // A deployment that caps every plan at one minute a month, with a minute already used.
         let api = try APIHarness(parameters: ["MonthlyAudioMinutes": "1"])
         let body: [String: Any] = [

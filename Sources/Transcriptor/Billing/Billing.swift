@@ -325,6 +325,13 @@ public struct Billing {
                 throw BillingError.stripeUnavailable
             }
         }
+        // Minutes beyond the plan's in the period so far are invoiced now, before the customer goes.
+        if let plan = settings.plans.plan(record.plan), plan.allowsOverage {
+            let period = UsagePeriod.of(
+                plan: plan, periodStart: record.currentPeriodStart, periodEnd: record.currentPeriodEnd, now: .now())
+            try chargeOverage(
+                userID: userID, customerID: customerID, plan: plan, period: period, invoiceNow: true)
+        }
         do {
             _ = try stripe.call(.delete, "/v1/customers/\(customerID)")
         } catch let failure as StripeClient.Failure where failure.status == 404 {
@@ -422,6 +429,7 @@ public struct Billing {
         guard let customerID = object?["customer"]?.stringValue, let userID = try store.userID(customerID: customerID)
         else { return }
         guard var record = try store.record(userID: userID) else { return }
+        try chargeEndedPeriod(record, event: type, object: object)
         let subscriptionID =
             type.hasPrefix("invoice.") ? object?["subscription"]?.stringValue : object?["id"]?.stringValue
         if let subscriptionID, record.subscriptionID == nil || record.subscriptionID != subscriptionID {
@@ -443,6 +451,29 @@ public struct Billing {
                     "Thank you: we received \(Billing.money(amount, object?["currency"]?.stringValue ?? "usd")) for your Transcriptor plan.",
                     "Your invoices are on the billing page.",
                 ])
+        }
+    }
+
+    /// Charges the overage of the period the account's stored subscription covered, when an event
+    /// ends it: the renewal's invoice (a draft, which the item joins; one already finalized leaves
+    /// the item for the next), or a subscription that ended (invoiced at once). Other events wait
+    /// for those, so the item is never made just before the renewal invoice that should carry it.
+    func chargeEndedPeriod(_ record: BillingStore.Record, event type: String, object: JSONValue?) throws {
+        guard let customerID = record.customerID, let plan = settings.plans.plan(record.plan), plan.allowsOverage
+        else { return }
+        let now = Timestamp.now()
+        if type == "customer.subscription.deleted", object?["id"]?.stringValue == record.subscriptionID,
+            let period = endedPeriod(record, now: now, endedAnyway: true)
+        {
+            try chargeOverage(
+                userID: record.userID, customerID: customerID, plan: plan, period: period, invoiceNow: true, now: now)
+        } else if type == "invoice.created", object?["subscription"]?.stringValue == record.subscriptionID,
+            let period = endedPeriod(record, now: now)
+        {
+            let draft = object?["status"]?.stringValue == "draft"
+            try chargeOverage(
+                userID: record.userID, customerID: customerID, plan: plan, period: period,
+                invoice: draft ? object?["id"]?.stringValue : nil, now: now)
         }
     }
 

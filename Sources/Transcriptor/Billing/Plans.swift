@@ -41,10 +41,9 @@ public struct Plan: Codable, Sendable, Equatable {
         }
     }
 
-    /// Whether minutes past the included ones are let through (and charged) instead of refused.
-    /// False for every plan until overage is metered and invoiced: minutes let through and never
-    /// charged would be free.
-    public var allowsOverage: Bool { false }
+    /// Whether minutes past the included ones are let through and charged (once per billing
+    /// period: `Billing.chargeOverage`) instead of refused.
+    public var allowsOverage: Bool { (overageCentsPerMinute ?? 0) > 0 }
 }
 
 extension PlanCatalog {

@@ -76,7 +76,9 @@ public struct JobStore {
         // The limits of the account's plan; a plan with overage charges past its minutes instead.
         let plan = plans.planOrDefault(user.plan)
         let limits = limits.capped(by: plan)
-        guard plan.allowsOverage || usage.audioSeconds < Double(limits.monthlyAudioMinutes * 60) else {
+        // Overage is charged through the subscription's billing period: without one, none.
+        let overage = plan.allowsOverage && period.isBillingPeriod
+        guard overage || usage.audioSeconds < Double(limits.monthlyAudioMinutes * 60) else {
             throw JobError.quotaExceeded(monthlyMinutes: limits.monthlyAudioMinutes, renewal: period.renewal)
         }
         let jobID = Identifiers.job(at: now)

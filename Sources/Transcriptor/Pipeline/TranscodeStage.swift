@@ -216,7 +216,7 @@ public struct TranscodeFunction: LambdaHandler {
         let allowed = Double(limits.monthlyAudioMinutes * 60)
         let (used, version) = try pipeline.jobs.quotaState(userID: userID, month: period.key)
         // Minutes past the plan's are charged on a plan with overage, not refused.
-        if plan.allowsOverage { return version }
+        if plan.allowsOverage && period.isBillingPeriod { return version }
         let admitted = try pipeline.jobs.admittedSeconds(userID: userID, excluding: jobID)
         guard used + admitted + seconds > allowed else { return version }
         let left = MediaError.spoken(max(0, allowed - used - admitted))
