@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { act } from "react-dom/test-utils";
 import type { Billing, Invoice, Me, Plan, User } from "../src/api/types";
+import { formatDate } from "../src/lib/format";
 import { loadStripeJs, resetStripeForTests, type StripeFactory } from "../src/lib/stripe";
 import { renderApp } from "./support/app";
 import { json, type Call, type Responder } from "./support/fetch";
@@ -23,6 +24,7 @@ function billing(fields: Partial<Billing> = {}): Billing {
     status: null,
     currentPeriodEnd: null,
     cancelAtPeriodEnd: false,
+    scheduledPlan: null,
     paymentMethod: null,
     usage: { minutesUsed: 12.5, minutesIncluded: 60 },
     stripe: { publishableKey: "pk_test_local", jsUrl: JS_URL },
@@ -37,6 +39,11 @@ const PRO: Billing = billing({
   paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2034 },
   usage: { minutesUsed: 12.5, minutesIncluded: 1200 },
 });
+
+const BUSINESS: Billing = { ...PRO, plan: "business", usage: { minutesUsed: 12.5, minutesIncluded: 6000 } };
+
+/** Business with a move to Pro at the period's end, as the API answers once it is scheduled. */
+const BUSINESS_TO_PRO: Billing = { ...BUSINESS, cancelAtPeriodEnd: true, scheduledPlan: "pro" };
 
 const PAID: Invoice = {
   id: "in_1",
@@ -166,9 +173,20 @@ test("the pricing page, signed in: the current plan marked, the others to upgrad
   assert.equal(byText(pro, "a", "Manage your plan").getAttribute("href"), "/billing");
   assert.equal(byText(view.container, "a", "Upgrade to Business").getAttribute("href"), "/billing?plan=business");
   assert.equal(byText(view.container, "a", "Downgrade to Free").getAttribute("href"), "/billing?plan=free");
+  assert.equal(view.container.querySelector("[data-plan=pro] a[href='/billing?plan=free']"), null);
   const nav = view.container.querySelector("nav[aria-label=Main]")!;
   assert.equal(byText(nav, "a", "Pricing").getAttribute("aria-current"), "page");
   assert.ok(byText(nav, "a", "Billing"));
+  view.unmount();
+});
+
+test("the pricing page, on Business: the cheaper paid plan says it starts at the end of the period", async () => {
+  const view = app("/pricing", { "GET /v1/me": () => json(200, me("business")) });
+  await settle();
+  const pro = view.container.querySelector<HTMLElement>("[data-plan=pro]")!;
+  assert.equal(byText(pro, "a", "Switch to Pro at the end of the period").getAttribute("href"), "/billing?plan=pro");
+  assert.ok(byText(view.container, "[data-plan=free] a", "Downgrade to Free"), "moving to Free is still cancelling");
+  assert.ok(byText(view.container, "[data-plan=business] a", "Manage your plan"));
   view.unmount();
 });
 
@@ -335,6 +353,95 @@ test("moving between paid plans can use the card on file, without Stripe.js", as
   submit(byText(view.container, "button", "Upgrade to Business").closest("form")!);
   await settle(10);
   assert.equal(view.container.querySelector("[data-testid=billing-plan]")?.textContent, "Business");
+  view.unmount();
+});
+
+test("switching to a cheaper plan says first that it waits for the period's end, then that it is scheduled", async () => {
+  const end = formatDate(BUSINESS.currentPeriodEnd!);
+  let switched = false;
+  const view = app("/billing?plan=pro", {
+    "GET /v1/billing": () => json(200, switched ? BUSINESS_TO_PRO : BUSINESS),
+    "POST /v1/billing/subscription": (call) => {
+      assert.deepEqual(call.body, { planId: "pro" });
+      switched = true;
+      return json(200, BUSINESS_TO_PRO);
+    },
+  });
+  await settle();
+  const panel = view.container.querySelector<HTMLElement>(".subscribe")!;
+  assert.equal(panel.querySelector("h2")?.textContent, "Switch to Pro at the end of the period");
+  assert.ok((panel.textContent ?? "").includes(`The switch happens at the end of the period, on ${end}; until then you keep Business.`));
+  assert.ok(!/applies at once/.test(panel.textContent ?? ""));
+  submit(byText(panel, "button", "Switch to Pro at the end of the period").closest("form")!);
+  await settle(10);
+  const success = view.container.querySelector<HTMLElement>(".alert-success")!;
+  assert.equal(success.querySelector(".alert-title")?.textContent, "Switch scheduled");
+  assert.ok((success.textContent ?? "").includes(`scheduled for the end of the period, on ${end}. Your plan has not changed yet: you keep Business until then.`));
+  assert.ok(!/You are on Pro now/.test(view.container.textContent ?? ""));
+  assert.equal(view.container.querySelector("[data-testid=billing-plan]")?.textContent, "Business", "the plan stays until the period's end");
+  assert.equal(view.container.querySelector("[data-testid=billing-scheduled]")?.textContent, `Your plan moves to Pro on ${end}. Until then you keep Business.`);
+  assert.equal(view.container.querySelector(".subscribe"), null, "the form is gone");
+  assert.equal(window.location.pathname + window.location.search, "/billing");
+  view.unmount();
+});
+
+test("a refused switch shows the server's message and leaves the plan as it was", async () => {
+  const view = app("/billing?plan=pro", {
+    "GET /v1/billing": () => json(200, BUSINESS),
+    "POST /v1/billing/subscription": () => json(409, { error: { code: "downgrade_unavailable", message: "Your plan cannot change while an invoice is open." } }),
+  });
+  await settle();
+  submit(byText(view.container, "button", "Switch to Pro at the end of the period").closest("form")!);
+  await settle(10);
+  const alert = view.container.querySelector(".subscribe [role=alert]");
+  assert.match(alert?.textContent ?? "", /Your plan did not change/);
+  assert.match(alert?.textContent ?? "", /Your plan cannot change while an invoice is open\./);
+  assert.equal(view.container.querySelector("[data-testid=billing-plan]")?.textContent, "Business");
+  view.unmount();
+});
+
+test("a scheduled move says when and to what, instead of a cancellation, and keeping the plan resumes", async () => {
+  const end = formatDate(BUSINESS.currentPeriodEnd!);
+  const view = app("/billing", {
+    "GET /v1/billing": () => json(200, BUSINESS_TO_PRO),
+    "POST /v1/billing/subscription/resume": () => json(200, BUSINESS),
+  });
+  await settle();
+  const note = view.container.querySelector<HTMLElement>("[data-testid=billing-scheduled]")!;
+  assert.equal(note.textContent, `Your plan moves to Pro on ${end}. Until then you keep Business.`);
+  const alert = note.closest<HTMLElement>(".alert")!;
+  assert.ok(alert.classList.contains("alert-info"));
+  assert.ok(!/plan ends on|moves to Free|Resume subscription/.test(view.container.textContent ?? ""), "not shown as a cancellation");
+  assert.equal(view.container.querySelector("[data-testid=billing-period-end]")?.previousElementSibling?.textContent, "Moves to Pro on");
+  assert.ok(byText(view.container, ".billing-actions button", "Cancel subscription…"), "cancelling is still possible");
+  assert.ok(byText(view.container, ".billing-actions button", "Keep Business"));
+  click(byText(alert, "button", "Keep Business"));
+  await settle();
+  assert.deepEqual(
+    view.calls.filter((call) => call.method !== "GET").map((call) => `${call.method} ${call.path}`),
+    ["POST /v1/billing/subscription/resume"],
+  );
+  assert.equal(view.container.querySelector("[data-testid=billing-scheduled]"), null);
+  assert.match(view.container.textContent ?? "", /Renews on/);
+  assert.match(document.body.textContent ?? "", /You keep Business\./);
+  assert.equal(view.container.querySelector("[data-testid=billing-plan]")?.textContent, "Business");
+  view.unmount();
+});
+
+test("cancelling while a move is scheduled drops it: the plan ends and the account goes to Free", async () => {
+  const view = app("/billing", {
+    "GET /v1/billing": () => json(200, BUSINESS_TO_PRO),
+    "DELETE /v1/billing/subscription": () => json(200, { ...BUSINESS, cancelAtPeriodEnd: true }),
+  });
+  await settle();
+  click(byText(view.container, "button", "Cancel subscription…"));
+  const dialog = document.querySelector<HTMLElement>("[role=dialog]")!;
+  assert.match(dialog.textContent ?? "", /moves to Free .*, instead of the scheduled switch to Pro\./);
+  click(byText(dialog, "button", "Cancel subscription"));
+  await settle();
+  assert.equal(view.container.querySelector("[data-testid=billing-scheduled]"), null);
+  assert.match(view.container.querySelector(".alert-warning")?.textContent ?? "", /Business plan ends on.*moves to Free/);
+  assert.ok(byText(view.container, ".billing-actions button", "Resume subscription"));
   view.unmount();
 });
 

@@ -16,11 +16,14 @@ import {
   planFeatures,
   planName,
   renewalNote,
+  scheduledMoveNote,
   sortPlans,
   subscriptionStatus,
+  switchLabel,
   usageIsHigh,
   usagePercent,
 } from "../src/lib/billing";
+import { formatDate } from "../src/lib/format";
 import { paymentMethodId, stripeErrorMessage } from "../src/lib/stripe";
 
 const PLANS: Plan[] = [
@@ -118,6 +121,21 @@ test("the card on file and the renewal, in words", () => {
   assert.match(renewalNote({ currentPeriodEnd: end, cancelAtPeriodEnd: true, status: "active" }) ?? "", /^Ends on .*2027/);
   assert.equal(renewalNote({ currentPeriodEnd: null, cancelAtPeriodEnd: false, status: null }), null);
   assert.equal(renewalNote({ currentPeriodEnd: end, cancelAtPeriodEnd: false, status: "canceled" }), null);
+  assert.match(renewalNote({ currentPeriodEnd: end, cancelAtPeriodEnd: true, status: "active", scheduledPlan: "pro" }) ?? "", /^Changes plan on .*2027/);
+});
+
+test("a move to a cheaper plan, scheduled for the period's end, in words", () => {
+  const end = "2027-01-07T02:30:00Z";
+  assert.equal(switchLabel({ name: "Pro" }), "Switch to Pro at the end of the period");
+  assert.equal(
+    scheduledMoveNote(PLANS, { plan: "business", scheduledPlan: "pro", currentPeriodEnd: end }),
+    `Your plan moves to Pro on ${formatDate(end)}. Until then you keep Business.`,
+  );
+  assert.equal(
+    scheduledMoveNote(null, { plan: "business", scheduledPlan: "pro", currentPeriodEnd: null }),
+    "Your plan moves to Pro at the end of the period. Until then you keep Business.",
+  );
+  assert.equal(scheduledMoveNote(PLANS, { plan: "business", scheduledPlan: null, currentPeriodEnd: end }), null);
 });
 
 test("what Stripe.js hands back: the PaymentMethod's id, and its errors in words", () => {

@@ -389,9 +389,10 @@ export class ApiClient {
 
   /**
    * Subscribes to `planId` (or moves the subscription to it), paying with `paymentMethodId` (a
-   * PaymentMethod Stripe.js confirmed) or else the card on file. A declined card is an ApiError
-   * 402 `card_declined` with Stripe's reason; a card that needs authenticating answers 202 with the
-   * client secret Stripe.js completes it with.
+   * PaymentMethod Stripe.js confirmed) or else the card on file. A dearer plan applies at once; a
+   * cheaper paid one is scheduled for the period's end (the answer's `scheduledPlan`). A declined
+   * card is an ApiError 402 `card_declined` with Stripe's reason; a card that needs authenticating
+   * answers 202 with the client secret Stripe.js completes it with.
    */
   async subscribe(planId: PlanId, paymentMethodId?: string): Promise<SubscribeResult> {
     const answer = await this.request<Billing | { requiresAction: true; clientSecret: string }>("/v1/billing/subscription", {
@@ -401,12 +402,12 @@ export class ApiClient {
     return { kind: "done", billing: answer as Billing };
   }
 
-  /** Cancels at the period's end (the plan stays until then); 409 `no_subscription` without one. */
+  /** Cancels at the period's end (the plan stays until then; a scheduled move is dropped); 409 `no_subscription` without one. */
   cancelSubscription(): Promise<Billing> {
     return this.request("/v1/billing/subscription", { method: "DELETE" });
   }
 
-  /** Undoes a cancellation before the period ends. */
+  /** Undoes a cancellation, or a scheduled move to a cheaper plan, before the period ends. */
   resumeSubscription(): Promise<Billing> {
     return this.request("/v1/billing/subscription/resume", { method: "POST" });
   }

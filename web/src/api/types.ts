@@ -53,15 +53,25 @@ export interface Billing {
   plan: PlanId;
   /** Stripe's status of the subscription (`active`, `past_due`, `incomplete`, …); null without one. */
   status: string | null;
+  /** When the period ends: the renewal, the end of a cancelled subscription, or the scheduled move. */
   currentPeriodEnd: string | null;
+  /** True for a cancellation and for a scheduled move to a cheaper plan (both happen at `currentPeriodEnd`). */
   cancelAtPeriodEnd: boolean;
+  /**
+   * The cheaper paid plan the subscription moves to at `currentPeriodEnd` (`plan` stays until
+   * then); null when no move is scheduled. Resuming undoes it, as cancelling and subscribing do.
+   */
+  scheduledPlan: PlanId | null;
   paymentMethod: PaymentMethod | null;
   usage: { minutesUsed: number; minutesIncluded: number };
   /** How the page loads Stripe.js: its URL and the publishable key to start it with. */
   stripe: { publishableKey: string; jsUrl: string };
 }
 
-/** What POST /v1/billing/subscription answered: the plan is in force, or the card needs authenticating. */
+/**
+ * What POST /v1/billing/subscription answered: the billing (a dearer plan in force at once, a
+ * cheaper one scheduled in `scheduledPlan`), or the card needs authenticating.
+ */
 export type SubscribeResult = { kind: "done"; billing: Billing } | { kind: "requiresAction"; clientSecret: string };
 
 export interface InvoiceLine {

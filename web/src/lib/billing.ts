@@ -107,6 +107,25 @@ export function planName(plans: readonly Plan[] | null, id: PlanId): string {
   return plan ? plan.name : id.charAt(0).toUpperCase() + id.slice(1);
 }
 
+/**
+ * The button and form title for moving a paid subscription to a cheaper paid plan, which happens
+ * at the end of the period (moving to Free is cancelling, worded by the pages).
+ */
+export function switchLabel(plan: Pick<Plan, "name">): string {
+  return `Switch to ${plan.name} at the end of the period`;
+}
+
+/**
+ * A move to a cheaper plan that waits for the period's end, in words: "Your plan moves to Pro on
+ * 7 Jan 2027. Until then you keep Business."; null when none is scheduled.
+ */
+export function scheduledMoveNote(plans: readonly Plan[] | null, billing: Pick<Billing, "plan" | "scheduledPlan" | "currentPeriodEnd">): string | null {
+  if (!billing.scheduledPlan) return null;
+  const date = billing.currentPeriodEnd ? formatDate(billing.currentPeriodEnd) : "";
+  const when = date ? `on ${date}` : "at the end of the period";
+  return `Your plan moves to ${planName(plans, billing.scheduledPlan)} ${when}. Until then you keep ${planName(plans, billing.plan)}.`;
+}
+
 const STATUS: Record<string, { label: string; tone: "success" | "warning" | "danger" | "neutral" }> = {
   active: { label: "Active", tone: "success" },
   trialing: { label: "Trial", tone: "success" },
@@ -163,11 +182,12 @@ export function cardExpiry(card: Pick<PaymentMethod, "expMonth" | "expYear">): s
   return `${String(card.expMonth).padStart(2, "0")}/${card.expYear}`;
 }
 
-/** What the subscription's period end means: renews on, ends on, or nothing to say. */
-export function renewalNote(billing: Pick<Billing, "currentPeriodEnd" | "cancelAtPeriodEnd" | "status">): string | null {
+/** What the subscription's period end means: renews on, ends on, moves on (a scheduled move), or nothing to say. */
+export function renewalNote(billing: Pick<Billing, "currentPeriodEnd" | "cancelAtPeriodEnd" | "status"> & { scheduledPlan?: PlanId | null }): string | null {
   if (!billing.currentPeriodEnd || !billing.status || billing.status === "canceled" || billing.status === "incomplete_expired") return null;
   const date = formatDate(billing.currentPeriodEnd);
   if (!date) return null;
+  if (billing.scheduledPlan) return `Changes plan on ${date}`;
   return billing.cancelAtPeriodEnd ? `Ends on ${date}` : `Renews on ${date}`;
 }
 

@@ -21,8 +21,10 @@ import {
   perInterval,
   planChange,
   planName,
+  scheduledMoveNote,
   sortPlans,
   subscriptionStatus,
+  switchLabel,
 } from "../lib/billing";
 import { formatDate } from "../lib/format";
 import { paymentMethodId, stripeClient, stripeErrorMessage, type StripeCardElement, type StripeClient } from "../lib/stripe";
@@ -117,7 +119,8 @@ const PHASE_TEXT: Record<Exclude<Phase, "idle">, string> = {
  * Subscribing to a paid plan, or moving to one: a card (Stripe's element, confirmed through a
  * SetupIntent, so only the PaymentMethod's id reaches our API) or the card on file, then the
  * subscription. A declined card shows Stripe's reason; one that needs authentication goes through
- * Stripe.js's confirmation, then the billing is read again.
+ * Stripe.js's confirmation, then the billing is read again. A move to a cheaper paid plan is
+ * scheduled for the period's end (the answer's `scheduledPlan`), and the form says so first.
  */
 function SubscribePanel({
   plan,
@@ -155,13 +158,15 @@ function SubscribePanel({
 
   const moving = isLive(billing.status) && billing.plan !== "free";
   const change = planChange(plans, billing.plan, plan.id);
+  const scheduling = moving && change === "downgrade";
   const title = !moving
     ? `Subscribe to ${plan.name}`
     : change === "upgrade"
       ? `Upgrade to ${plan.name}`
       : change === "downgrade"
-        ? `Switch to ${plan.name}`
+        ? switchLabel(plan)
         : `Pay for ${plan.name}`;
+  const periodEnd = billing.currentPeriodEnd ? formatDate(billing.currentPeriodEnd) : "";
   const busy = phase !== "idle";
 
   const submit = async (event: FormEvent) => {
@@ -199,7 +204,7 @@ function SubscribePanel({
       const confirmed = await client.confirmCardPayment(answer.clientSecret);
       setPhase("refreshing");
       const fresh = await api.billing();
-      if (fresh.plan === plan.id && isLive(fresh.status)) {
+      if ((fresh.plan === plan.id || fresh.scheduledPlan === plan.id) && isLive(fresh.status)) {
         onSubscribed(fresh);
         return;
       }
@@ -223,7 +228,11 @@ function SubscribePanel({
       </h2>
       <p className="card-lede">
         {plan.name} is {formatPrice(plan.priceCents, plan.currency)} {perInterval(plan.interval)} for {formatMinutes(plan.monthlyMinutes)} audio minutes
-        {moving ? ". The change applies at once." : `. You are charged ${formatMoney(plan.priceCents, plan.currency)} now, then every ${plan.interval || "month"} until you cancel.`}
+        {scheduling
+          ? `. The switch happens at the end of the period${periodEnd ? `, on ${periodEnd}` : ""}; until then you keep ${planName(plans, billing.plan)}.`
+          : moving
+            ? ". The change applies at once."
+            : `. You are charged ${formatMoney(plan.priceCents, plan.currency)} now, then every ${plan.interval || "month"} until you cancel.`}
       </p>
       <form className="form" onSubmit={submit} noValidate aria-describedby={`${headingId}-note`}>
         <fieldset className="form" disabled={busy}>
@@ -347,8 +356,9 @@ function InvoicesTable({ invoices }: { invoices: Invoice[] }) {
 }
 
 /**
- * The account's billing: the plan and its subscription's state, the renewal (or end) date, the
- * card on file, the month's usage against the plan, the invoices; cancel and resume; and, with
+ * The account's billing: the plan and its subscription's state, the renewal (or end, or scheduled
+ * move) date, the card on file, the month's usage against the plan, the invoices; cancel and
+ * resume (which also keeps the current plan when a move to a cheaper one is scheduled); and, with
  * `?plan=ID` (from the pricing page), the form that subscribes to that plan.
  */
 export function BillingPage() {
@@ -362,7 +372,7 @@ export function BillingPage() {
   const [invoices, setInvoices] = useState<Invoice[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [invoicesError, setInvoicesError] = useState<string | null>(null);
-  const [success, setSuccess] = useState<string | null>(null);
+  const [success, setSuccess] = useState<{ title: string; text: string } | null>(null);
   const [canceling, setCanceling] = useState(false);
   const [resuming, setResuming] = useState(false);
   const [resumeError, setResumeError] = useState<string | null>(null);
@@ -396,22 +406,35 @@ export function BillingPage() {
   const live = billing ? isLive(billing.status) : false;
   const current = billing && plans ? plans.find((plan) => plan.id === billing.plan) ?? null : null;
   const paid = Boolean(billing && billing.plan !== "free" && live);
+  // A move to a cheaper plan at the period's end also sets cancelAtPeriodEnd; only without one is
+  // the subscription really ending.
+  const scheduled = billing?.scheduledPlan ?? null;
+  const ending = Boolean(billing?.cancelAtPeriodEnd && !scheduled);
 
   // From the pricing page's "Downgrade to Free": that is cancelling, which asks first.
   useEffect(() => {
     if (!billing || wanted !== "free") return;
-    if (paid && !billing.cancelAtPeriodEnd) setCanceling(true);
+    if (paid && !ending) setCanceling(true);
     navigate("/billing", { replace: true });
-  }, [billing, wanted, paid, navigate]);
+  }, [billing, wanted, paid, ending, navigate]);
 
   // The form for the plan asked for, unless the account is on it and paid up (a failed renewal
-  // may pay for it again).
+  // may pay for it again) or already moves to it at the period's end.
   const alreadyOn = Boolean(billing && target && billing.plan === target.id && (billing.status === "active" || billing.status === "trialing"));
-  const showPanel = Boolean(billing && plans && target && target.priceCents > 0 && !alreadyOn);
+  const alreadyScheduled = Boolean(target && scheduled === target.id && live);
+  const showPanel = Boolean(billing && plans && target && target.priceCents > 0 && !alreadyOn && !alreadyScheduled);
 
   const subscribed = (next: Billing) => {
     setBilling(next);
-    setSuccess(`You are on ${planName(plans, next.plan)} now. Thank you!`);
+    if (next.scheduledPlan) {
+      const date = next.currentPeriodEnd ? formatDate(next.currentPeriodEnd) : "";
+      setSuccess({
+        title: "Switch scheduled",
+        text: `Your switch to ${planName(plans, next.scheduledPlan)} is scheduled for the end of the period${date ? `, on ${date}` : ""}. Your plan has not changed yet: you keep ${planName(plans, next.plan)} until then.`,
+      });
+    } else {
+      setSuccess({ title: "Subscribed", text: `You are on ${planName(plans, next.plan)} now. Thank you!` });
+    }
     navigate("/billing", { replace: true });
     void loadInvoices();
   };
@@ -424,11 +447,13 @@ export function BillingPage() {
   };
 
   const resume = async () => {
+    const keeping = billing?.scheduledPlan ? planName(plans, billing.plan) : null;
     setResuming(true);
     setResumeError(null);
     try {
       setBilling(await api.resumeSubscription());
-      notify("Your subscription continues.");
+      setSuccess(null);
+      notify(keeping ? `You keep ${keeping}.` : "Your subscription continues.");
     } catch (caught) {
       setResumeError(messageOf(caught));
     } finally {
@@ -439,6 +464,8 @@ export function BillingPage() {
   const status = billing ? subscriptionStatus(billing.status) : null;
   const freePlan = plans?.find((plan) => plan.priceCents === 0) ?? null;
   const periodEnd = billing?.currentPeriodEnd ? formatDate(billing.currentPeriodEnd) : "";
+  const moveNote = billing ? scheduledMoveNote(plans, billing) : null;
+  const resumeLabel = scheduled && billing ? `Keep ${planName(plans, billing.plan)}` : "Resume subscription";
 
   return (
     <div className="page page-narrow">
@@ -465,11 +492,12 @@ export function BillingPage() {
       )}
       {!billing && !error && <Loading label="Loading your billing…" />}
       {success && (
-        <Alert tone="success" title="Subscribed">
-          {success}
+        <Alert tone="success" title={success.title}>
+          {success.text}
         </Alert>
       )}
       {alreadyOn && target && <Alert tone="info">You are on {target.name} already.</Alert>}
+      {alreadyScheduled && target && <Alert tone="info">Your switch to {target.name} is scheduled already.</Alert>}
       {wanted && plans && !target && <Alert tone="warning">There is no plan “{wanted}”. Choose one on the pricing page.</Alert>}
 
       {billing && plans && target && showPanel && (
@@ -478,7 +506,21 @@ export function BillingPage() {
 
       {billing && status && (
         <>
-          {billing.cancelAtPeriodEnd && live && (
+          {moveNote && live && (
+            <Alert
+              tone="info"
+              title="Plan change scheduled"
+              action={
+                <button type="button" className="button button-secondary button-small" onClick={resume} disabled={resuming}>
+                  {resuming && <Spinner />}
+                  {resumeLabel}
+                </button>
+              }
+            >
+              <span data-testid="billing-scheduled">{moveNote}</span>
+            </Alert>
+          )}
+          {ending && live && (
             <Alert
               tone="warning"
               title={periodEnd ? `Your ${planName(plans, billing.plan)} plan ends on ${periodEnd}` : "Your plan is cancelled"}
@@ -519,7 +561,7 @@ export function BillingPage() {
             <dl className="facts">
               {periodEnd && live && (
                 <div>
-                  <dt>{billing.cancelAtPeriodEnd ? "Ends on" : "Renews on"}</dt>
+                  <dt>{scheduled ? `Moves to ${planName(plans, scheduled)} on` : billing.cancelAtPeriodEnd ? "Ends on" : "Renews on"}</dt>
                   <dd data-testid="billing-period-end">
                     <time dateTime={billing.currentPeriodEnd ?? undefined}>{periodEnd}</time>
                   </dd>
@@ -543,15 +585,15 @@ export function BillingPage() {
               <Link to="/pricing" className="button button-primary">
                 {paid ? "Change plan" : "Upgrade"}
               </Link>
-              {paid && !billing.cancelAtPeriodEnd && (
-                <button type="button" className="button button-ghost button-danger-text" onClick={() => setCanceling(true)}>
-                  Cancel subscription…
-                </button>
-              )}
               {paid && billing.cancelAtPeriodEnd && (
                 <button type="button" className="button button-secondary" onClick={resume} disabled={resuming}>
                   {resuming && <Spinner />}
-                  Resume subscription
+                  {resumeLabel}
+                </button>
+              )}
+              {paid && !ending && (
+                <button type="button" className="button button-ghost button-danger-text" onClick={() => setCanceling(true)}>
+                  Cancel subscription…
                 </button>
               )}
             </div>
@@ -604,7 +646,8 @@ export function BillingPage() {
         >
           <p>
             You keep {planName(plans, billing.plan)} {periodEnd ? `until ${periodEnd}` : "until the end of the period"}; after that your account moves to{" "}
-            {freePlan ? `${freePlan.name} (${formatMinutes(freePlan.monthlyMinutes)} audio minutes a month)` : "Free"}. You can resume before then.
+            {freePlan ? `${freePlan.name} (${formatMinutes(freePlan.monthlyMinutes)} audio minutes a month)` : "Free"}
+            {scheduled ? `, instead of the scheduled switch to ${planName(plans, scheduled)}` : ""}. You can resume before then.
           </p>
         </ConfirmDialog>
       )}

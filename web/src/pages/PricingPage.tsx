@@ -7,12 +7,13 @@ import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/Layout";
 import { Loading } from "../components/Spinner";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
-import { formatPrice, perInterval, planChange, planFeatures, sortPlans } from "../lib/billing";
+import { formatPrice, perInterval, planChange, planFeatures, sortPlans, switchLabel } from "../lib/billing";
 import { Link } from "../router";
 
 /**
  * A plan's button. Signed out: sign up (then the card form, for a paid plan). Signed in: the
- * billing page, with the plan to move to (`?plan=`) unless it is the current one.
+ * billing page, with the plan to move to (`?plan=`) unless it is the current one. A cheaper paid
+ * plan says it starts at the end of the period, as the move is scheduled for then.
  */
 function PlanAction({ plan, plans, current, signedIn }: { plan: Plan; plans: Plan[]; current: PlanId | null; signedIn: boolean }) {
   const free = plan.priceCents === 0;
@@ -46,7 +47,7 @@ function PlanAction({ plan, plans, current, signedIn }: { plan: Plan; plans: Pla
     case "downgrade":
       return (
         <Link to={to} className="button button-secondary button-block">
-          {free ? `Downgrade to ${plan.name}` : `Switch to ${plan.name}`}
+          {free ? `Downgrade to ${plan.name}` : switchLabel(plan)}
         </Link>
       );
   }
