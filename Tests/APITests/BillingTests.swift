@@ -452,12 +452,57 @@ import Transcriptor
         #expect(invoices.first?["amountPaidCents"] as? Int == 4500, "\(invoices)")
     }
 
-    @Test func aMoveToACheaperPlanIsRefusedRatherThanCredited() throws {
+    /// A move to a cheaper plan waits for the period's end, without credit: the plan paid for holds,
+    /// keeping it undoes the move, and when Stripe ends the period's subscription the account
+    /// subscribes to the cheaper plan with its card on file, once, whatever the event's repeats.
+    @Test func aMoveToACheaperPlanHappensAtThePeriodsEnd() throws {
         let session = try api.signup()
         #expect(try subscribe(session, "business", card: "4242424242424242").status == 200)
         let down = try api.call(.post, "/v1/billing/subscription", token: session.accessToken, json: ["planId": "pro"])
-        #expect(down.status == 409 && down.errorCode == "downgrade_unavailable", "\(down)")
-        #expect(try api.call(.get, "/v1/billing", token: session.accessToken).json["plan"] as? String == "business")
+        #expect(down.status == 200, "\(down)")
+        #expect(down.json["plan"] as? String == "business" && down.json["scheduledPlan"] as? String == "pro")
+        #expect(down.json["cancelAtPeriodEnd"] as? Bool == true)
+        // Keeping Business drops the move; choosing Pro again schedules it again.
+        let kept = try api.call(.post, "/v1/billing/subscription/resume", token: session.accessToken)
+        #expect(kept.status == 200 && kept.json["scheduledPlan"] is NSNull, "\(kept)")
+        #expect(kept.json["cancelAtPeriodEnd"] as? Bool == false)
+        #expect(
+            try api.call(.post, "/v1/billing/subscription", token: session.accessToken, json: ["planId": "pro"])
+                .json["scheduledPlan"] as? String == "pro")
+        #expect(
+            (try api.call(.get, "/v1/me", token: session.accessToken).json["limits"] as? [String: Any])?[
+                "monthlyAudioMinutes"] as? Int == 6000, "Business holds until the period's end")
+
+        // The period's end: Stripe ends the subscription (localstripe has no clock; this is its call).
+        let customer = try #require(
+            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        let business = try #require(
+            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        let ended = try HTTPClient().execute(
+            HTTPRequest(
+                .delete, url: api.emulator.stripe + "/v1/subscriptions/\(business)",
+                headers: [("Authorization", "Bearer \(Self.secretKey)")]))
+        #expect(ended.status == 200)
+        let moved = try billing(session) { $0["plan"] as? String == "pro" && $0["status"] as? String == "active" }
+        #expect(moved["plan"] as? String == "pro" && moved["scheduledPlan"] is NSNull, "\(moved)")
+        // The event again: nothing more starts.
+        let events = try #require(
+            (try stripeAPI(.get, "/v1/events?type=customer.subscription.deleted"))["data"] as? [[String: Any]])
+        let event = try #require(
+            events.first { (($0["data"] as? [String: Any])?["object"] as? [String: Any])?["id"] as? String == business }
+        )
+        for _ in 0..<2 { #expect(try deliver(event).status == 200) }
+        let live = try #require(
+            (try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])
+        #expect(live.count == 1 && (live.first?["plan"] as? [String: Any])?["id"] as? String == "pro", "\(live)")
+        let invoices = try #require(
+            try api.call(.get, "/v1/billing/invoices", token: session.accessToken).json["invoices"] as? [[String: Any]])
+        #expect(invoices.first?["amountPaidCents"] as? Int == 1500, "\(invoices)")
+        #expect(
+            (try api.call(.get, "/v1/me", token: session.accessToken).json["limits"] as? [String: Any])?[
+                "monthlyAudioMinutes"] as? Int == 1200)
     }
 
     @Test func aSecondSubscribeWhileTheFirstAwaitsAuthenticationReplacesIt() throws {

@@ -69,12 +69,6 @@ extension APIError {
             .badRequest(
                 "planId \"\(id.prefix(40))\" is not a paid plan (GET /v1/billing/plans lists them); to go back to Free, cancel the subscription.",
                 code: "invalid_plan")
-        case .downgradeUnavailable:
-            APIError(
-                status: 409, code: "downgrade_unavailable",
-                message:
-                    "A move to a cheaper plan takes effect at the end of the period, which cannot be scheduled yet; cancel at the period's end and subscribe again then."
-            )
         case .noSubscription:
             APIError(status: 409, code: "no_subscription", message: "The account has no subscription to change.")
         case .refused(let message):

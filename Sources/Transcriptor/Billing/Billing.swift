@@ -102,7 +102,12 @@ public struct Billing {
                 return .done
             }
             if current.planID == planID {
-                try settle(userID: userID, record: record, subscription: current)
+                // The plan it has: a move scheduled away from it is dropped.
+                if record.scheduledPlan != nil {
+                    try setCancelAtPeriodEnd(userID: userID, false)
+                } else {
+                    try settle(userID: userID, record: record, subscription: current)
+                }
                 return .done
             }
             return try changePlan(current, to: plan, record: record)
@@ -133,14 +138,18 @@ public struct Billing {
         }
     }
 
-    /// Moves a subscription to another plan at once. An upgrade is charged now: Stripe prorates the
-    /// change (the unused part of the old plan credited, the rest of the period of the new one
-    /// charged) into pending items, which an invoice made and paid at once collects. When that
-    /// payment is declined the subscription goes back to its plan and the decline is reported.
+    /// Moves a subscription to another plan. An upgrade takes effect at once and is charged now:
+    /// Stripe prorates the change (the unused part of the old plan credited, the rest of the period
+    /// of the new one charged) into pending items, which an invoice made and paid at once collects.
+    /// When that payment is declined the subscription goes back to its plan and the decline is
+    /// reported. A move to a cheaper plan waits for the period's end (`scheduleDowngrade`).
     func changePlan(_ current: StripeSubscription, to plan: Plan, record: BillingStore.Record) throws -> Subscribed {
         guard let itemID = current.itemID else { throw BillingError.stripeUnavailable }
         let previous = settings.plans.plan(current.planID)
-        if plan.priceCents < previous?.priceCents ?? 0 { throw BillingError.downgradeUnavailable }
+        if plan.priceCents < previous?.priceCents ?? 0 {
+            return try scheduleDowngrade(current, to: plan, record: record)
+        }
+        if record.scheduledPlan != nil { try store.schedule(userID: record.userID, plan: nil) }
         let moved = try calling {
             try stripe.call(
                 .post, "/v1/subscriptions/\(current.id)",
@@ -183,6 +192,52 @@ public struct Billing {
         }
         try settle(userID: record.userID, record: record, subscription: after)
         return .done
+    }
+
+    /// A move to a cheaper plan, at the period's end, without credit: the subscription is cancelled
+    /// at the period's end and the plan to come recorded; when Stripe ends the subscription
+    /// (`customer.subscription.deleted`), the account subscribes to it with its card on file
+    /// (`startScheduledPlan`). Resuming, cancelling or moving up drops the move.
+    func scheduleDowngrade(
+        _ current: StripeSubscription, to plan: Plan, record: BillingStore.Record
+    ) throws
+        -> Subscribed
+    {
+        try store.schedule(userID: record.userID, plan: plan.id)
+        let changed = try calling {
+            try stripe.call(.post, "/v1/subscriptions/\(current.id)", [("cancel_at_period_end", "true")])
+        }
+        let after = StripeSubscription(changed)
+        try settle(userID: record.userID, record: record, subscription: after)
+        if let mail {
+            let end = after?.currentPeriodEnd.map { Timestamp(secondsSinceEpoch: $0).iso8601.prefix(10) }
+            try? mail.sendBillingNotice(
+                to: record.email, subject: "Your Transcriptor plan moves to \(plan.name)",
+                lines: [
+                    "Your \(planName(current.planID)) plan continues until \(end.map { "\($0)" } ?? "the end of the period"); "
+                        + "then your account moves to the \(plan.name) plan at \(Billing.money(plan.priceCents, plan.currency)) a month.",
+                    "You can keep your current plan from the billing page until then.",
+                ])
+        }
+        return .done
+    }
+
+    /// Starts the plan a downgrade scheduled, once its subscription has ended (taken once, so a
+    /// repeated event starts nothing more). A declined card leaves the account on Free, and says so.
+    func startScheduledPlan(userID: String) throws {
+        guard let planID = try store.takeScheduledPlan(userID: userID) else { return }
+        do {
+            _ = try subscribe(userID: userID, planID: planID, paymentMethodID: nil)
+        } catch BillingError.cardDeclined(let reason) {
+            if let mail, let record = try store.record(userID: userID) {
+                try? mail.sendBillingNotice(
+                    to: record.email, subject: "Your Transcriptor plan could not start",
+                    lines: [
+                        "We could not charge your card for the \(planName(planID)) plan (\(reason)).",
+                        "Your account is on the Free plan; choose a plan on the pricing page to subscribe again.",
+                    ])
+            }
+        }
     }
 
     /// Pays the subscription's latest open invoice with the customer's default card (a failed
@@ -290,11 +345,13 @@ public struct Billing {
         try settle(userID: userID, record: record, subscription: try currentSubscription(record))
     }
 
-    /// Cancels at the period's end (`cancel`) or undoes that before the end.
+    /// Cancels at the period's end (`cancel`) or undoes that before the end; either drops a move
+    /// to a cheaper plan that was scheduled.
     public func setCancelAtPeriodEnd(userID: String, _ cancel: Bool) throws {
         guard let record = try store.record(userID: userID), let current = try currentSubscription(record),
             !["canceled", "incomplete_expired"].contains(current.status)
         else { throw BillingError.noSubscription }
+        if record.scheduledPlan != nil { try store.schedule(userID: userID, plan: nil) }
         let changed = try calling {
             try stripe.call(
                 .post, "/v1/subscriptions/\(current.id)", [("cancel_at_period_end", cancel ? "true" : "false")])
@@ -441,6 +498,11 @@ public struct Billing {
             record.subscriptionID = read.id
         }
         try settle(userID: userID, record: record, subscription: try currentSubscription(record))
+        if type == "customer.subscription.deleted", object?["id"]?.stringValue == record.subscriptionID,
+            record.scheduledPlan != nil
+        {
+            try startScheduledPlan(userID: userID)
+        }
         if type == "invoice.payment_succeeded" || type == "invoice.paid", let mail,
             let invoiceID = object?["id"]?.stringValue, try store.recordReceipt(invoiceID)
         {

@@ -4,9 +4,6 @@ public enum BillingError: Error, Equatable, Sendable {
     case cardDeclined(String)
     /// No such plan, or one that cannot be subscribed to (Free).
     case unknownPlan(String)
-    /// A move to a cheaper paid plan: it takes effect at the period's end, which is not scheduled
-    /// yet (applied at once, Stripe would credit the unused part of the dearer plan).
-    case downgradeUnavailable
     /// The account has no subscription to change.
     case noSubscription
     /// Stripe refused what was sent (a payment method of another customer, say).

@@ -28,12 +28,14 @@ public struct BillingStore {
         public var pastDueSince: Int64?
         /// Until when the plan holds after that failure.
         public var planHeldUntil: Int64?
+        /// A cheaper plan the account moves to when the period ends.
+        public var scheduledPlan: String?
     }
 
     static let attributes = [
         "userId", "email", "plan", "stripeCustomerId", "subscriptionId", "subscriptionStatus", "currentPeriodStart",
         "currentPeriodEnd",
-        "cancelAtPeriodEnd", "pastDueSince", "planHeldUntil",
+        "cancelAtPeriodEnd", "pastDueSince", "planHeldUntil", "scheduledPlan",
     ]
 
     public func record(userID: String) throws -> Record? {
@@ -51,7 +53,7 @@ public struct BillingStore {
             status: item.string("subscriptionStatus"), currentPeriodStart: item.int("currentPeriodStart"),
             currentPeriodEnd: item.int("currentPeriodEnd"),
             cancelAtPeriodEnd: item.bool("cancelAtPeriodEnd") ?? false, pastDueSince: item.int("pastDueSince"),
-            planHeldUntil: item.int("planHeldUntil"))
+            planHeldUntil: item.int("planHeldUntil"), scheduledPlan: item.string("scheduledPlan"))
     }
 
     static func customerKey(_ customerID: String) -> Item {
@@ -114,6 +116,27 @@ public struct BillingStore {
                 table: table, key: Keys.owned(userID, Keys.profile), update: update.expression,
                 condition: "attribute_exists(pk)", names: update.names, values: update.values)
         } catch let error as AWSError where error.isConditionFailure {}
+    }
+
+    /// Schedules a move to `plan` at the period's end (nil: drops a scheduled move).
+    public func schedule(userID: String, plan: String?) throws {
+        let update = plan.map { AttributeUpdate(set: ["scheduledPlan": .s($0)]) }
+        try db.updateItem(
+            table: table, key: Keys.owned(userID, Keys.profile),
+            update: update?.expression ?? "REMOVE scheduledPlan", condition: "attribute_exists(pk)",
+            names: update?.names ?? [:], values: update?.values ?? [:])
+    }
+
+    /// Takes the scheduled move, once: of two deliveries of the subscription's end, one gets it.
+    public func takeScheduledPlan(userID: String) throws -> String? {
+        do {
+            let old = try db.updateItem(
+                table: table, key: Keys.owned(userID, Keys.profile), update: "REMOVE scheduledPlan",
+                condition: "attribute_exists(scheduledPlan)", returnValues: .updatedOld)
+            return old?.string("scheduledPlan")
+        } catch let error as AWSError where error.isConditionFailure {
+            return nil
+        }
     }
 
     /// The key of a record that something was done once: `STRIPE_EVENT#{id}`, `STRIPE_RECEIPT#{id}`.

@@ -27,6 +27,8 @@ struct BillingSummary: Encodable {
     var status: String?
     var currentPeriodEnd: String?
     var cancelAtPeriodEnd: Bool
+    /// A cheaper plan the account moves to at the period's end (`currentPeriodEnd`).
+    var scheduledPlan: String?
     var paymentMethod: Billing.PaymentMethod?
     var usage: Usage
     var stripe: StripeSettings
@@ -42,7 +44,7 @@ struct BillingSummary: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case plan, status, currentPeriodEnd, cancelAtPeriodEnd, paymentMethod, usage, stripe
+        case plan, status, currentPeriodEnd, cancelAtPeriodEnd, scheduledPlan, paymentMethod, usage, stripe
     }
 
     /// Every field, absent ones as `null`.
@@ -53,6 +55,7 @@ struct BillingSummary: Encodable {
         try currentPeriodEnd.map { try c.encode($0, forKey: .currentPeriodEnd) }
             ?? c.encodeNil(forKey: .currentPeriodEnd)
         try c.encode(cancelAtPeriodEnd, forKey: .cancelAtPeriodEnd)
+        try scheduledPlan.map { try c.encode($0, forKey: .scheduledPlan) } ?? c.encodeNil(forKey: .scheduledPlan)
         try paymentMethod.map { try c.encode($0, forKey: .paymentMethod) } ?? c.encodeNil(forKey: .paymentMethod)
         try c.encode(usage, forKey: .usage)
         try c.encode(stripe, forKey: .stripe)
@@ -74,7 +77,7 @@ struct BillingSummary: Encodable {
             BillingSummary(
                 plan: record.plan, status: record.status,
                 currentPeriodEnd: record.currentPeriodEnd.map { Timestamp(secondsSinceEpoch: $0).iso8601 },
-                cancelAtPeriodEnd: record.cancelAtPeriodEnd,
+                cancelAtPeriodEnd: record.cancelAtPeriodEnd, scheduledPlan: record.scheduledPlan,
                 // Best effort: the page still shows the plan when Stripe does not answer.
                 paymentMethod: record.customerID.flatMap { try? billing.paymentMethod(customerID: $0) },
                 usage: Usage(
