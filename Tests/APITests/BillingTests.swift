@@ -244,6 +244,38 @@ import Transcriptor
         #expect((closing.first?["description"] as? String)?.hasPrefix("Overage: 30 minutes") == true, "\(closing)")
     }
 
+    /// The billing address is kept on the Stripe customer; a bad one is a 400 that names the field,
+    /// and nothing is subscribed.
+    @Test func theBillingAddressIsKeptOnTheCustomer() throws {
+        let session = try api.signup()
+        let method = try savedCard(session, number: "4242424242424242")
+        for (address, says) in [
+            (["country": "USA"], "two-letter"), (["country": "U1"], "two-letter"),
+            (["country": "DE", "city": "Berlin\u{0}"], "billingAddress.city"),
+            (["country": "DE", "line1": String(repeating: "a", count: 101)], "100 characters"),
+        ] {
+            let reply = try api.call(
+                .post, "/v1/billing/subscription", token: session.accessToken,
+                json: ["planId": "pro", "paymentMethodId": method, "billingAddress": address])
+            #expect(reply.status == 400 && reply.errorMessage.contains(says), "\(address): \(reply)")
+        }
+        #expect(try api.call(.get, "/v1/billing", token: session.accessToken).json["plan"] as? String == "free")
+        let done = try api.call(
+            .post, "/v1/billing/subscription", token: session.accessToken,
+            json: [
+                "planId": "pro", "paymentMethodId": method,
+                "billingAddress": [
+                    "country": " us ", "postalCode": "94107", "line1": "1 Market St", "city": "San Francisco",
+                ],
+            ])
+        #expect(done.status == 200, "\(done)")
+        let customer = try #require(
+            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first)
+        let address = try #require(customer["address"] as? [String: Any], "\(customer)")
+        #expect(address["country"] as? String == "US" && address["postal_code"] as? String == "94107", "\(address)")
+        #expect(address["city"] as? String == "San Francisco")
+    }
+
     @Test func aDeclinedCardGets402WithStripesReasonAndLeavesNothing() throws {
         let session = try api.signup()
         let declined = try subscribe(session, "pro", card: "4000000000000341")

@@ -117,14 +117,16 @@ public struct BillingSetupIntentRoute: APIRoute {
     }
 }
 
-/// `POST /v1/billing/subscription` `{planId, paymentMethodId?}` → 200 the billing object; 402
-/// `card_declined`; 202 `{requiresAction, clientSecret}` when the card needs authentication.
+/// `POST /v1/billing/subscription` `{planId, paymentMethodId?, billingAddress?}` → 200 the billing
+/// object; 402 `card_declined`; 202 `{requiresAction, clientSecret}` when the card needs
+/// authentication. A billing address is stored on the Stripe customer (invoices, and tax later).
 public struct BillingSubscribeRoute: APIRoute {
     public init() {}
 
     struct Body: Decodable {
         var planId: String
         var paymentMethodId: String?
+        var billingAddress: Billing.Address?
     }
 
     struct NeedsAction: Encodable {
@@ -136,7 +138,11 @@ public struct BillingSubscribeRoute: APIRoute {
         let (_, record) = try call.authenticate()
         try admitBillingChange(call, userID: record.user.id)
         let body = try call.body(Body.self)
-        switch try call.services.billing().subscribe(
+        let billing: Billing = try call.services.billing()
+        if let address = body.billingAddress {
+            try billing.keepAddress(try address.checked(), userID: record.user.id)
+        }
+        switch try billing.subscribe(
             userID: record.user.id, planID: body.planId, paymentMethodID: body.paymentMethodId)
         {
         case .done:
