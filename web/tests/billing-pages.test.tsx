@@ -7,7 +7,7 @@ import { formatDate } from "../src/lib/format";
 import { loadStripeJs, resetStripeForTests, type StripeFactory } from "../src/lib/stripe";
 import { renderApp } from "./support/app";
 import { json, type Call, type Responder } from "./support/fetch";
-import { byText, click, settle, type } from "./support/render";
+import { byLabel, byText, choose, click, settle, type } from "./support/render";
 
 const USER: User = { id: "usr_1", email: "ada@example.com", emailVerified: true, createdAt: "2026-03-01T00:00:00Z" };
 const JS_URL = "http://127.0.0.1:8420/js.stripe.com/v3/";
@@ -135,7 +135,24 @@ function submit(form: HTMLFormElement): void {
   });
 }
 
-function submitCardForm(container: HTMLElement): void {
+interface AddressTyped {
+  country?: string;
+  postalCode?: string;
+  line1?: string;
+  city?: string;
+}
+
+/** Fills the card form's billing address: the fields given, the others left as they are. */
+function fillAddress(container: HTMLElement, address: AddressTyped): void {
+  if (address.country !== undefined) choose(byLabel<HTMLSelectElement>(container, "Country"), address.country);
+  if (address.postalCode !== undefined) type(byLabel(container, "Postal code"), address.postalCode);
+  if (address.line1 !== undefined) type(byLabel(container, "Address line 1"), address.line1);
+  if (address.city !== undefined) type(byLabel(container, "City"), address.city);
+}
+
+/** Sends the card form for Pro, with a US billing address unless told otherwise (null: as it is). */
+function submitCardForm(container: HTMLElement, address: AddressTyped | null = { country: "US", postalCode: "94107" }): void {
+  if (address) fillAddress(container, address);
   submit(byText(container, "button", "Subscribe to Pro").closest("form")!);
 }
 
@@ -200,7 +217,7 @@ test("subscribing: Stripe.js confirms the card, only the PaymentMethod's id reac
       "GET /v1/billing/invoices": () => json(200, { invoices: subscribed ? [PAID] : [] }),
       "POST /v1/billing/setup-intent": () => json(201, { clientSecret: "seti_1_secret_x" }),
       "POST /v1/billing/subscription": (call) => {
-        assert.deepEqual(call.body, { planId: "pro", paymentMethodId: "pm_card_1" });
+        assert.deepEqual(call.body, { planId: "pro", paymentMethodId: "pm_card_1", billingAddress: { country: "US", postalCode: "94107" } });
         subscribed = true;
         return json(200, PRO);
       },
@@ -227,6 +244,134 @@ test("subscribing: Stripe.js confirms the card, only the PaymentMethod's id reac
   assert.match(view.container.querySelector("[data-testid=billing-card]")?.textContent ?? "", /Visa ending in 4242/);
   assert.match(view.container.textContent ?? "", /Renews on/);
   noCardNumbersSent(view.calls);
+  view.unmount();
+});
+
+test("the card form asks for a billing address, labelled for autofill, and sends it with the subscription", async () => {
+  const view = app(
+    "/billing?plan=pro",
+    {
+      "GET /v1/billing": () => json(200, billing()),
+      "POST /v1/billing/setup-intent": () => json(201, { clientSecret: "seti_a_secret_x" }),
+      "POST /v1/billing/subscription": () => json(200, PRO),
+    },
+    fakeStripe({}).factory,
+  );
+  await settle();
+  const group = view.container.querySelector<HTMLFieldSetElement>(".subscribe fieldset.billing-address")!;
+  assert.equal(group.querySelector("legend")?.textContent, "Billing address");
+  const country = byLabel<HTMLSelectElement>(group, "Country");
+  assert.equal(country.tagName, "SELECT");
+  assert.equal(country.getAttribute("autocomplete"), "country");
+  assert.equal(country.getAttribute("aria-required"), "true");
+  assert.equal(country.value, "", "no country chosen at first");
+  const options = [...country.options];
+  assert.equal(options[0].textContent, "Choose a country");
+  assert.equal(options.length, 250, "the 249 countries of ISO 3166-1 and the placeholder");
+  const names = options.slice(1).map((option) => option.textContent ?? "");
+  assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, "en")), "sorted by name");
+  assert.ok(options.some((option) => option.value === "DE" && option.textContent === "Germany"));
+  assert.equal(byLabel(group, "Postal code").getAttribute("autocomplete"), "postal-code");
+  assert.equal(byLabel(group, "Address line 1").getAttribute("autocomplete"), "address-line1");
+  assert.equal(byLabel(group, "City").getAttribute("autocomplete"), "address-level2");
+  for (const label of ["Postal code", "Address line 1", "City"]) assert.equal(byLabel(group, label).maxLength, 100);
+  // The postal code is asked for in the US, Canada and the UK only.
+  fillAddress(view.container, { country: "FR" });
+  assert.match(group.querySelector(`label[for="${byLabel(group, "Postal code").id}"]`)?.textContent ?? "", /\(optional\)/);
+  fillAddress(view.container, { country: "GB" });
+  assert.ok(!/\(optional\)/.test(group.querySelector(`label[for="${byLabel(group, "Postal code").id}"]`)?.textContent ?? ""));
+  assert.equal(byLabel(group, "Postal code").getAttribute("aria-required"), "true");
+
+  submitCardForm(view.container, { postalCode: " SW1A 1AA ", line1: "10 Downing Street", city: "London" });
+  await settle(10);
+  const sent = view.calls.find((call) => call.method === "POST" && call.path === "/v1/billing/subscription");
+  assert.deepEqual(sent?.body, {
+    planId: "pro",
+    paymentMethodId: "pm_card_1",
+    billingAddress: { country: "GB", postalCode: "SW1A 1AA", line1: "10 Downing Street", city: "London" },
+  });
+  assert.equal(view.container.querySelector("[data-testid=billing-plan]")?.textContent, "Pro");
+  view.unmount();
+});
+
+test("a missing country, or a US address without its postal code, is refused before anything is sent", async () => {
+  const stripe = fakeStripe({});
+  const view = app(
+    "/billing?plan=pro",
+    {
+      "POST /v1/billing/setup-intent": () => json(201, { clientSecret: "seti_b_secret_x" }),
+      "POST /v1/billing/subscription": () => json(200, PRO),
+    },
+    stripe.factory,
+  );
+  await settle();
+  const sentSoFar = () => view.calls.filter((call) => call.method !== "GET");
+  type(byLabel(view.container, "City"), "Berlin");
+  submitCardForm(view.container, null);
+  await settle();
+  assert.deepEqual(sentSoFar(), [], "neither the SetupIntent nor the subscription is asked for");
+  assert.deepEqual(stripe.seen.setups, [], "the card is not sent to Stripe");
+  const country = byLabel<HTMLSelectElement>(view.container, "Country");
+  assert.equal(country.getAttribute("aria-invalid"), "true");
+  const message = document.getElementById(country.getAttribute("aria-describedby") ?? "");
+  assert.match(message?.textContent ?? "", /Choose the country of your billing address\./);
+  assert.equal(message?.getAttribute("role"), "alert");
+  assert.equal(document.activeElement, country, "the field to fix has the focus");
+
+  fillAddress(view.container, { country: "US" });
+  assert.equal(country.getAttribute("aria-invalid"), null, "choosing clears the error");
+  submitCardForm(view.container, null);
+  await settle();
+  assert.deepEqual(sentSoFar(), []);
+  const postal = byLabel(view.container, "Postal code");
+  assert.equal(postal.getAttribute("aria-invalid"), "true");
+  assert.match(document.getElementById(postal.getAttribute("aria-describedby") ?? "")?.textContent ?? "", /Enter your postal code\./);
+  assert.equal(document.activeElement, postal);
+
+  // Elsewhere the postal code may be left out; empty fields are not sent.
+  submitCardForm(view.container, { country: "DE" });
+  await settle(10);
+  assert.deepEqual(
+    sentSoFar().map((call) => `${call.method} ${call.path}`),
+    ["POST /v1/billing/setup-intent", "POST /v1/billing/subscription"],
+  );
+  assert.deepEqual(sentSoFar()[1].body, { planId: "pro", paymentMethodId: "pm_card_1", billingAddress: { country: "DE", city: "Berlin" } });
+  view.unmount();
+});
+
+test("an address field over 100 characters is refused before anything is sent", async () => {
+  const view = app("/billing?plan=pro", { "POST /v1/billing/setup-intent": () => json(201, { clientSecret: "seti_c_secret_x" }) }, fakeStripe({}).factory);
+  await settle();
+  // The inputs stop at 100 characters; a value set by script (an autofill, say) is checked all the same.
+  const line1 = byLabel(view.container, "Address line 1");
+  line1.removeAttribute("maxlength");
+  submitCardForm(view.container, { country: "US", postalCode: "94107", line1: "x".repeat(101) });
+  await settle();
+  assert.ok(!view.calls.some((call) => call.method === "POST"));
+  assert.equal(line1.getAttribute("aria-invalid"), "true");
+  assert.match(document.getElementById(line1.getAttribute("aria-describedby") ?? "")?.textContent ?? "", /At most 100 characters\./);
+  view.unmount();
+});
+
+test("an address the API refuses shows its message, and the plan stays as it was", async () => {
+  const view = app(
+    "/billing?plan=pro",
+    {
+      "POST /v1/billing/setup-intent": () => json(201, { clientSecret: "seti_d_secret_x" }),
+      "POST /v1/billing/subscription": () =>
+        json(400, { error: { code: "invalid_request", message: "billingAddress.country must be an ISO 3166-1 alpha-2 code (two uppercase letters)." } }),
+    },
+    fakeStripe({}).factory,
+  );
+  await settle();
+  submitCardForm(view.container);
+  await settle(10);
+  const alert = view.container.querySelector(".subscribe [role=alert]");
+  assert.match(alert?.textContent ?? "", /Your plan did not change/);
+  assert.match(alert?.textContent ?? "", /billingAddress\.country must be an ISO 3166-1 alpha-2 code \(two uppercase letters\)\./);
+  assert.equal(view.container.querySelector("[data-testid=billing-plan]")?.textContent, "Free");
+  assert.ok(!(byText(view.container, "button", "Subscribe to Pro") as HTMLButtonElement).disabled, "it can be sent again");
+  assert.equal(byLabel<HTMLSelectElement>(view.container, "Country").value, "US", "the address is kept");
   view.unmount();
 });
 
@@ -350,6 +495,7 @@ test("moving between paid plans can use the card on file, without Stripe.js", as
   await settle();
   assert.equal(view.container.querySelector(".subscribe h2")?.textContent, "Upgrade to Business");
   assert.equal(view.container.querySelector("[data-testid=card-element]"), null, "the card on file is chosen");
+  assert.equal(view.container.querySelector("select[autocomplete=country]"), null, "no billing address without a new card");
   submit(byText(view.container, "button", "Upgrade to Business").closest("form")!);
   await settle(10);
   assert.equal(view.container.querySelector("[data-testid=billing-plan]")?.textContent, "Business");

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Plan } from "../src/api/types";
 import {
+  EMPTY_ADDRESS,
   cardExpiry,
+  checkBillingAddress,
   describeCard,
   formatFileLength,
   formatMinutes,
@@ -23,6 +25,7 @@ import {
   usageIsHigh,
   usagePercent,
 } from "../src/lib/billing";
+import { COUNTRIES, isCountryCode } from "../src/lib/countries";
 import { formatDate } from "../src/lib/format";
 import { paymentMethodId, stripeErrorMessage } from "../src/lib/stripe";
 
@@ -148,4 +151,34 @@ test("what Stripe.js hands back: the PaymentMethod's id, and its errors in words
   assert.equal(stripeErrorMessage(new TypeError("Cannot read properties of undefined (reading 'card')")), "The card could not be used. Check its details and try again.");
   assert.equal(stripeErrorMessage({ message: "  " }, "fallback"), "fallback");
   assert.equal(stripeErrorMessage(null, "fallback"), "fallback");
+});
+
+test("the countries: ISO 3166-1's 249 alpha-2 codes, each once, sorted by name", () => {
+  assert.equal(COUNTRIES.length, 249);
+  assert.equal(new Set(COUNTRIES.map((country) => country.code)).size, 249);
+  assert.ok(COUNTRIES.every((country) => /^[A-Z]{2}$/.test(country.code) && country.name.length > 0));
+  const names = COUNTRIES.map((country) => country.name);
+  assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, "en")));
+  assert.ok(isCountryCode("US") && isCountryCode("GB") && isCountryCode("AX"));
+  assert.ok(!isCountryCode("us") && !isCountryCode("USA") && !isCountryCode("UK") && !isCountryCode(""));
+});
+
+test("a billing address is checked as the API checks it, trimmed, with empty fields left out", () => {
+  assert.deepEqual(checkBillingAddress(EMPTY_ADDRESS), { errors: { country: "Choose the country of your billing address." } });
+  assert.deepEqual(checkBillingAddress({ ...EMPTY_ADDRESS, country: "us" }).errors, { country: "Choose a country from the list." });
+  for (const country of ["US", "CA", "GB"]) {
+    assert.deepEqual(checkBillingAddress({ ...EMPTY_ADDRESS, country, postalCode: "  " }).errors, { postalCode: "Enter your postal code." });
+  }
+  assert.deepEqual(checkBillingAddress({ ...EMPTY_ADDRESS, country: "DE" }), { address: { country: "DE" } });
+  assert.deepEqual(checkBillingAddress({ country: "US", postalCode: " 94107 ", line1: " 1 Main St ", city: "" }), {
+    address: { country: "US", postalCode: "94107", line1: "1 Main St" },
+  });
+  assert.deepEqual(checkBillingAddress({ country: "FR", postalCode: "", line1: "x".repeat(100), city: "y".repeat(101) }).errors, {
+    city: "At most 100 characters.",
+  });
+  assert.deepEqual(checkBillingAddress({ country: "FR", postalCode: "75\u00001", line1: "a\tb", city: "Paris\u0085" }).errors, {
+    postalCode: "Remove the tabs, line breaks or other control characters.",
+    line1: "Remove the tabs, line breaks or other control characters.",
+    city: "Remove the tabs, line breaks or other control characters.",
+  });
 });

@@ -14,6 +14,7 @@ import type {
   MediaLink,
   Plan,
   PlanId,
+  SubscribePayment,
   SubscribeResult,
   Transcript,
   TranscriptFormat,
@@ -389,14 +390,16 @@ export class ApiClient {
 
   /**
    * Subscribes to `planId` (or moves the subscription to it), paying with `paymentMethodId` (a
-   * PaymentMethod Stripe.js confirmed) or else the card on file. A dearer plan applies at once; a
-   * cheaper paid one is scheduled for the period's end (the answer's `scheduledPlan`). A declined
-   * card is an ApiError 402 `card_declined` with Stripe's reason; a card that needs authenticating
-   * answers 202 with the client secret Stripe.js completes it with.
+   * PaymentMethod Stripe.js confirmed) or else the card on file, and keeping `billingAddress` on
+   * the Stripe customer when one is given (each is left out of the body when absent). A dearer plan
+   * applies at once; a cheaper paid one is scheduled for the period's end (the answer's
+   * `scheduledPlan`). A declined card is an ApiError 402 `card_declined` with Stripe's reason; an
+   * address the service refuses is a 400 `invalid_request` whose message names the field; a card
+   * that needs authenticating answers 202 with the client secret Stripe.js completes it with.
    */
-  async subscribe(planId: PlanId, paymentMethodId?: string): Promise<SubscribeResult> {
+  async subscribe(planId: PlanId, { paymentMethodId, billingAddress }: SubscribePayment = {}): Promise<SubscribeResult> {
     const answer = await this.request<Billing | { requiresAction: true; clientSecret: string }>("/v1/billing/subscription", {
-      body: paymentMethodId ? { planId, paymentMethodId } : { planId },
+      body: { planId, ...(paymentMethodId ? { paymentMethodId } : {}), ...(billingAddress ? { billingAddress } : {}) },
     });
     if ("requiresAction" in answer && answer.requiresAction) return { kind: "requiresAction", clientSecret: answer.clientSecret };
     return { kind: "done", billing: answer as Billing };

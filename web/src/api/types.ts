@@ -69,6 +69,28 @@ export interface Billing {
 }
 
 /**
+ * The billing address POST /v1/billing/subscription may carry with a new card, which the service
+ * keeps on the Stripe customer (for invoices and, later, tax). `country` is ISO 3166-1 alpha-2
+ * (`US`); every field is at most 100 characters, without control characters.
+ */
+export interface BillingAddress {
+  country: string;
+  postalCode?: string;
+  line1?: string;
+  line2?: string;
+  city?: string;
+  state?: string;
+}
+
+/** What the subscribe call pays with: a card Stripe.js just confirmed, else the card on file. */
+export interface SubscribePayment {
+  /** A PaymentMethod Stripe.js confirmed; without it, the card on file. */
+  paymentMethodId?: string;
+  /** The cardholder's address, sent with a new card. */
+  billingAddress?: BillingAddress;
+}
+
+/**
  * What POST /v1/billing/subscription answered: the billing (a dearer plan in force at once, a
  * cheaper one scheduled in `scheduledPlan`), or the card needs authenticating.
  */

@@ -1,6 +1,7 @@
 // Plans, prices and usage as the pricing and billing pages show them.
 
-import type { Billing, Invoice, PaymentMethod, Plan, PlanId } from "../api/types";
+import type { Billing, BillingAddress, Invoice, PaymentMethod, Plan, PlanId } from "../api/types";
+import { isCountryCode } from "./countries";
 import { formatDate } from "./format";
 
 function currencyFormat(currency: string, fractionDigits: number): Intl.NumberFormat {
@@ -199,4 +200,60 @@ export function planFeatures(plan: Plan): string[] {
     `${plan.jobsInFlight} ${plan.jobsInFlight === 1 ? "job" : "jobs"} at once`,
     overageNote(plan),
   ];
+}
+
+/** The billing address as the card form holds it: what was typed, each field a string. */
+export interface AddressForm {
+  country: string;
+  postalCode: string;
+  line1: string;
+  city: string;
+}
+
+export type AddressErrors = Partial<Record<keyof AddressForm, string>>;
+
+export const EMPTY_ADDRESS: AddressForm = { country: "", postalCode: "", line1: "", city: "" };
+
+/** The API's bound on every field of a billing address. */
+export const ADDRESS_FIELD_MAX = 100;
+
+/** Countries whose postal code the card form asks for (Stripe's card checks and tax need it there). */
+const POSTAL_CODE_COUNTRIES = new Set(["US", "CA", "GB"]);
+
+export function postalCodeRequired(country: string): boolean {
+  return POSTAL_CODE_COUNTRIES.has(country);
+}
+
+// C0 controls, DEL and C1 controls, which the API refuses in an address.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * The address the subscribe call sends, checked as the API checks it: a country of the ISO list,
+ * a postal code where `postalCodeRequired`, every field at most 100 characters and without
+ * control characters. Fields are trimmed, and empty ones left out. Either the address or, for
+ * each field that fails, what to fix.
+ */
+export function checkBillingAddress(form: AddressForm): { address: BillingAddress; errors?: undefined } | { address?: undefined; errors: AddressErrors } {
+  const errors: AddressErrors = {};
+  const values = {
+    country: form.country.trim(),
+    postalCode: form.postalCode.trim(),
+    line1: form.line1.trim(),
+    city: form.city.trim(),
+  };
+  for (const key of ["country", "postalCode", "line1", "city"] as const) {
+    const value = values[key];
+    if (value.length > ADDRESS_FIELD_MAX) errors[key] = `At most ${ADDRESS_FIELD_MAX} characters.`;
+    else if (CONTROL.test(value)) errors[key] = "Remove the tabs, line breaks or other control characters.";
+  }
+  if (!values.country) errors.country = "Choose the country of your billing address.";
+  else if (!errors.country && !isCountryCode(values.country)) errors.country = "Choose a country from the list.";
+  if (!values.postalCode && postalCodeRequired(values.country)) errors.postalCode = "Enter your postal code.";
+  if (Object.keys(errors).length > 0) return { errors };
+  const address: BillingAddress = { country: values.country };
+  if (values.postalCode) address.postalCode = values.postalCode;
+  if (values.line1) address.line1 = values.line1;
+  if (values.city) address.city = values.city;
+  return { address };
 }

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { messageOf } from "../api/errors";
-import type { Billing, Invoice, Plan } from "../api/types";
+import type { Billing, BillingAddress, Invoice, Plan } from "../api/types";
 import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
 import { ConfirmDialog } from "../components/Dialog";
+import { SelectField, TextField } from "../components/Field";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/Layout";
 import { Loading, Spinner } from "../components/Spinner";
@@ -11,7 +12,10 @@ import { useToast } from "../components/Toasts";
 import { UsageMeter } from "../components/UsageMeter";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import {
+  ADDRESS_FIELD_MAX,
+  EMPTY_ADDRESS,
   cardExpiry,
+  checkBillingAddress,
   describeCard,
   formatMinutes,
   formatMoney,
@@ -21,11 +25,15 @@ import {
   perInterval,
   planChange,
   planName,
+  postalCodeRequired,
   scheduledMoveNote,
   sortPlans,
   subscriptionStatus,
   switchLabel,
+  type AddressErrors,
+  type AddressForm,
 } from "../lib/billing";
+import { COUNTRIES } from "../lib/countries";
 import { formatDate } from "../lib/format";
 import { paymentMethodId, stripeClient, stripeErrorMessage, type StripeCardElement, type StripeClient } from "../lib/stripe";
 import { Link, useNavigate, useSearchParam } from "../router";
@@ -106,6 +114,84 @@ function CardField({ stripe, onElement, error }: { stripe: StripeClient; onEleme
   );
 }
 
+/**
+ * The cardholder's billing address, asked with a new card: the country (required), the postal
+ * code (required where `postalCodeRequired`), the first address line and the city. The service
+ * keeps it on the Stripe customer, for invoices and tax.
+ */
+function BillingAddressFields({
+  value,
+  errors,
+  onChange,
+}: {
+  value: AddressForm;
+  errors: AddressErrors;
+  onChange: (field: keyof AddressForm, text: string) => void;
+}) {
+  const postalRequired = postalCodeRequired(value.country);
+  return (
+    <fieldset className="form billing-address">
+      <legend className="field-label billing-address-legend">Billing address</legend>
+      <div className="form-grid">
+        <SelectField
+          label="Country"
+          name="country"
+          autoComplete="country"
+          required
+          aria-required="true"
+          value={value.country}
+          onChange={(event) => onChange("country", event.target.value)}
+          error={errors.country}
+        >
+          <option value="" disabled>
+            Choose a country
+          </option>
+          {COUNTRIES.map((country) => (
+            <option key={country.code} value={country.code}>
+              {country.name}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label="Postal code"
+          name="postal-code"
+          autoComplete="postal-code"
+          optional={!postalRequired}
+          required={postalRequired}
+          aria-required={postalRequired || undefined}
+          maxLength={ADDRESS_FIELD_MAX}
+          spellCheck={false}
+          value={value.postalCode}
+          onChange={(event) => onChange("postalCode", event.target.value)}
+          error={errors.postalCode}
+        />
+      </div>
+      <div className="form-grid">
+        <TextField
+          label="Address line 1"
+          name="address-line1"
+          autoComplete="address-line1"
+          optional
+          maxLength={ADDRESS_FIELD_MAX}
+          value={value.line1}
+          onChange={(event) => onChange("line1", event.target.value)}
+          error={errors.line1}
+        />
+        <TextField
+          label="City"
+          name="city"
+          autoComplete="address-level2"
+          optional
+          maxLength={ADDRESS_FIELD_MAX}
+          value={value.city}
+          onChange={(event) => onChange("city", event.target.value)}
+          error={errors.city}
+        />
+      </div>
+    </fieldset>
+  );
+}
+
 type Phase = "idle" | "saving" | "subscribing" | "authenticating" | "refreshing";
 
 const PHASE_TEXT: Record<Exclude<Phase, "idle">, string> = {
@@ -118,8 +204,10 @@ const PHASE_TEXT: Record<Exclude<Phase, "idle">, string> = {
 /**
  * Subscribing to a paid plan, or moving to one: a card (Stripe's element, confirmed through a
  * SetupIntent, so only the PaymentMethod's id reaches our API) or the card on file, then the
- * subscription. A declined card shows Stripe's reason; one that needs authentication goes through
- * Stripe.js's confirmation, then the billing is read again. A move to a cheaper paid plan is
+ * subscription. A new card comes with the billing address, checked here as the API checks it
+ * before anything is sent (the API's 400 for one it refuses is shown). A declined card shows
+ * Stripe's reason; one that needs authentication goes through Stripe.js's confirmation, then the
+ * billing is read again. A move to a cheaper paid plan is
  * scheduled for the period's end (the answer's `scheduledPlan`), and the form says so first.
  */
 function SubscribePanel({
@@ -142,7 +230,11 @@ function SubscribePanel({
   const [loadError, setLoadError] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>("idle");
   const [error, setError] = useState<string | null>(null);
+  const [address, setAddress] = useState<AddressForm>(EMPTY_ADDRESS);
+  const [addressErrors, setAddressErrors] = useState<AddressErrors>({});
+  const [refusals, setRefusals] = useState(0);
   const card = useRef<StripeCardElement | null>(null);
+  const form = useRef<HTMLFormElement>(null);
   const headingId = useId();
   const needsCard = !useSaved;
   const { jsUrl, publishableKey } = billing.stripe;
@@ -169,10 +261,37 @@ function SubscribePanel({
   const periodEnd = billing.currentPeriodEnd ? formatDate(billing.currentPeriodEnd) : "";
   const busy = phase !== "idle";
 
+  // A refused address: the first field to fix gets the focus.
+  useEffect(() => {
+    if (refusals > 0) form.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
+  }, [refusals]);
+
+  const changeAddress = (field: keyof AddressForm, text: string) => {
+    setAddress((current) => ({ ...current, [field]: text }));
+    // A changed field's error goes; a new country may make the postal code optional, so its error goes too.
+    setAddressErrors((current) => {
+      const next = { ...current };
+      delete next[field];
+      if (field === "country") delete next.postalCode;
+      return next;
+    });
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
     let client = stripe;
+    let billingAddress: BillingAddress | undefined;
+    if (needsCard) {
+      const checked = checkBillingAddress(address);
+      if (checked.errors) {
+        setAddressErrors(checked.errors);
+        setRefusals((count) => count + 1);
+        return;
+      }
+      setAddressErrors({});
+      billingAddress = checked.address;
+    }
     try {
       let methodId: string | undefined;
       if (needsCard) {
@@ -192,7 +311,7 @@ function SubscribePanel({
         methodId = id;
       }
       setPhase("subscribing");
-      const answer = await api.subscribe(plan.id, methodId);
+      const answer = await api.subscribe(plan.id, { paymentMethodId: methodId, billingAddress });
       if (answer.kind === "done") {
         onSubscribed(answer.billing);
         return;
@@ -215,7 +334,8 @@ function SubscribePanel({
       );
       setPhase("idle");
     } catch (caught) {
-      // A declined card is a 402 with Stripe's reason ("Your card was declined.").
+      // A declined card is a 402 with Stripe's reason ("Your card was declined."); an address the
+      // API refuses, a 400 whose message says which field.
       setError(messageOf(caught));
       setPhase("idle");
     }
@@ -234,7 +354,7 @@ function SubscribePanel({
             ? ". The change applies at once."
             : `. You are charged ${formatMoney(plan.priceCents, plan.currency)} now, then every ${plan.interval || "month"} until you cancel.`}
       </p>
-      <form className="form" onSubmit={submit} noValidate aria-describedby={`${headingId}-note`}>
+      <form ref={form} className="form" onSubmit={submit} noValidate aria-describedby={`${headingId}-note`}>
         <fieldset className="form" disabled={busy}>
           <legend className="visually-hidden">Payment</legend>
           {saved && (
@@ -267,6 +387,7 @@ function SubscribePanel({
             ) : (
               <Loading label="Loading the card form…" />
             ))}
+          {needsCard && <BillingAddressFields value={address} errors={addressErrors} onChange={changeAddress} />}
         </fieldset>
         {error && <Alert title="Your plan did not change">{error}</Alert>}
         <p className="visually-hidden" role="status">

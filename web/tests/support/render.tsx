@@ -60,3 +60,20 @@ export function byText(container: ParentNode, selector: string, text: string): H
   if (!found) throw new Error(`no ${selector} with text ${JSON.stringify(text)}`);
   return found;
 }
+
+/** Picks an option of a select the way React hears it (its value setter, then a change event). */
+export function choose(select: HTMLSelectElement, value: string): void {
+  const setter = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value")?.set;
+  act(() => {
+    setter?.call(select, value);
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+}
+
+/** The control a `<label>` whose text starts with `text` is for (a label may add "(optional)"). */
+export function byLabel<T extends HTMLElement = HTMLInputElement>(container: ParentNode, text: string): T {
+  const label = [...container.querySelectorAll<HTMLLabelElement>("label[for]")].find((element) => element.textContent?.trim().startsWith(text));
+  const control = label ? document.getElementById(label.htmlFor) : null;
+  if (!control) throw new Error(`no control labelled ${JSON.stringify(text)}`);
+  return control as T;
+}
