@@ -15,6 +15,7 @@ import uuid
 from conftest import JFK, PASSWORD, Browser
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 RUN = uuid.uuid4().hex[:8]
 FIRST = f"first-{RUN}@example.com"
@@ -496,6 +497,11 @@ def type_card(browser: Browser, number: str) -> None:
         field.click()
         field.send_keys(value)
     assert host.find_element(By.CSS_SELECTOR, "input[placeholder=number]").get_attribute("value") == number
+    # The billing address our form asks for beside Stripe's card field (kept on the Stripe customer).
+    Select(browser.find("select[autocomplete=country]")).select_by_value("US")
+    postal = browser.find("fieldset.billing-address input[autocomplete=postal-code]")
+    postal.clear()
+    postal.send_keys("10001")
 
 
 def test_upgrade_to_pro_with_a_card_then_cancel_and_resume(browser: Browser) -> None:

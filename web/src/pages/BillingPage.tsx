@@ -592,7 +592,7 @@ export function BillingPage() {
     <div className="page page-narrow">
       <PageHeader
         title="Billing"
-        description="Your plan, the card it is paid with, this month's usage and your invoices."
+        description="Your plan, the card it is paid with, this period's usage and your invoices."
         actions={
           <Link to="/pricing" className="button button-secondary">
             <Icon name="tag" />
