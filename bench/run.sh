@@ -341,7 +341,8 @@ people, each turn known; synthetic dialogues from espeak-ng and festival voices;
 noise). DER with a 0.25 s collar each side (\`bench/diarization/der.py\`, which matches
 pyannote.metrics). "senko" is senko 0.2.2 called directly (one Diarizer for every file); "ours" is
 the diarize stage's engine (\`transcriptor-local diarize\`: SenkoEngine, our worker, started once);
-both with 2 torch threads, timed around the call, the median of three alternating rounds. "Words
+both with 2 torch threads and warm (the first file once, untimed), timed around the call, the median
+of three alternating rounds. "Words
 with the right speaker" is a whole transcription (\`transcriptor-local transcribe --speakers\`,
 whisper tiny.en and senko merged as persist merges them) against the true turns. Targets: DER at
 most 10 % on the joined real recordings and 20 % on the pyannote sample, at least 95 % of words with

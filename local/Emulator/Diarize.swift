@@ -17,11 +17,17 @@ struct Diarize: AsyncParsableCommand {
     @Option(help: "torch's CPU threads (0: the worker chooses).")
     var threads = 0
 
+    @Flag(help: "Find the first file's speakers once, untimed and unprinted, first (a warm instance).")
+    var warm = false
+
     func run() async throws {
         var settings = try SenkoSettings.fromDiarizeEnvironment()
         if threads > 0 { settings.threads = threads }
         let engine = SenkoEngine(settings: settings)
         defer { engine.stop() }
+        if warm, let first = files.first {
+            _ = try engine.speakers(in: first, deadline: Timestamp.now().adding(seconds: 4 * 3600))
+        }
         for file in files {
             guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let started = Date()
