@@ -76,6 +76,20 @@ import Transcriptor
         return (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
     }
 
+    /// The Stripe customer of a session's account, as local Stripe has it (by its email).
+    func customerID(_ session: APIHarness.Session) throws -> String {
+        try #require(
+            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+    }
+
+    /// The customer's (first listed) subscription.
+    func subscriptionID(customer: String) throws -> String {
+        try #require(
+            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
+                as? String)
+    }
+
     /// Polls `GET /v1/billing` until `done` holds (webhooks arrive about a second after their event).
     func billing(_ session: APIHarness.Session, until done: ([String: Any]) -> Bool) throws -> [String: Any] {
         var last: [String: Any] = [:]
@@ -155,9 +169,7 @@ import Transcriptor
             try api.call(.get, "/v1/me", token: session.accessToken).json["usage"] as? [String: Any])
         #expect(period["audioSeconds"] as? Double == 0, "\(period)")
         // The period is the subscription's, as Stripe has it.
-        let customer = try #require(
-            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
+        let customer = try customerID(session)
         let subscription = try #require(
             ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first)
         let start = try #require(subscription["current_period_start"] as? Int)
@@ -191,12 +203,8 @@ import Transcriptor
         #expect(created.status == 201, "\(created)")
 
         // The renewal: Stripe makes the new period's invoice, a draft, and says so (invoice.created).
-        let customer = try #require(
-            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
-        let subscription = try #require(
-            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
+        let customer = try customerID(session)
+        let subscription = try subscriptionID(customer: customer)
         let renewal = try #require(
             try stripeForm("/v1/invoices", "customer=\(customer)&subscription=\(subscription)")["id"] as? String)
         let record: Item = ["pk": .s("USER#\(session.userID)"), "sk": .s("OVERAGE#P\(start)")]
@@ -355,9 +363,7 @@ import Transcriptor
         #expect(try subscribe(session, "pro", card: "4242424242424242").status == 200)
         let customers = try stripeAPI(.get, "/v1/customers?email=\(session.email)")
         let customer = try #require((customers["data"] as? [[String: Any]])?.first?["id"] as? String)
-        let subscription = try #require(
-            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
+        let subscription = try subscriptionID(customer: customer)
         // An event that says the subscription was deleted, which Stripe does not say.
         let lie: [String: Any] = [
             "id": "evt_\(UUID().uuidString.prefix(12))", "type": "customer.subscription.deleted",
@@ -381,9 +387,7 @@ import Transcriptor
         #expect(try subscribe(session, "pro", card: "4242424242424242").status == 200)
         let customers = try stripeAPI(.get, "/v1/customers?email=\(session.email)")
         let customer = try #require((customers["data"] as? [[String: Any]])?.first?["id"] as? String)
-        let subscription = try #require(
-            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
+        let subscription = try subscriptionID(customer: customer)
         // Cancelled at Stripe (the Dashboard, say): its customer.subscription.deleted reaches the webhook.
         _ = try stripeAPI(.delete, "/v1/subscriptions/\(subscription)")
         var plan: String?
@@ -448,12 +452,8 @@ import Transcriptor
     @Test func deletingTheAccountCancelsTheSubscriptionAndRemovesTheCustomer() throws {
         let session = try api.signup()
         #expect(try subscribe(session, "pro", card: "4242424242424242").status == 200)
-        let customer = try #require(
-            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
-        let subscription = try #require(
-            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
+        let customer = try customerID(session)
+        let subscription = try subscriptionID(customer: customer)
         let deleted = try api.call(.delete, "/v1/me", token: session.accessToken, json: ["password": session.password])
         #expect(deleted.status == 204, "\(deleted)")
         #expect(try stripeAPI(.get, "/v1/subscriptions/\(subscription)")["status"] as? String == "canceled")
@@ -506,12 +506,8 @@ import Transcriptor
                 "monthlyAudioMinutes"] as? Int == 6000, "Business holds until the period's end")
 
         // The period's end: Stripe ends the subscription (localstripe has no clock; this is its call).
-        let customer = try #require(
-            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
-        let business = try #require(
-            ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
+        let customer = try customerID(session)
+        let business = try subscriptionID(customer: customer)
         let ended = try HTTPClient().execute(
             HTTPRequest(
                 .delete, url: api.emulator.stripe + "/v1/subscriptions/\(business)",
@@ -543,9 +539,7 @@ import Transcriptor
         // Abandoned: the next attempt, with a good card, is not stuck on the first.
         let again = try subscribe(session, "pro", card: "4242424242424242")
         #expect(again.status == 200 && again.json["plan"] as? String == "pro", "\(again)")
-        let customer = try #require(
-            ((try stripeAPI(.get, "/v1/customers?email=\(session.email)"))["data"] as? [[String: Any]])?.first?["id"]
-                as? String)
+        let customer = try customerID(session)
         let live = ((try stripeAPI(.get, "/v1/subscriptions?customer=\(customer)"))["data"] as? [[String: Any]] ?? [])
             .filter { $0["status"] as? String != "canceled" }
         #expect(live.count == 1, "\(live)")

@@ -221,6 +221,13 @@ enum PipelineMedia {
             result.status == 0 && result.output.isEmpty, "\(format): \(result.output)", sourceLocation: sourceLocation)
     }
 
+    /// An SQS event of one message with `body`, as the event-source mapping hands it to a function.
+    static func sqsEvent(_ body: String) -> String {
+        let escaped = body.replacingOccurrences(of: "\"", with: "\\\"")
+        return
+            #"{"Records":[{"messageId":"m1","receiptHandle":"r","body":"\#(escaped)","attributes":{"ApproximateReceiveCount":"1"},"messageAttributes":{},"md5OfBody":"","eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-1:000000000000:q","awsRegion":"us-east-1"}]}"#
+    }
+
     /// An S3 ObjectCreated event for one key, as the emulator sends it.
     static func s3Event(bucket: String, key: String) -> String {
         """

@@ -235,19 +235,14 @@ import Transcriptor
                 #expect(reply.header("x-amz-function-error") == nil, "\(function): \(reply.bodyText)")
             }
         }
-        func sqsEvent(_ body: String) -> String {
-            let escaped = body.replacingOccurrences(of: "\"", with: "\\\"")
-            return
-                #"{"Records":[{"messageId":"m1","receiptHandle":"r","body":"\#(escaped)","attributes":{"ApproximateReceiveCount":"1"},"messageAttributes":{},"md5OfBody":"","eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-1:000000000000:q","awsRegion":"us-east-1"}]}"#
-        }
         let chunk = #"{"stage":"transcribe","userId":"\#(session.userID)","jobId":"\#(id)","chunk":0}"#
         for _ in 0..<2 {
-            let reply = try api.emulator.invoke("TranscribeFunction", payload: sqsEvent(chunk))
+            let reply = try api.emulator.invoke("TranscribeFunction", payload: PipelineMedia.sqsEvent(chunk))
             #expect(reply.status == 200, "\(reply.bodyText)")
             #expect(reply.bodyText.contains(#""batchItemFailures":[]"#), "\(reply.bodyText)")
         }
         let fetch = #"{"userId":"\#(session.userID)","jobId":"\#(id)"}"#
-        #expect(try api.emulator.invoke("FetchFunction", payload: sqsEvent(fetch)).status == 200)
+        #expect(try api.emulator.invoke("FetchFunction", payload: PipelineMedia.sqsEvent(fetch)).status == 200)
         Thread.sleep(forTimeInterval: 1)
         let after = try api.call(.get, "/v1/jobs/\(id)", token: session.accessToken).json
         #expect(after["status"] as? String == "done")

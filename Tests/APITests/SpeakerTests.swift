@@ -184,7 +184,7 @@ import Testing
         // At-least-once delivery: the diarize message and the speakers' event again change nothing.
         let message = #"{"stage":"diarize","userId":"\#(session.userID)","jobId":"\#(id)"}"#
         for _ in 0..<2 {
-            let reply = try api.emulator.invoke("DiarizeFunction", payload: Self.sqsEvent(message))
+            let reply = try api.emulator.invoke("DiarizeFunction", payload: PipelineMedia.sqsEvent(message))
             #expect(reply.bodyText.contains(#""batchItemFailures":[]"#), "\(reply.bodyText)")
             let persisted = try api.emulator.invoke(
                 "PersistFunction",
@@ -195,12 +195,6 @@ import Testing
         #expect(try transcript(id, format: "txt").text == named)
         let usage = try api.call(.get, "/v1/me", token: session.accessToken).json["usage"] as? [String: Any]
         #expect(usage?["jobs"] as? Int == 1, "metered once: \(usage ?? [:])")
-    }
-
-    static func sqsEvent(_ body: String) -> String {
-        let escaped = body.replacingOccurrences(of: "\"", with: "\\\"")
-        return
-            #"{"Records":[{"messageId":"m1","receiptHandle":"r","body":"\#(escaped)","attributes":{"ApproximateReceiveCount":"1"},"messageAttributes":{},"md5OfBody":"","eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-1:000000000000:q","awsRegion":"us-east-1"}]}"#
     }
 
     @Test func aJobWithoutSpeakersLooksAsBeforeAndHasNoneToName() throws {

@@ -56,52 +56,6 @@ public struct Billing {
         return kept
     }
 
-    /// A billing address, as the customer gives it: the country (ISO 3166-1 alpha-2) at least.
-    public struct Address: Decodable, Sendable, Equatable {
-        public var country: String
-        public var postalCode: String?
-        public var line1: String?
-        public var line2: String?
-        public var city: String?
-        public var state: String?
-
-        /// The address trimmed, the country upper-cased; each field at most 100 characters of
-        /// printable text.
-        /// - Throws: `InvalidInput` naming the field.
-        public func checked() throws -> Address {
-            func field(_ value: String?, _ name: String) throws -> String? {
-                guard let value = value?.trimmingWhitespace(), !value.isEmpty else { return nil }
-                guard value.count <= 100 else {
-                    throw InvalidInput("billingAddress.\(name) has at most 100 characters.")
-                }
-                try DisplayText.check(value, field: "billingAddress.\(name)")
-                return value
-            }
-            let code = country.trimmingWhitespace().uppercased()
-            guard code.count == 2, code.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
-                throw InvalidInput(
-                    "billingAddress.country must be a two-letter country code (ISO 3166-1), such as US or DE.")
-            }
-            return Address(
-                country: code, postalCode: try field(postalCode, "postalCode"), line1: try field(line1, "line1"),
-                line2: try field(line2, "line2"), city: try field(city, "city"), state: try field(state, "state"))
-        }
-    }
-
-    /// Keeps a billing address on the account's Stripe customer (made now if need be).
-    public func keepAddress(_ address: Address, userID: String) throws {
-        guard let record = try store.record(userID: userID) else { throw AuthError.unauthorized(nil) }
-        let customerID = try customer(for: record)
-        var form: [(String, String)] = [("address[country]", address.country)]
-        for (name, value) in [
-            ("postal_code", address.postalCode), ("line1", address.line1), ("line2", address.line2),
-            ("city", address.city), ("state", address.state),
-        ] {
-            if let value { form.append(("address[\(name)]", value)) }
-        }
-        _ = try calling { try stripe.call(.post, "/v1/customers/\(customerID)", form) }
-    }
-
     /// A SetupIntent for the web app to confirm a card with Stripe.js.
     public func setupIntent(userID: String) throws -> String {
         guard let record = try store.record(userID: userID) else { throw AuthError.unauthorized(nil) }
@@ -238,52 +192,6 @@ public struct Billing {
         }
         try settle(userID: record.userID, record: record, subscription: after)
         return .done
-    }
-
-    /// A move to a cheaper plan, at the period's end, without credit: the subscription is cancelled
-    /// at the period's end and the plan to come recorded; when Stripe ends the subscription
-    /// (`customer.subscription.deleted`), the account subscribes to it with its card on file
-    /// (`startScheduledPlan`). Resuming, cancelling or moving up drops the move.
-    func scheduleDowngrade(
-        _ current: StripeSubscription, to plan: Plan, record: BillingStore.Record
-    ) throws
-        -> Subscribed
-    {
-        try store.schedule(userID: record.userID, plan: plan.id)
-        let changed = try calling {
-            try stripe.call(.post, "/v1/subscriptions/\(current.id)", [("cancel_at_period_end", "true")])
-        }
-        let after = StripeSubscription(changed)
-        try settle(userID: record.userID, record: record, subscription: after)
-        if let mail {
-            let end = after?.currentPeriodEnd.map { Timestamp(secondsSinceEpoch: $0).iso8601.prefix(10) }
-            try? mail.sendBillingNotice(
-                to: record.email, subject: "Your Transcriptor plan moves to \(plan.name)",
-                lines: [
-                    "Your \(planName(current.planID)) plan continues until \(end.map { "\($0)" } ?? "the end of the period"); "
-                        + "then your account moves to the \(plan.name) plan at \(Billing.money(plan.priceCents, plan.currency)) a month.",
-                    "You can keep your current plan from the billing page until then.",
-                ])
-        }
-        return .done
-    }
-
-    /// Starts the plan a downgrade scheduled, once its subscription has ended (taken once, so a
-    /// repeated event starts nothing more). A declined card leaves the account on Free, and says so.
-    func startScheduledPlan(userID: String) throws {
-        guard let planID = try store.takeScheduledPlan(userID: userID) else { return }
-        do {
-            _ = try subscribe(userID: userID, planID: planID, paymentMethodID: nil)
-        } catch BillingError.cardDeclined(let reason) {
-            if let mail, let record = try store.record(userID: userID) {
-                try? mail.sendBillingNotice(
-                    to: record.email, subject: "Your Transcriptor plan could not start",
-                    lines: [
-                        "We could not charge your card for the \(planName(planID)) plan (\(reason)).",
-                        "Your account is on the Free plan; choose a plan on the pricing page to subscribe again.",
-                    ])
-            }
-        }
     }
 
     /// Pays the subscription's latest open invoice with the customer's default card (a failed
@@ -460,66 +368,6 @@ public struct Billing {
         public var last4: String
         public var expMonth: Int
         public var expYear: Int
-    }
-
-    public struct Invoice: Encodable, Sendable {
-        public var id: String
-        public var number: String?
-        public var status: String
-        public var amountDueCents: Int
-        public var amountPaidCents: Int
-        public var currency: String
-        public var periodStart: String?
-        public var periodEnd: String?
-        public var createdAt: String?
-        public var hostedUrl: String?
-        public var lines: [Line]
-
-        public struct Line: Encodable, Sendable {
-            public var description: String
-            public var amountCents: Int
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, number, status, amountDueCents, amountPaidCents, currency, periodStart, periodEnd, createdAt,
-                hostedUrl, lines
-        }
-
-        /// Every field, absent ones as `null`.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try number.map { try c.encode($0, forKey: .number) } ?? c.encodeNil(forKey: .number)
-            try c.encode(status, forKey: .status)
-            try c.encode(amountDueCents, forKey: .amountDueCents)
-            try c.encode(amountPaidCents, forKey: .amountPaidCents)
-            try c.encode(currency, forKey: .currency)
-            try periodStart.map { try c.encode($0, forKey: .periodStart) } ?? c.encodeNil(forKey: .periodStart)
-            try periodEnd.map { try c.encode($0, forKey: .periodEnd) } ?? c.encodeNil(forKey: .periodEnd)
-            try createdAt.map { try c.encode($0, forKey: .createdAt) } ?? c.encodeNil(forKey: .createdAt)
-            try hostedUrl.map { try c.encode($0, forKey: .hostedUrl) } ?? c.encodeNil(forKey: .hostedUrl)
-            try c.encode(lines, forKey: .lines)
-        }
-    }
-
-    /// The customer's invoices, newest first (at most 24).
-    public func invoices(customerID: String) throws -> [Invoice] {
-        let list = try calling { try stripe.call(.get, "/v1/invoices", [("customer", customerID), ("limit", "24")]) }
-        func time(_ value: JSONValue?) -> String? { value?.int64Value.map { Timestamp(secondsSinceEpoch: $0).iso8601 } }
-        return (list["data"]?.arrayValue ?? []).compactMap { invoice in
-            guard let id = invoice["id"]?.stringValue else { return nil }
-            return Invoice(
-                id: id, number: invoice["number"]?.stringValue, status: invoice["status"]?.stringValue ?? "draft",
-                amountDueCents: invoice["amount_due"]?.intValue ?? 0,
-                amountPaidCents: invoice["amount_paid"]?.intValue ?? 0,
-                currency: invoice["currency"]?.stringValue ?? "usd", periodStart: time(invoice["period_start"]),
-                periodEnd: time(invoice["period_end"]), createdAt: time(invoice["created"]),
-                hostedUrl: invoice["hosted_invoice_url"]?.stringValue,
-                lines: (invoice["lines"]?["data"]?.arrayValue ?? []).map {
-                    Invoice.Line(
-                        description: $0["description"]?.stringValue ?? "", amountCents: $0["amount"]?.intValue ?? 0)
-                })
-        }
     }
 
     /// Handles a verified Stripe event: finds the account by our own customer record, re-reads the
