@@ -27,6 +27,8 @@ let apiFunctions: [(target: String, executable: String)] = [
     ("JobsUpdate", "jobs-update"),
     ("JobsDelete", "jobs-delete"),
     ("JobsTranscript", "jobs-transcript"),
+    ("JobsTranscriptEdit", "jobs-transcript-edit"),
+    ("JobsTranscriptRevert", "jobs-transcript-revert"),
     ("JobsSpeakers", "jobs-speakers"),
     ("JobsMedia", "jobs-media"),
     ("BillingPlans", "billing-plans"),

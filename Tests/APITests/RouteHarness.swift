@@ -58,7 +58,7 @@ final class RouteHarness: @unchecked Sendable {
             ("POST", "/v1/api-keys", CreateAPIKeyRoute.self), ("GET", "/v1/api-keys", ListAPIKeysRoute.self),
             ("DELETE", "/v1/api-keys/{id}", RevokeAPIKeyRoute.self),
             ("POST", "/v1/jobs", CreateJobRoute.self), ("GET", "/v1/jobs", ListJobsRoute.self),
-            ("GET", "/v1/jobs/{id}", GetJobRoute.self), ("PATCH", "/v1/jobs/{id}", RenameJobRoute.self),
+            ("GET", "/v1/jobs/{id}", GetJobRoute.self), ("PATCH", "/v1/jobs/{id}", UpdateJobRoute.self),
             ("DELETE", "/v1/jobs/{id}", DeleteJobRoute.self),
         ]
     }

@@ -1,4 +1,4 @@
 // PATCH /v1/jobs/{id}
 import Transcriptor
 
-API.run(RenameJobRoute.self)
+API.run(UpdateJobRoute.self)

@@ -9,12 +9,15 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// Extra response headers (`Retry-After` on 429, say).
     public let headers: [String: String]
+    /// The current version of what a stale request named (412), beside `error` in the body.
+    public let version: Int?
 
-    public init(status: Int, code: String, message: String, headers: [String: String] = [:]) {
+    public init(status: Int, code: String, message: String, headers: [String: String] = [:], version: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
+        self.version = version
     }
 
     public var description: String { "\(status) \(code): \(message)" }
@@ -59,12 +62,13 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         struct Body: Encodable {
             struct Detail: Encodable { var code: String; var message: String }
             var error: Detail
+            var version: Int?
         }
         var all = headers
         all["content-type"] = "application/json"
         all["cache-control"] = "no-store"
         let body =
-            (try? JSON.encodeString(Body(error: .init(code: code, message: message))))
+            (try? JSON.encodeString(Body(error: .init(code: code, message: message), version: version)))
             ?? #"{"error":{"code":"internal_error","message":""}}"#
         return APIGatewayV2Response(statusCode: status, headers: all, body: body)
     }

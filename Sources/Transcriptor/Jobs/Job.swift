@@ -69,10 +69,12 @@ public struct Job: Encodable, Sendable, Equatable {
     /// The speakers' state on a job that asked for them (nil otherwise).
     public var speakersState: SpeakersState?
     public var warnings: [Warning]
+    /// The owner's labels, to group and filter jobs by (`Tags`).
+    public var tags: [String]
 
     enum CodingKeys: String, CodingKey {
         case id, title, filename, status, progress, source, options, webhook, durationSec, language, createdAt,
-            updatedAt, error, warnings
+            updatedAt, error, warnings, tags
     }
 
     /// Absent values are `null` (the error only appears on failed jobs); the owner's id is not shown.
@@ -85,6 +87,7 @@ public struct Job: Encodable, Sendable, Equatable {
         try c.encode(progress, forKey: .progress)
         try c.encode(source, forKey: .source)
         try c.encode(options, forKey: .options)
+        try c.encode(tags, forKey: .tags)
         if let webhook { try c.encode(webhook, forKey: .webhook) } else { try c.encodeNil(forKey: .webhook) }
         if let durationSec {
             try c.encode(durationSec, forKey: .durationSec)
@@ -127,6 +130,7 @@ public struct Job: Encodable, Sendable, Equatable {
         } else {
             warnings = []
         }
+        if case .l(let values)? = item["tags"] { tags = values.compactMap(\.stringValue) } else { tags = [] }
         webhook = item.string("webhookUrl").map(Webhook.init)
         durationSec = item.double("durationSec")
         language = item.string("language")
@@ -147,7 +151,7 @@ extension Job {
     public static let attributes = [
         "jobId", "userId", "title", "filename", "status", "chunksDone", "chunksTotal", "sourceType", "sourceUrl",
         "optionLanguage", "webhookUrl", "durationSec", "language", "createdAt", "updatedAt", "errorCode",
-        "errorMessage", "optionSpeakers", "speakersState", "speakersMessage",
+        "errorMessage", "optionSpeakers", "speakersState", "speakersMessage", "tags",
     ]
 }
 

@@ -28,6 +28,7 @@ public struct JobRequest: Decodable, Sendable {
     public var title: String?
     public var options: Options?
     public var webhook: Webhook?
+    public var tags: [String]?
 
     public static let maxTitleLength = 200
     public static let maxFilenameLength = 255
@@ -46,6 +47,7 @@ public struct JobRequest: Decodable, Sendable {
         public var language: String
         public var speakers: Bool = false
         public var webhookURL: String?
+        public var tags: [String] = []
     }
 
     public func check(limits: ServiceSettings.Limits, guard urlGuard: URLGuard) throws(InvalidInput) -> Checked {
@@ -120,7 +122,7 @@ public struct JobRequest: Decodable, Sendable {
         }
         return Checked(
             kind: kind, title: title, filename: filename, language: language, speakers: options?.speakers ?? false,
-            webhookURL: webhookURL)
+            webhookURL: webhookURL, tags: try Tags.check(tags ?? []))
     }
 
     static func isMediaType(_ type: String) -> Bool {
@@ -156,6 +158,7 @@ public struct JobRequest: Decodable, Sendable {
         parts += ["title=\(checked.title)", "language=\(checked.language)", "webhook=\(checked.webhookURL ?? "")"]
         // A request for speakers is another request (absent when false, so older keys still match).
         if checked.speakers { parts.append("speakers=true") }
+        if !checked.tags.isEmpty { parts.append("tags=\(checked.tags.joined(separator: "\u{1f}"))") }
         return parts.joined(separator: "\n")
     }
 }

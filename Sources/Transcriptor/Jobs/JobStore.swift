@@ -96,6 +96,10 @@ public struct JobStore {
             item["optionSpeakers"] = .bool(true)
             item["speakersState"] = .s(Job.SpeakersState.pending.rawValue)
         }
+        if !request.tags.isEmpty {
+            item["tags"] = .l(request.tags.map(AttributeValue.s))
+            item["tagsSearch"] = .l(request.tags.map { .s($0.lowercased()) })
+        }
         item["chunksDone"] = .number(0)
         item["chunksTotal"] = .number(0)
         item["createdAt"] = .s(created)
@@ -233,10 +237,11 @@ public struct JobStore {
         }
     }
 
-    /// The user's jobs, newest first, `limit` at a time; `search` matches titles case-insensitively.
+    /// The user's jobs, newest first, `limit` at a time; `search` matches titles case-insensitively,
+    /// `tag` one of the job's tags, ignoring case.
     /// - Parameter cursor: `nextCursor` of the previous page (a job id the caller saw; it only
     ///   ever positions a query of the caller's own partition).
-    public func list(userID: String, limit: Int, cursor: String?, search: String?) throws -> Page {
+    public func list(userID: String, limit: Int, cursor: String?, search: String?, tag: String? = nil) throws -> Page {
         var start: Item?
         if let cursor {
             guard let bytes = Base64.decode(cursor), let jobID = String(validating: bytes, as: UTF8.self),
@@ -245,11 +250,16 @@ public struct JobStore {
             start = Keys.owned(userID, Keys.job(jobID))
         }
         var values: Item = [":pk": .s(Keys.user(userID)), ":prefix": .s(Keys.jobPrefix)]
-        var filter: String?
+        var filters: [String] = []
         if let search, !search.isEmpty {
-            filter = "contains(titleSearch, :q)"
+            filters.append("contains(titleSearch, :q)")
             values[":q"] = .s(search.lowercased())
         }
+        if let tag, !tag.isEmpty {
+            filters.append("contains(tagsSearch, :tag)")
+            values[":tag"] = .s(tag.lowercased())
+        }
+        let filter = filters.isEmpty ? nil : filters.joined(separator: " AND ")
         var found: [Job] = []
         // A filtered query may read many items per match: stop after 20 pages and let the caller go on.
         for _ in 0..<20 {
@@ -274,36 +284,41 @@ public struct JobStore {
 
     // MARK: Changing
 
-    /// Renames a job; nil when the user has no such job.
-    public func rename(userID: String, jobID: String, title: String, now: Timestamp = .now()) throws -> Job? {
+    /// Gives a job a new title, new tags, or both; nil when the user has no such job.
+    public func update(
+        userID: String, jobID: String, title: String?, tags: [String]?, now: Timestamp = .now()
+    ) throws -> Job? {
         guard Identifiers.isWellFormed(jobID, prefix: "job") else { return nil }
+        var sets = ["updatedAt = :now"]
+        var values: Item = [":now": .s(now.iso8601)]
+        if let title {
+            sets += ["title = :t", "titleSearch = :s"]
+            values[":t"] = .s(title)
+            values[":s"] = .s(title.lowercased())
+        }
+        if let tags {
+            sets += ["tags = :tags", "tagsSearch = :tagsSearch"]
+            values[":tags"] = .l(tags.map(AttributeValue.s))
+            values[":tagsSearch"] = .l(tags.map { .s($0.lowercased()) })
+        }
         do {
             let item = try db.updateItem(
-                table: table, key: Keys.owned(userID, Keys.job(jobID)),
-                update: "SET title = :t, titleSearch = :s, updatedAt = :now", condition: "attribute_exists(pk)",
-                values: [":t": .s(title), ":s": .s(title.lowercased()), ":now": .s(now.iso8601)], returnValues: .allNew)
+                table: table, key: Keys.owned(userID, Keys.job(jobID)), update: "SET " + sets.joined(separator: ", "),
+                condition: "attribute_exists(pk)", values: values, returnValues: .allNew)
             return item.flatMap(Job.init(item:))
         } catch let error as AWSError where error.isConditionFailure {
             return nil
         }
     }
 
-    /// The names the owner gave the job's speakers (speaker id → name).
-    public func speakerNames(userID: String, jobID: String) throws -> [String: String] {
-        let item = try db.getItem(
-            table: table, key: Keys.owned(userID, Keys.job(jobID)), consistentRead: true,
-            projection: "speakerNames")
-        guard case .m(let names)? = item?["speakerNames"] else { return [:] }
-        return names.compactMapValues { $0.stringValue }
-    }
-
     /// Names the speakers of a finished job (speaker id → name), each name on its own, so that two
     /// renames at once of different speakers both hold.
-    /// - Returns: every name after the change; nil when the job is gone or not done.
+    /// - Returns: every name after the change and the transcript's new version; nil when the job is
+    ///   gone or not done.
     public func nameSpeakers(
         userID: String, jobID: String, _ names: [String: String], now: Timestamp = .now()
     )
-        throws -> [String: String]?
+        throws -> (names: [String: String], version: Int)?
     {
         let key = Keys.owned(userID, Keys.job(jobID))
         let done: Item = [":done": .s(Job.Status.done.rawValue), ":now": .s(now.iso8601)]
@@ -312,9 +327,13 @@ public struct JobStore {
                 table: table, key: key, update: "SET speakerNames = if_not_exists(speakerNames, :none)",
                 condition: "attribute_exists(pk) AND #status = :done", names: ["#status": "status"],
                 values: done.filter { $0.key == ":done" }.merging([":none": .m([:])]) { $1 })
-            var sets: [String] = ["updatedAt = :now"]
+            // A rename is a change of the transcript: its version moves on (1 before any change).
+            var sets: [String] = [
+                "updatedAt = :now", "transcriptVersion = if_not_exists(transcriptVersion, :one) + :one",
+            ]
             var attributeNames = ["#status": "status"]
             var values = done
+            values[":one"] = .number(1)
             for (index, (id, name)) in names.sorted(by: { $0.key < $1.key }).enumerated() {
                 attributeNames["#s\(index)"] = id
                 values[":n\(index)"] = .s(name)
@@ -324,8 +343,9 @@ public struct JobStore {
                 table: table, key: key, update: "SET " + sets.joined(separator: ", "),
                 condition: "attribute_exists(pk) AND #status = :done", names: attributeNames, values: values,
                 returnValues: .allNew)
-            guard case .m(let all)? = item?["speakerNames"] else { return names }
-            return all.compactMapValues { $0.stringValue }
+            let version = Int(item?.int("transcriptVersion") ?? 1)
+            guard case .m(let all)? = item?["speakerNames"] else { return (names, version) }
+            return (all.compactMapValues { $0.stringValue }, version)
         } catch let error as AWSError where error.isConditionFailure {
             return nil
         }

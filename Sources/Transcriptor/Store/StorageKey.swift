@@ -15,7 +15,8 @@ public struct StorageKey: Hashable, Sendable, CustomStringConvertible {
         case segments
         /// `renditions/…/audio.m4a`: the audio the browser plays.
         case rendition = "renditions"
-        /// `transcripts/…/transcript.{format}`: the finished transcript in each format.
+        /// `transcripts/…/transcript.{format}`: the finished transcript in each format, as the
+        /// machine wrote it; `transcripts/…/edit-{revision}.json`: its owner's edited version.
         case transcript = "transcripts"
     }
 
@@ -77,6 +78,12 @@ public struct StorageKey: Hashable, Sendable, CustomStringConvertible {
         StorageKey(.transcript, userID, jobID, "transcript.\(format)")
     }
 
+    /// The owner's edited transcript, revision `revision` (32 hex digits, new with every edit, so
+    /// that two edits at once never write the same object; the job item names the current one).
+    public static func transcriptEdit(_ userID: String, _ jobID: String, revision: String) -> StorageKey {
+        StorageKey(.transcript, userID, jobID, "edit-\(revision).json")
+    }
+
     /// The key `text` names, or nil when it is not one this service writes: another prefix,
     /// ids of the wrong shape, a missing or extra part, or a file its kind does not hold.
     public init?(_ text: String) {
@@ -112,6 +119,11 @@ public struct StorageKey: Hashable, Sendable, CustomStringConvertible {
         case .segments: return chunkIndex != nil || file == Self.speakersFile
         case .rendition: return file == "audio.m4a"
         case .transcript:
+            if file.hasPrefix("edit-"), file.hasSuffix(".json") {
+                let revision = file.utf8.dropFirst(5).dropLast(5)
+                return revision.count == 32
+                    && revision.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+            }
             guard file.hasPrefix("transcript.") else { return false }
             let format = file.utf8.dropFirst("transcript.".utf8.count)
             return !format.isEmpty && format.allSatisfy { (0x61...0x7a).contains($0) }

@@ -99,23 +99,47 @@ extension Transcript {
     }
 
     /// The plain text: with speakers, a paragraph per speaker turn (`Speaker 1: …`); without, the
-    /// text as one paragraph.
-    public var plainText: String {
-        guard speakers != nil else { return text + "\n" }
-        var paragraphs: [(speaker: String?, text: [String])] = []
+    /// text as one paragraph, or with `timestamps` a paragraph per segment, each after its start
+    /// time (`[00:01:02] …`).
+    public var plainText: String { plainText(timestamps: false) }
+
+    public func plainText(timestamps: Bool) -> String {
+        if speakers == nil, !timestamps { return text + "\n" }
+        return paragraphs(bySegment: timestamps).map { paragraph in
+            let time = timestamps ? "[\(Self.clock(paragraph.start))] " : ""
+            let name = speakerName(paragraph.speaker).map { "\($0): " } ?? ""
+            return time + name + paragraph.text
+        }.joined(separator: "\n\n") + "\n"
+    }
+
+    /// A paragraph of a written transcript: one speaker's turn on a transcript with speakers, else
+    /// (or `bySegment`) one segment.
+    public struct Paragraph: Sendable, Equatable {
+        public var start: Double
+        public var speaker: String?
+        public var text: String
+    }
+
+    public func paragraphs(bySegment: Bool) -> [Paragraph] {
+        var paragraphs: [Paragraph] = []
         for segment in segments {
             let text = segment.text.trimmingWhitespace()
             guard !text.isEmpty else { continue }
-            if let last = paragraphs.last, last.speaker == segment.speaker {
-                paragraphs[paragraphs.count - 1].text.append(text)
+            if !bySegment, speakers != nil, let last = paragraphs.last, last.speaker == segment.speaker {
+                paragraphs[paragraphs.count - 1].text += " " + text
             } else {
-                paragraphs.append((segment.speaker, [text]))
+                paragraphs.append(Paragraph(start: segment.start, speaker: segment.speaker, text: text))
             }
         }
-        return paragraphs.map { paragraph in
-            let name = speakerName(paragraph.speaker).map { "\($0): " } ?? ""
-            return name + paragraph.text.joined(separator: " ")
-        }.joined(separator: "\n\n") + "\n"
+        return paragraphs
+    }
+
+    /// `H:MM:SS`, or `MM:SS` under an hour.
+    static func clock(_ seconds: Double) -> String {
+        let whole = Int(max(0, seconds))
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return whole >= 3600
+            ? "\(whole / 3600):\(two(whole / 60 % 60)):\(two(whole % 60))" : "\(two(whole / 60)):\(two(whole % 60))"
     }
 }
 

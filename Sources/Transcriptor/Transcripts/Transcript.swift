@@ -46,6 +46,10 @@ public struct Transcript: Codable, Sendable, Equatable {
     /// The people speaking, in order of first appearance, on a job that asked for speakers
     /// (absent otherwise: such a transcript looks as it did before speakers existed).
     public var speakers: [Speaker]?
+    /// The transcript's version (`ETag: "N"` of `GET /v1/jobs/{id}/transcript`): 1 as the machine
+    /// wrote it, one more with every change its owner makes (edits, speaker names, a revert). Set
+    /// on the way out; absent from the stored original and from `?version=original`.
+    public var version: Int?
 
     public struct Speaker: Codable, Sendable, Equatable {
         public var id: String

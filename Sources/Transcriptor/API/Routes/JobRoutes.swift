@@ -99,7 +99,7 @@ public struct CreateJobRoute: APIRoute {
     }
 }
 
-/// `GET /v1/jobs?limit=&cursor=&q=` → `{jobs, nextCursor}`, newest first.
+/// `GET /v1/jobs?limit=&cursor=&q=&tag=` → `{jobs, nextCursor}`, newest first.
 public struct ListJobsRoute: APIRoute {
     public init() {}
 
@@ -115,8 +115,13 @@ public struct ListJobsRoute: APIRoute {
         let search = call.request.query("q")?.trimmingWhitespace()
         if let search, search.count > 100 { throw APIError.badRequest("q has at most 100 characters.") }
         let cursor = call.request.query("cursor").flatMap { $0.isEmpty ? nil : $0 }
+        let tag = call.request.query("tag")?.trimmingWhitespace()
+        if let tag, tag.count > Tags.maxLength {
+            throw APIError.badRequest("tag has at most \(Tags.maxLength) characters.")
+        }
         return try .api(
-            200, try call.services.jobs.list(userID: caller.userID, limit: limit, cursor: cursor, search: search))
+            200,
+            try call.services.jobs.list(userID: caller.userID, limit: limit, cursor: cursor, search: search, tag: tag))
     }
 }
 
@@ -130,21 +135,35 @@ public struct GetJobRoute: APIRoute {
     }
 }
 
-/// `PATCH /v1/jobs/{id}` `{title}` → the renamed job.
-public struct RenameJobRoute: APIRoute {
+/// `PATCH /v1/jobs/{id}` `{title?, tags?}` (at least one) → the job as changed.
+public struct UpdateJobRoute: APIRoute {
     public init() {}
 
-    struct Body: Decodable { var title: String }
+    struct Body: Decodable {
+        var title: String?
+        var tags: [String]?
+    }
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
         let (caller, _) = try call.authenticate()
         let jobID = call.jobIDParameter()
-        let title = try call.body(Body.self).title.trimmingWhitespace()
-        guard !title.isEmpty, title.count <= JobRequest.maxTitleLength else {
-            throw APIError.badRequest("title must have 1 to \(JobRequest.maxTitleLength) characters.")
+        let body = try call.body(Body.self)
+        guard body.title != nil || body.tags != nil else {
+            throw APIError.badRequest("Send a title, tags, or both: {\"title\": \"…\", \"tags\": [\"…\"]}.")
         }
-        try DisplayText.check(title, field: "title")
-        guard let job = try call.services.jobs.rename(userID: caller.userID, jobID: jobID, title: title, now: call.now)
+        var title: String?
+        if let given = body.title {
+            let trimmed = given.trimmingWhitespace()
+            guard !trimmed.isEmpty, trimmed.count <= JobRequest.maxTitleLength else {
+                throw APIError.badRequest("title must have 1 to \(JobRequest.maxTitleLength) characters.")
+            }
+            try DisplayText.check(trimmed, field: "title")
+            title = trimmed
+        }
+        let tags = try body.tags.map { tags throws(InvalidInput) in try Tags.check(tags) }
+        guard
+            let job = try call.services.jobs.update(
+                userID: caller.userID, jobID: jobID, title: title, tags: tags, now: call.now)
         else { throw APIError.notFound("job") }
         return try .api(200, job)
     }
@@ -173,100 +192,6 @@ extension APIError {
 
     static let notReady = APIError.conflict(
         "not_ready", "The job has not finished yet; its status and progress say how far it is.")
-}
-
-/// `GET /v1/jobs/{id}/transcript?format=json|txt|srt|vtt` → the transcript; 409 until done. A
-/// transcript with speakers is written on the way out, with the names the owner gave them.
-public struct TranscriptRoute: APIRoute {
-    public init() {}
-
-    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
-        let (caller, _) = try call.authenticate()
-        let text = call.request.query("format") ?? "json"
-        guard let format = TranscriptFormat(rawValue: text) else {
-            throw APIError.badRequest("format must be one of json, txt, srt or vtt, not \"\(text)\".")
-        }
-        let job = try call.ownedJob(caller)
-        guard job.status == .done else { throw APIError.notReady }
-        let body: [UInt8]
-        if job.speakersState == .done {
-            body = try format.render(try call.namedTranscript(job))
-        } else {
-            body = try call.storedTranscript(job, format: format)
-        }
-        let name =
-            "\(job.title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.map(String.init).joined()).\(format.rawValue)"
-        return .init(
-            statusCode: 200,
-            headers: [
-                "content-type": format.contentType, "cache-control": "no-store",
-                "content-disposition": "inline; filename=\"\(name)\"",
-            ], body: String(decoding: body, as: UTF8.self))
-    }
-}
-
-extension APICall {
-    /// A finished job's transcript in `format` as persist stored it; 410 past the retention.
-    func storedTranscript(_ job: Job, format: TranscriptFormat) throws -> [UInt8] {
-        do {
-            return try services.s3.getObject(
-                bucket: services.settings.bucketName,
-                key: StorageKey.transcript(job.userID, job.id, format: format.rawValue).path
-            ).body
-        } catch let error as AWSError where error.code == "NoSuchKey" {
-            throw APIError.expired("transcript")
-        }
-    }
-
-    /// A finished job's transcript model with the names its owner gave its speakers.
-    func namedTranscript(_ job: Job) throws -> Transcript {
-        let transcript = try JSON.decode(Transcript.self, from: try storedTranscript(job, format: .json))
-        return transcript.naming(try services.jobs.speakerNames(userID: job.userID, jobID: job.id))
-    }
-}
-
-/// `PATCH /v1/jobs/{id}/speakers` `{"S1":"Ada","S2":"Grace"}` → 200 with the transcript (JSON) as
-/// named now. Names are trimmed, 1 to 60 characters, no control characters; every id must be one
-/// of the transcript's speakers. 409 `not_ready` until done, 409 `no_speakers` for a job without.
-public struct SpeakersRoute: APIRoute {
-    public init() {}
-
-    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
-        let (caller, _) = try call.authenticate()
-        let job = try call.ownedJob(caller)
-        let asked = try call.body([String: String].self)
-        guard job.options.speakers else {
-            throw APIError.conflict("no_speakers", "The job did not ask for speakers, so it has none to name.")
-        }
-        guard job.status == .done else { throw APIError.notReady }
-        guard job.speakersState == .done else {
-            throw APIError.conflict(
-                "no_speakers", "The job's speakers could not be found (see its warnings), so it has none to name.")
-        }
-        guard !asked.isEmpty else {
-            throw APIError.badRequest("Name at least one speaker: {\"S1\": \"Ada\"}.")
-        }
-        let transcript = try call.namedTranscript(job)
-        let known = Set((transcript.speakers ?? []).map(\.id))
-        var names: [String: String] = [:]
-        for (id, given) in asked.sorted(by: { $0.key < $1.key }) {
-            guard known.contains(id) else {
-                throw APIError.badRequest(
-                    "\(id.prefix(20)) is not one of the transcript's speakers (\(known.sorted().joined(separator: ", ")))."
-                )
-            }
-            let name = given.trimmingWhitespace()
-            guard !name.isEmpty, name.count <= Transcript.maxSpeakerNameLength else {
-                throw APIError.badRequest(
-                    "The name of \(id) must have 1 to \(Transcript.maxSpeakerNameLength) characters.")
-            }
-            try DisplayText.check(name, field: "the name of \(id)")
-            names[id] = name
-        }
-        guard let all = try call.services.jobs.nameSpeakers(userID: caller.userID, jobID: job.id, names, now: call.now)
-        else { throw APIError.notFound("job") }
-        return try .api(200, transcript.naming(all))
-    }
 }
 
 /// `GET /v1/jobs/{id}/media` → `{url, expiresAt}` of the playable rendition; 409 until transcoded.

@@ -1,0 +1,4 @@
+// PATCH /v1/jobs/{id}/transcript
+import Transcriptor
+
+API.run(EditTranscriptRoute.self)
