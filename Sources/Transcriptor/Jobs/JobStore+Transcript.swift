@@ -45,22 +45,44 @@ extension JobStore {
         return try JSON.decode(Transcript.self, from: try s3.getObject(bucket: bucket, key: key.path).body)
     }
 
-    /// Makes `transcript` the current version of a finished job's transcript, or the original again
-    /// when it is nil, if the current version is still `expected`.
+    /// Makes `transcript` the current version of a finished job's transcript, if the current
+    /// version is still `expected`: stored as a new object, then named by the job item.
     /// - Returns: the new version; nil when the job is gone or not done.
     /// - Throws: `StaleVersion` when another change came first.
-    public func replaceTranscript(
-        userID: String, jobID: String, expected: TranscriptState, with transcript: Transcript?, now: Timestamp
+    public func saveTranscript(
+        userID: String, jobID: String, expected: TranscriptState, _ transcript: Transcript, now: Timestamp
     ) throws -> Int? {
-        var revision: String?
-        if var transcript {
-            transcript.version = nil
-            let name = Hex.encode(RandomBytes.generate(count: 16))
-            _ = try s3.putObject(
-                bucket: bucket, key: StorageKey.transcriptEdit(userID, jobID, revision: name).path,
-                bytes: try JSON.encode(transcript), contentType: "application/json", ifNoneMatch: true)
-            revision = name
+        var stored = transcript
+        stored.version = nil
+        let revision = Hex.encode(RandomBytes.generate(count: 16))
+        let key = StorageKey.transcriptEdit(userID, jobID, revision: revision).path
+        _ = try s3.putObject(
+            bucket: bucket, key: key, bytes: try JSON.encode(stored), contentType: "application/json",
+            ifNoneMatch: true)
+        // Named by nobody when another change came first or the job went (not after any other
+        // failure: the write may have landed).
+        do {
+            guard
+                let version = try pointTranscript(
+                    userID: userID, jobID: jobID, expected: expected, at: revision, now: now)
+            else {
+                try? s3.deleteObject(bucket: bucket, key: key)
+                return nil
+            }
+            return version
+        } catch let stale as StaleVersion {
+            try? s3.deleteObject(bucket: bucket, key: key)
+            throw stale
         }
+    }
+
+    /// Makes the edited version `revision` current, or the original again when it is nil, if the
+    /// current version is still `expected`; the version it replaces is deleted.
+    /// - Returns: the new version; nil when the job is gone or not done.
+    /// - Throws: `StaleVersion` when another change came first.
+    public func pointTranscript(
+        userID: String, jobID: String, expected: TranscriptState, at revision: String?, now: Timestamp
+    ) throws -> Int? {
         var values: Item = [
             ":done": .s(Job.Status.done.rawValue), ":v": .number(Int64(expected.version)),
             ":next": .number(Int64(expected.version + 1)), ":now": .s(now.iso8601),
@@ -82,10 +104,6 @@ extension JobStore {
                 condition: "attribute_exists(pk) AND #status = :done AND \(unchanged)", names: ["#status": "status"],
                 values: values)
         } catch let error as AWSError where error.isConditionFailure {
-            if let revision {
-                try? s3.deleteObject(
-                    bucket: bucket, key: StorageKey.transcriptEdit(userID, jobID, revision: revision).path)
-            }
             guard let current = try transcriptState(userID: userID, jobID: jobID) else { return nil }
             throw StaleVersion(current: current.version)
         }

@@ -285,7 +285,7 @@ public struct JobStore {
     // MARK: Changing
 
     /// Gives a job a new title, new tags, or both; nil when the user has no such job.
-    public func update(
+    public func updateDetails(
         userID: String, jobID: String, title: String?, tags: [String]?, now: Timestamp = .now()
     ) throws -> Job? {
         guard Identifiers.isWellFormed(jobID, prefix: "job") else { return nil }

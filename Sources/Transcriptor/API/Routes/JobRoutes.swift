@@ -162,7 +162,7 @@ public struct UpdateJobRoute: APIRoute {
         }
         let tags = try body.tags.map { tags throws(InvalidInput) in try Tags.check(tags) }
         guard
-            let job = try call.services.jobs.update(
+            let job = try call.services.jobs.updateDetails(
                 userID: caller.userID, jobID: jobID, title: title, tags: tags, now: call.now)
         else { throw APIError.notFound("job") }
         return try .api(200, job)

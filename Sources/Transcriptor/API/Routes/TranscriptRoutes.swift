@@ -169,8 +169,8 @@ public struct EditTranscriptRoute: APIRoute {
         }
         do {
             guard
-                let version = try call.services.jobs.replaceTranscript(
-                    userID: caller.userID, jobID: job.id, expected: state, with: edited, now: call.now)
+                let version = try call.services.jobs.saveTranscript(
+                    userID: caller.userID, jobID: job.id, expected: state, edited, now: call.now)
             else { throw APIError.notFound("job") }
             return try call.transcriptResponse(edited, names: state.speakerNames, version: version)
         } catch let stale as JobStore.StaleVersion {
@@ -198,8 +198,8 @@ public struct RevertTranscriptRoute: APIRoute {
         }
         do {
             guard
-                let version = try call.services.jobs.replaceTranscript(
-                    userID: caller.userID, jobID: job.id, expected: state, with: nil, now: call.now)
+                let version = try call.services.jobs.pointTranscript(
+                    userID: caller.userID, jobID: job.id, expected: state, at: nil, now: call.now)
             else { throw APIError.notFound("job") }
             return try call.transcriptResponse(original, names: state.speakerNames, version: version)
         } catch let stale as JobStore.StaleVersion {
