@@ -266,6 +266,76 @@ import Testing
         #expect(try api.call(.patch, "/v1/jobs/\(id)", token: other.accessToken, json: ["tags": ["x"]]).status == 404)
     }
 
+    @Test func aShareLinkShowsTheTranscriptToAnyoneUntilRevokedExpiredOrTheJobIsGone() throws {
+        let id = try finishedJob(title: "Shared talk")
+        let edited = try edit(id, ifMatch: "\"1\"", [["segment": 0, "text": "Edited before sharing"]])
+        #expect(edited.status == 200)
+        func share(_ body: [String: Any]?, token: String? = nil, job: String? = nil) throws -> APIHarness.Reply {
+            try api.call(.post, "/v1/jobs/\(job ?? id)/shares", token: token ?? session.accessToken, json: body)
+        }
+        func open(_ token: String) throws -> APIHarness.Reply { try api.call(.get, "/v1/shares/\(token)") }
+
+        let plain = try share(nil)
+        #expect(plain.status == 201, "\(plain)")
+        let token = try #require(plain.json["token"] as? String)
+        #expect(token.count >= 40 && (plain.json["url"] as? String)?.hasSuffix("/s/\(token)") == true)
+        let expires = try #require(plain.json["expiresAt"] as? String)
+        #expect(Set(plain.json.keys) == ["id", "token", "url", "expiresAt"])
+        // 30 days unless asked otherwise.
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let expiry = try #require(format.date(from: expires) ?? ISO8601DateFormatter().date(from: expires))
+        let days = (expiry.timeIntervalSinceNow / 86400).rounded()
+        #expect(days == 30, "\(expires)")
+
+        let seen = try open(token)
+        #expect(seen.status == 200, "\(seen)")
+        #expect(seen.header("Cache-Control") == "no-store" && seen.header("X-Robots-Tag")?.contains("noindex") == true)
+        #expect(seen.json["title"] as? String == "Shared talk" && seen.json["media"] == nil)
+        let transcript = try #require(seen.json["transcript"] as? [String: Any])
+        #expect((transcript["text"] as? String)?.hasPrefix("Edited before sharing") == true, "the current version")
+
+        let withMedia = try share(["expiresInDays": 1, "includeMedia": true])
+        #expect(withMedia.status == 201)
+        let mediaToken = try #require(withMedia.json["token"] as? String)
+        let media = try #require(try open(mediaToken).json["media"] as? [String: Any])
+        let audio = try HTTPClient().execute(HTTPRequest(.get, url: media["url"] as! String))
+        #expect(audio.status == 200 && audio.body.count > 1000)
+
+        let listed = try api.call(.get, "/v1/jobs/\(id)/shares", token: session.accessToken)
+        let shares = try #require(listed.json["shares"] as? [[String: Any]])
+        #expect(shares.count == 2 && shares.allSatisfy { $0["token"] == nil }, "\(listed)")
+
+        // What a careless or hostile caller sends.
+        for bad: [String: Any] in [
+            ["expiresInDays": 0], ["expiresInDays": 366], ["expiresInDays": "7"], ["includeMedia": "yes"],
+        ] {
+            #expect(try share(bad).status == 400, "\(bad)")
+        }
+        let other = try api.signup()
+        #expect(try share(nil, token: other.accessToken).status == 404)
+        #expect(try api.call(.get, "/v1/jobs/\(id)/shares", token: other.accessToken).status == 404)
+        let shareID = try #require(plain.json["id"] as? String)
+        #expect(try api.call(.delete, "/v1/jobs/\(id)/shares/\(shareID)", token: other.accessToken).status == 404)
+        #expect(try api.call(.post, "/v1/jobs/\(id)/shares").status == 401)
+        for guess in ["sh_" + String(repeating: "A", count: 43), "nonsense", String(token.dropLast()) + "x", "tsk_abc"]
+        {
+            let reply = try open(guess)
+            #expect(reply.status == 404 && reply.header("X-Robots-Tag") != nil, "\(guess): \(reply)")
+        }
+        let pending = try create(["source": ["upload": ["filename": "a.wav", "contentType": "audio/wav", "size": 10]]])
+        let pendingID = try #require((pending.json["job"] as? [String: Any])?["id"] as? String)
+        #expect(try share(nil, job: pendingID).status == 409)
+
+        // Revoked: gone at once; the other link still works until the job is deleted.
+        #expect(try api.call(.delete, "/v1/jobs/\(id)/shares/\(shareID)", token: session.accessToken).status == 204)
+        #expect(try open(token).status == 404)
+        #expect(try api.call(.delete, "/v1/jobs/\(id)/shares/\(shareID)", token: session.accessToken).status == 404)
+        #expect(try open(mediaToken).status == 200)
+        #expect(try api.call(.delete, "/v1/jobs/\(id)", token: session.accessToken).status == 204)
+        #expect(try open(mediaToken).status == 404)
+    }
+
     /// `HH:MM:SS,mmm` in seconds.
     static func seconds(_ text: String) -> Double {
         let parts = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".").split(

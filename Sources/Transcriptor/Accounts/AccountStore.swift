@@ -345,7 +345,9 @@ public struct AccountStore {
 
     /// The rest of a deletion that `deleteAccount` started (idempotent).
     func finishDeletion(userID: String, email: String) throws {
-        for item in try ownedItems(userID, prefix: "", attributes: ["pk", "sk", "keyHash", "stripeCustomerId"]) {
+        for item in try ownedItems(
+            userID, prefix: "", attributes: ["pk", "sk", "keyHash", "stripeCustomerId", "shareHash"])
+        {
             if let customerID = item.string("stripeCustomerId") {
                 // The Stripe customer → account lookup (billing removed the customer itself).
                 try db.deleteItem(
@@ -354,6 +356,7 @@ public struct AccountStore {
             }
             guard item.string("sk") != Keys.profile else { continue }
             if let hash = item.string("keyHash") { try db.deleteItem(table: table, key: Keys.apiKeyLookup(hash)) }
+            if let hash = item.string("shareHash") { try db.deleteItem(table: table, key: JobStore.shareLookup(hash)) }
             guard let pk = item["pk"], let sk = item["sk"] else { continue }
             try db.deleteItem(table: table, key: ["pk": pk, "sk": sk])
         }

@@ -374,6 +374,8 @@ public struct JobStore {
                 // The status moved on under us (a stage finished): read it again.
                 continue
             }
+            // Its links stop working with the job (they find no job); their items go too.
+            try deleteShares(userID: userID, jobID: jobID)
             for prefix in StorageKey.jobPrefixes(userID, jobID) {
                 _ = try s3.deletePrefix(bucket: bucket, prefix: prefix)
             }

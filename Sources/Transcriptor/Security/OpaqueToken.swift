@@ -11,6 +11,8 @@ public struct OpaqueToken: Sendable, Equatable {
         case apiKey = "tsk"
         case emailVerification = "ev"
         case passwordReset = "pr"
+        /// A read-only link to a transcript (`/s/{token}`).
+        case share = "sh"
     }
 
     /// What the client gets, once.

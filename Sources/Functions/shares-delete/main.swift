@@ -1,0 +1,4 @@
+// DELETE /v1/jobs/{id}/shares/{shareId}
+import Transcriptor
+
+API.run(DeleteShareRoute.self)

@@ -1,0 +1,4 @@
+// GET /v1/shares/{token}
+import Transcriptor
+
+API.run(GetShareRoute.self)
