@@ -133,19 +133,26 @@ class Browser:
         raw = self.driver.execute_script("return localStorage.getItem('transcriptor.session')")
         return json.loads(raw) if raw else None
 
-    def api(self, method: str, path: str, token: str | None = None, body: dict | None = None) -> tuple[int, dict | None]:
+    def api(self, method: str, path: str, token: str | None = None, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict | None]:
+        status, _, text = self.request(method, path, token, body, headers)
+        return status, json.loads(text) if text else None
+
+    def request(
+        self, method: str, path: str, token: str | None = None, body: dict | None = None, headers: dict | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """A call of the API beside the UI, with the session's token unless given one: (status, headers, body)."""
         token = token or (self.session() or {}).get("accessToken")
         request = urllib.request.Request(self.gateway + path, method=method, data=json.dumps(body).encode() if body is not None else None)
         request.add_header("Content-Type", "application/json")
         if token:
             request.add_header("Authorization", f"Bearer {token}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                text = response.read().decode()
-                return response.status, json.loads(text) if text else None
+                return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
         except urllib.error.HTTPError as error:
-            text = error.read().decode()
-            return error.code, json.loads(text) if text else None
+            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
     def mail_to(self, address: str) -> list[dict]:
         with urllib.request.urlopen(self.gateway + "/_local/mail.json", timeout=10) as response:

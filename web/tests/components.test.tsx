@@ -28,6 +28,7 @@ function job(id: string, fields: Partial<Job> = {}): Job {
     language: "en",
     createdAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
+    tags: [],
     ...fields,
   };
 }

@@ -21,6 +21,7 @@ function job(fields: Partial<Job>): Job {
     language: null,
     createdAt: "2026-03-12T12:00:00Z",
     updatedAt: "2026-03-12T12:00:00Z",
+    tags: [],
     ...fields,
   };
 }

@@ -84,6 +84,7 @@ function job(fields: Partial<Job> = {}): Job {
     language: "en",
     createdAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
+    tags: [],
     ...fields,
   };
 }

@@ -17,7 +17,10 @@ import type {
   SubscribePayment,
   SubscribeResult,
   Transcript,
+  TranscriptEdit,
+  TranscriptFileOptions,
   TranscriptFormat,
+  UpdateJobRequest,
 } from "./types";
 
 /** Runs `task` while holding the named lock (across tabs where the browser has Web Locks). */
@@ -54,6 +57,33 @@ export interface RequestOptions {
   cache?: RequestCache;
 }
 
+/** The `If-Match` (and `ETag`) value of a transcript version: `"7"`. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/** The version an `ETag` names (`"7"`, or weak `W/"7"`), or null when it names none. */
+export function versionOfEtag(etag: string | null): number | null {
+  const match = etag ? /^(?:W\/)?"(\d+)"$/.exec(etag.trim()) : null;
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * The query of a transcript download: `format`, then `timestamps=true` for txt/md/docx when asked,
+ * and for srt/vtt each subtitle setting given (the service's defaults apply to the rest).
+ */
+export function transcriptFileQuery(format: TranscriptFormat, options: TranscriptFileOptions = {}): string {
+  const params = new URLSearchParams({ format });
+  if ((format === "txt" || format === "md" || format === "docx") && options.timestamps) params.set("timestamps", "true");
+  if ((format === "srt" || format === "vtt") && options.subtitles) {
+    for (const name of ["maxLineLength", "maxLines", "maxCueSeconds", "minGapMs"] as const) {
+      const value = options.subtitles[name];
+      if (value !== undefined) params.set(name, String(value));
+    }
+  }
+  return params.toString();
+}
+
 /** How long before its expiry an access token is renewed rather than sent. */
 const EXPIRY_MARGIN_MS = 30_000;
 const REFRESH_LOCK = "transcriptor.refresh";
@@ -88,6 +118,11 @@ export class ApiClient {
   // MARK: - Requests
 
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.read<T>(await this.exchange(path, options), options.as ?? "json");
+  }
+
+  /** Sends the request (renewing the token once on a 401) and answers the raw response. */
+  private async exchange(path: string, options: RequestOptions): Promise<Response> {
     const auth = options.auth ?? true;
     let token = auth ? await this.accessToken() : null;
     let response = await this.send(path, options, token);
@@ -99,7 +134,7 @@ export class ApiClient {
         this.endSession();
       }
     }
-    return this.read<T>(response, options.as ?? "json");
+    return response;
   }
 
   private async send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
@@ -320,11 +355,13 @@ export class ApiClient {
 
   // MARK: - Jobs
 
-  listJobs(query: { limit?: number; cursor?: string | null; q?: string } = {}, signal?: AbortSignal): Promise<JobList> {
+  /** A page of jobs, newest first; `q` searches titles, `tag` keeps the jobs with that tag (any case). */
+  listJobs(query: { limit?: number; cursor?: string | null; q?: string; tag?: string | null } = {}, signal?: AbortSignal): Promise<JobList> {
     const params = new URLSearchParams();
     if (query.limit) params.set("limit", String(query.limit));
     if (query.cursor) params.set("cursor", query.cursor);
     if (query.q?.trim()) params.set("q", query.q.trim());
+    if (query.tag?.trim()) params.set("tag", query.tag.trim());
     const search = params.toString();
     return this.request(`/v1/jobs${search ? `?${search}` : ""}`, { signal });
   }
@@ -337,22 +374,56 @@ export class ApiClient {
     return this.request(`/v1/jobs/${encodeURIComponent(id)}`, { signal });
   }
 
+  /** Changes the title, the tags (the whole set) or both; 400 with the service's reason for a tag it refuses. */
+  updateJob(id: string, changes: UpdateJobRequest): Promise<Job> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}`, { method: "PATCH", body: changes });
+  }
+
   renameJob(id: string, title: string): Promise<Job> {
-    return this.request(`/v1/jobs/${encodeURIComponent(id)}`, { method: "PATCH", body: { title } });
+    return this.updateJob(id, { title });
   }
 
   deleteJob(id: string): Promise<void> {
     return this.request(`/v1/jobs/${encodeURIComponent(id)}`, { method: "DELETE" });
   }
 
-  /** The transcript, never from the HTTP cache: renaming a speaker changes it under the same URL. */
+  /**
+   * The transcript as it is now, with its `version` (from the body, else the `ETag`), never from
+   * the HTTP cache: edits and renamed speakers change it under the same URL.
+   */
   transcript(id: string): Promise<Transcript> {
-    return this.request(`/v1/jobs/${encodeURIComponent(id)}/transcript?format=json`, { cache: "no-store" });
+    return this.versioned(`/v1/jobs/${encodeURIComponent(id)}/transcript?format=json`, { cache: "no-store" });
   }
 
-  /** The transcript in one format, as a file's contents (fetched afresh: the speakers' names may have changed). */
-  transcriptFile(id: string, format: TranscriptFormat): Promise<Blob> {
-    return this.request(`/v1/jobs/${encodeURIComponent(id)}/transcript?format=${format}`, {
+  /** The transcript as the machine wrote it, before any edit (it has no `version`). */
+  originalTranscript(id: string): Promise<Transcript> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}/transcript?format=json&version=original`, { cache: "no-store" });
+  }
+
+  /**
+   * Edits the transcript `version` (sent as `If-Match: "N"`; every index in `edits` is one of that
+   * version's) and answers the new transcript with its new version. A 412 `version_mismatch`
+   * (someone changed it meanwhile) is an ApiError whose `body.version` is the current version.
+   */
+  editTranscript(id: string, version: number, edits: TranscriptEdit[]): Promise<Transcript> {
+    return this.versioned(`/v1/jobs/${encodeURIComponent(id)}/transcript`, {
+      method: "PATCH",
+      body: { edits },
+      headers: { "If-Match": etagOf(version) },
+    });
+  }
+
+  /** Puts the machine's original back (as a new version); with `version`, only if it is still the current one (else 412). */
+  revertTranscript(id: string, version?: number): Promise<Transcript> {
+    return this.versioned(`/v1/jobs/${encodeURIComponent(id)}/transcript/revert`, {
+      method: "POST",
+      headers: version === undefined ? {} : { "If-Match": etagOf(version) },
+    });
+  }
+
+  /** The transcript in one format, as a file's contents (fetched afresh: edits and names may have changed it). */
+  transcriptFile(id: string, format: TranscriptFormat, options: TranscriptFileOptions = {}): Promise<Blob> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}/transcript?${transcriptFileQuery(format, options)}`, {
       as: "blob",
       headers: { Accept: "*/*" },
       cache: "no-store",
@@ -361,11 +432,20 @@ export class ApiClient {
 
   /**
    * Renames speakers (`{"S1": "Ada"}`; those not named keep their names) and answers the
-   * transcript with the new names. 400 for a name the service refuses (its message says why),
-   * 404 for a job without speakers, 409 while the transcript is not ready.
+   * transcript with the new names and its new version. 400 for a name the service refuses (its
+   * message says why), 404 for a job without speakers, 409 while the transcript is not ready.
    */
   renameSpeakers(id: string, names: Record<string, string>): Promise<Transcript> {
-    return this.request(`/v1/jobs/${encodeURIComponent(id)}/speakers`, { method: "PATCH", body: names });
+    return this.versioned(`/v1/jobs/${encodeURIComponent(id)}/speakers`, { method: "PATCH", body: names });
+  }
+
+  /** A transcript answer, its `version` taken from the `ETag` when the body lacks one. */
+  private async versioned(path: string, options: RequestOptions): Promise<Transcript> {
+    const response = await this.exchange(path, options);
+    const transcript = await this.read<Transcript>(response, "json");
+    const tagged = versionOfEtag(response.headers.get("ETag"));
+    if (transcript && typeof transcript.version !== "number" && tagged !== null) return { ...transcript, version: tagged };
+    return transcript;
   }
 
   media(id: string): Promise<MediaLink> {

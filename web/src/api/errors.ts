@@ -9,13 +9,16 @@ export class ApiError extends Error {
   readonly code: string;
   /** Seconds to wait, from `Retry-After`, when the answer had one. */
   readonly retryAfter?: number;
+  /** The answer's JSON body, for what it carries beside `error` (a 412's current `version`). */
+  readonly body?: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, retryAfter?: number) {
+  constructor(status: number, code: string, message: string, retryAfter?: number, body?: Record<string, unknown>) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.body = body;
   }
 
   static network(): ApiError {
@@ -37,6 +40,7 @@ const GENERIC: Record<number, string> = {
   403: "You are not allowed to do that.",
   404: "That was not found. It may have been deleted.",
   409: "That is not possible right now. Try again in a moment.",
+  412: "This was changed elsewhere meanwhile. Reload to see the latest version.",
   413: "That is too large for the service to accept.",
   429: "Too many requests right now. Wait a moment and try again.",
   500: "Something went wrong on our side. Try again in a moment.",
@@ -73,9 +77,11 @@ export function errorFromResponse(status: number, bodyText: string, retryAfterHe
   const retryAfter = parseRetryAfter(retryAfterHeader);
   let code = `http_${status}`;
   let message: string | undefined;
+  let parsed: Record<string, unknown> | undefined;
   try {
     const body: unknown = JSON.parse(bodyText);
-    if (body && typeof body === "object") {
+    if (body && typeof body === "object" && !Array.isArray(body)) {
+      parsed = body as Record<string, unknown>;
       const error = (body as { error?: unknown }).error;
       if (error && typeof error === "object") {
         const fields = error as { code?: unknown; message?: unknown };
@@ -92,7 +98,7 @@ export function errorFromResponse(status: number, bodyText: string, retryAfterHe
       message = `Too many requests right now. Try again ${describeWait(retryAfter)}.`;
     }
   }
-  return new ApiError(status, code, message, retryAfter);
+  return new ApiError(status, code, message, retryAfter, parsed);
 }
 
 /** A message for anything a handler caught: an ApiError's own, or a plain fallback. */

@@ -146,6 +146,8 @@ export interface Job {
   error?: { code: string; message: string };
   /** What went wrong without failing the job (`speakers_unavailable`: the words are there, the speakers are not). */
   warnings?: JobWarning[];
+  /** The owner's labels (always present, may be empty): up to 20, each 1–40 characters. */
+  tags: string[];
 }
 
 export interface JobOptions {
@@ -181,6 +183,15 @@ export interface CreateJobRequest {
   title?: string;
   options?: JobOptions;
   webhook?: { url: string };
+  /** Up to 20 tags, each 1–40 characters after trimming. */
+  tags?: string[];
+}
+
+/** The body of `PATCH /v1/jobs/{id}`: at least one of the two. */
+export interface UpdateJobRequest {
+  title?: string;
+  /** The job's whole set of tags (replaces the old one). */
+  tags?: string[];
 }
 
 export interface Word {
@@ -215,6 +226,37 @@ export interface Transcript {
   segments: Segment[];
   /** Only in transcripts of jobs with speakers; such transcripts also name a speaker on every segment and word. */
   speakers?: Speaker[];
+  /**
+   * The version (also the `ETag: "N"` of the answer): 1 as the machine wrote it, one more with
+   * every change (edits, speaker names, a revert). Absent from `?version=original`.
+   */
+  version?: number;
+}
+
+/**
+ * One edit of `PATCH /v1/jobs/{id}/transcript`. Segment indices are those of the version the
+ * request's `If-Match` names, for every edit of the request alike.
+ */
+export type TranscriptEdit =
+  /** A segment's new text (an empty one removes the segment), its speaker, or both. */
+  | { segment: number; text?: string; speaker?: string }
+  /** Splits a segment in two; `atWord` (1 … words − 1) is the first word of the second part. */
+  | { split: { segment: number; atWord: number } }
+  /** Joins a segment with the one after it. */
+  | { merge: { segment: number } };
+
+/** `format=srt|vtt`'s cue shaping: the service's ranges are in `SUBTITLE_LIMITS` (lib/exports.ts). */
+export interface SubtitleSettings {
+  maxLineLength: number;
+  maxLines: number;
+  maxCueSeconds: number;
+  minGapMs: number;
+}
+
+/** How a transcript file is written: timestamps for txt/md/docx, cue shaping for srt/vtt. */
+export interface TranscriptFileOptions {
+  timestamps?: boolean;
+  subtitles?: Partial<SubtitleSettings>;
 }
 
 export interface MediaLink {
@@ -222,7 +264,7 @@ export interface MediaLink {
   expiresAt: string;
 }
 
-export type TranscriptFormat = "txt" | "srt" | "vtt" | "json";
+export type TranscriptFormat = "txt" | "srt" | "vtt" | "json" | "md" | "docx";
 
 /** Statuses of a job the pipeline is still working on, in the order it passes them. */
 export const IN_FLIGHT: readonly JobStatus[] = ["queued", "fetching", "transcoding", "transcribing", "finalizing"];

@@ -5,6 +5,7 @@ import { formatDateTime, formatDuration, formatRelative } from "../lib/format";
 import { Link } from "../router";
 import { Icon } from "./Icon";
 import { JobProgress } from "./JobProgress";
+import { TagChips } from "./JobTags";
 import { Spinner } from "./Spinner";
 import { StatusBadge } from "./StatusBadge";
 
@@ -13,10 +14,12 @@ interface JobRowProps {
   now: number;
   onRename: (job: Job, title: string) => Promise<void>;
   onDelete: (job: Job) => void;
+  /** Where a click on one of the job's tags leads (the dashboard filtered by it). */
+  tagHref?: (tag: string) => string;
 }
 
-/** One job in the dashboard: title (renamable in place), status and live progress, when, actions. */
-export const JobRow = memo(function JobRow({ job, now, onRename, onDelete }: JobRowProps) {
+/** One job in the dashboard: title (renamable in place), its tags, status and live progress, when, actions. */
+export const JobRow = memo(function JobRow({ job, now, onRename, onDelete, tagHref }: JobRowProps) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(job.title);
   const [busy, setBusy] = useState(false);
@@ -118,6 +121,7 @@ export const JobRow = memo(function JobRow({ job, now, onRename, onDelete }: Job
             {formatRelative(job.createdAt, now)}
           </time>
         </p>
+        <TagChips tags={job.tags ?? []} tagHref={tagHref} />
         {job.status === "failed" && job.error && (
           <p className="job-error">
             <Icon name="alert" size={14} /> {job.error.message}

@@ -1,10 +1,16 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { Segment, Transcript } from "../api/types";
 import { useDebounced } from "../hooks/useDebounced";
+import { useEditMode } from "../hooks/useEditMode";
+import type { TranscriptEditor } from "../hooks/useTranscriptEditor";
+import { editableText } from "../lib/edits";
 import { formatTimestamp } from "../lib/format";
 import { filterTurns, groupTurns, hasSpeakers, segmentsOf, speakerList, type SpeakerInfo, type Turn } from "../lib/speakers";
 import { buildTimeIndex, displayWord, findMatches, wordAt, wordsOf, type Match } from "../lib/transcript";
+import { ConfirmDialog } from "./Dialog";
+import { EditBar } from "./EditBar";
 import { Icon } from "./Icon";
+import { SegmentEditor } from "./SegmentEditor";
 import { SpeakerFilter, SpeakerName } from "./Speakers";
 
 const NO_MATCHES: readonly (readonly [number, number, boolean])[] = [];
@@ -20,15 +26,22 @@ interface SegmentViewProps {
   /** Search matches in this segment: [first word, last word, is the current match]. */
   matches: readonly (readonly [number, number, boolean])[];
   onSeek: (seconds: number) => void;
+  /** In edit mode: opens the segment's editor, the caret at the clicked word (its position in `wordsOf`). */
+  onEdit?: (index: number, word: number) => void;
 }
 
-/** One segment: its start (a button that plays from there) and its words (click one to play from it). */
-const SegmentView = memo(function SegmentView({ segment, index, activeWord, matches, onSeek }: SegmentViewProps) {
+/**
+ * One segment: its start (a button that plays from there) and its words: click one to play from
+ * it, or in edit mode to edit the segment from there.
+ */
+const SegmentView = memo(function SegmentView({ segment, index, activeWord, matches, onSeek, onEdit }: SegmentViewProps) {
   const words = wordsOf(segment);
-  const onClick = (event: MouseEvent<HTMLParagraphElement>) => {
+  const clickedWord = (event: MouseEvent<HTMLElement>) => {
     const target = (event.target as HTMLElement).closest<HTMLElement>("[data-w]");
-    if (!target) return;
-    const word = words[Number(target.dataset.w)];
+    return target ? Number(target.dataset.w) : -1;
+  };
+  const onClick = (event: MouseEvent<HTMLParagraphElement>) => {
+    const word = words[clickedWord(event)];
     if (word) onSeek(word.start);
   };
   const markOf = (w: number): string => {
@@ -43,27 +56,39 @@ const SegmentView = memo(function SegmentView({ segment, index, activeWord, matc
       <button type="button" className="segment-time" onClick={() => onSeek(segment.start)} aria-label={`Play from ${formatTimestamp(segment.start)}`}>
         {formatTimestamp(segment.start)}
       </button>
-      <p className="segment-text" onClick={onClick}>
-        {words.map((word, w) => {
-          const low = typeof word.confidence === "number" && word.confidence < LOW_CONFIDENCE;
-          return (
-            <span key={w}>
-              {w > 0 && " "}
-              <span
-                className={`word${w === activeWord ? " is-active" : ""}${low ? " is-unsure" : ""}${markOf(w)}`}
-                data-w={w}
-                data-start={word.start}
-                aria-current={w === activeWord ? "true" : undefined}
-              >
-                {displayWord(word)}
-              </span>
-            </span>
-          );
-        })}
-      </p>
+      {onEdit ? (
+        <button type="button" className="segment-text segment-edit" data-testid="segment-edit" onClick={(event) => onEdit(index, Math.max(0, clickedWord(event)))} aria-describedby="edit-hint">
+          <span className="visually-hidden">Edit: </span>
+          {wordSpans(words, activeWord, markOf)}
+        </button>
+      ) : (
+        <p className="segment-text" onClick={onClick}>
+          {wordSpans(words, activeWord, markOf)}
+        </p>
+      )}
     </div>
   );
 });
+
+/** A segment's words, each a span that knows its position and start (what a click seeks or edits from). */
+function wordSpans(words: ReturnType<typeof wordsOf>, activeWord: number, markOf: (w: number) => string) {
+  return words.map((word, w) => {
+    const low = typeof word.confidence === "number" && word.confidence < LOW_CONFIDENCE;
+    return (
+      <span key={w}>
+        {w > 0 && " "}
+        <span
+          className={`word${w === activeWord ? " is-active" : ""}${low ? " is-unsure" : ""}${markOf(w)}`}
+          data-w={w}
+          data-start={word.start}
+          aria-current={w === activeWord ? "true" : undefined}
+        >
+          {displayWord(word)}
+        </span>
+      </span>
+    );
+  });
+}
 
 interface TranscriptViewProps {
   transcript: Transcript;
@@ -71,7 +96,10 @@ interface TranscriptViewProps {
   audio: HTMLAudioElement | null;
   /** Renames a speaker (its id, the trimmed name); rejects with what went wrong. Without it, names are not editable. */
   onRenameSpeaker?: (id: string, name: string) => Promise<void>;
+  /** Saves edits of the transcript; without it there is no edit mode. */
+  editor?: TranscriptEditor;
 }
+
 
 /**
  * The transcript beside the player: the word being spoken highlighted as it plays (looked up on
@@ -79,8 +107,12 @@ interface TranscriptViewProps {
  * seek, and search with next/previous. A transcript with speakers shows them by turn (the name,
  * renamable, in the speaker's colour) and can show one speaker's turns only; search then counts
  * the shown turns' matches.
+ *
+ * With an `editor`, an Edit mode: click a segment to edit its text (Enter saves, Escape cancels),
+ * split, merge, delete it or change its speaker; each change is saved at once, and Alt+K plays or
+ * pauses the recording meanwhile.
  */
-export function TranscriptView({ transcript, audio, onRenameSpeaker }: TranscriptViewProps) {
+export function TranscriptView({ transcript, audio, onRenameSpeaker, editor }: TranscriptViewProps) {
   const segments = transcript.segments;
   const index = useMemo(() => buildTimeIndex(segments), [segments]);
   const labelled = hasSpeakers(transcript);
@@ -102,6 +134,8 @@ export function TranscriptView({ transcript, audio, onRenameSpeaker }: Transcrip
   const [current, setCurrent] = useState(0);
   const container = useRef<HTMLDivElement>(null);
   const activeRef = useRef(-1);
+  const edit = useEditMode(editor, segments, audio, container);
+  const { editMode, opened, saving } = edit;
 
   // Follow the player: on every animation frame while playing, and on seeks while paused.
   useEffect(() => {
@@ -148,10 +182,10 @@ export function TranscriptView({ transcript, audio, onRenameSpeaker }: Transcrip
 
   // Keep the spoken segment in view while following a playing recording.
   useEffect(() => {
-    if (!follow || activeSegment < 0 || !audio || audio.paused) return;
+    if (!follow || activeSegment < 0 || !audio || audio.paused || opened) return;
     const element = container.current?.querySelector<HTMLElement>(`[data-segment="${activeSegment}"]`);
     element?.scrollIntoView({ block: "nearest", behavior: "smooth" });
-  }, [activeSegment, follow, audio]);
+  }, [activeSegment, follow, audio, opened]);
 
   // A new search (or filter) starts at its first match; the current match is scrolled to.
   useEffect(() => setCurrent(0), [search, filter]);
@@ -197,16 +231,41 @@ export function TranscriptView({ transcript, audio, onRenameSpeaker }: Transcrip
 
   const counter = !search.trim() ? "" : matches.length === 0 ? "No matches" : `${current + 1} of ${matches.length}`;
 
-  const segmentView = (s: number) => (
-    <SegmentView
-      key={s}
-      segment={segments[s]}
-      index={s}
-      activeWord={s === activeSegment && spoken ? spoken.word : -1}
-      matches={bySegment.get(s) ?? NO_MATCHES}
-      onSeek={seek}
-    />
-  );
+  const segmentView = (s: number) =>
+    opened?.index === s && editor ? (
+      <div key={s} className="segment is-editing" data-segment={s}>
+        <button type="button" className="segment-time" onClick={() => seek(segments[s].start)} aria-label={`Play from ${formatTimestamp(segments[s].start)}`}>
+          {formatTimestamp(segments[s].start)}
+        </button>
+        <SegmentEditor
+          segment={segments[s]}
+          index={s}
+          draft={opened.draft}
+          onDraft={edit.setDraft}
+          initialCaret={opened.caret}
+          speakers={labelled ? speakers : []}
+          busy={saving}
+          locked={editor.state.kind === "conflict"}
+          isLast={s === segments.length - 1}
+          onSave={() => void edit.save()}
+          onCancel={() => edit.close(s)}
+          onSplit={(atWord) => void edit.applyAndClose({ split: { segment: s, atWord } }, s)}
+          onMerge={() => void edit.applyAndClose({ merge: { segment: s } }, s)}
+          onSpeaker={(speaker) => void editor.apply({ segment: s, speaker })}
+          onDelete={() => edit.setDeleting(s)}
+        />
+      </div>
+    ) : (
+      <SegmentView
+        key={s}
+        segment={segments[s]}
+        index={s}
+        activeWord={s === activeSegment && spoken ? spoken.word : -1}
+        matches={bySegment.get(s) ?? NO_MATCHES}
+        onSeek={seek}
+        onEdit={editMode ? edit.onEdit : undefined}
+      />
+    );
   const turnView = (turn: Turn) => {
     const speaker: SpeakerInfo | undefined = turn.speaker === undefined ? undefined : byId.get(turn.speaker);
     return (
@@ -253,8 +312,29 @@ export function TranscriptView({ transcript, audio, onRenameSpeaker }: Transcrip
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />
           <span>Follow playback</span>
         </label>
+        {editor && (
+          <button
+            type="button"
+            className={`button button-small ${editMode ? "button-primary" : "button-secondary"}`}
+            data-testid="edit-toggle"
+            aria-pressed={editMode}
+            onClick={edit.toggle}
+            disabled={saving}
+          >
+            {editMode ? <Icon name="check" size={16} /> : <Icon name="pencil" size={16} />}
+            {editMode ? "Done editing" : "Edit"}
+          </button>
+        )}
         {speakers.length > 1 && <SpeakerFilter speakers={speakers} value={filter} onChange={setOnly} />}
       </div>
+      {editor && editMode && (
+        <EditBar
+          editor={editor}
+          onReset={edit.reset}
+          onUndo={() => void edit.undo()}
+          undoBlocked={edit.openDirty ? "Save or cancel the open segment first" : undefined}
+        />
+      )}
       {segments.length === 0 ? (
         <p className="transcript-empty">No speech was found in this recording.</p>
       ) : (
@@ -262,6 +342,14 @@ export function TranscriptView({ transcript, audio, onRenameSpeaker }: Transcrip
           {labelled ? shownTurns.map(turnView) : segments.map((_segment, s) => segmentView(s))}
           {labelled && shownTurns.length === 0 && <p className="transcript-filtered">This speaker says nothing in the transcript.</p>}
         </div>
+      )}
+      {edit.deleting !== null && segments[edit.deleting] && (
+        <ConfirmDialog title="Delete this segment?" confirmLabel="Delete segment" danger onConfirm={edit.confirmDelete} onClose={() => edit.setDeleting(null)}>
+          <p>
+            “{editableText(segments[edit.deleting]).text.slice(0, 120)}” is removed from the transcript. Undo can't bring a deleted segment back; Revert to
+            original can, with every other edit undone.
+          </p>
+        </ConfirmDialog>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import { ConfirmDialog } from "../components/Dialog";
 import { Downloads } from "../components/Downloads";
 import { Icon } from "../components/Icon";
 import { JobProgress } from "../components/JobProgress";
+import { JobTags } from "../components/JobTags";
 import { MediaPlayer } from "../components/MediaPlayer";
 import { Loading } from "../components/Spinner";
 import { StatusBadge } from "../components/StatusBadge";
@@ -15,6 +16,7 @@ import { useToast } from "../components/Toasts";
 import { TranscriptView } from "../components/TranscriptView";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { usePolling } from "../hooks/usePolling";
+import { useTranscriptEditor } from "../hooks/useTranscriptEditor";
 import { formatDateTime, formatDuration } from "../lib/format";
 import { progressText } from "../lib/jobs";
 import { languageName } from "../lib/languages";
@@ -119,6 +121,8 @@ export function JobPage({ id }: { id: string }) {
     api.transcript(id).then(setTranscript, (caught) => setTranscriptError(messageOf(caught)));
   }, [api, id, done]);
 
+  const editor = useTranscriptEditor(api, id, transcript, setTranscript);
+
   const renameSpeaker = useCallback(
     async (speaker: string, name: string) => {
       const request = renameRequest(speaker, name);
@@ -127,6 +131,16 @@ export function JobPage({ id }: { id: string }) {
       const renamed = await api.renameSpeakers(id, request.body);
       setTranscript(renamed);
       notify(`Renamed to “${request.body[speaker]}”.`);
+    },
+    [api, id, notify],
+  );
+
+  const saveTags = useCallback(
+    async (tags: string[]) => {
+      const updated = await api.updateJob(id, { tags });
+      setJob(updated);
+      const saved = updated.tags ?? [];
+      notify(saved.length ? `Tags saved: ${saved.join(", ")}.` : "Tags removed.");
     },
     [api, id, notify],
   );
@@ -208,6 +222,7 @@ export function JobPage({ id }: { id: string }) {
               )
             )}
           </p>
+          <JobTags tags={job.tags ?? []} onSave={saveTags} />
         </div>
         <div className="page-actions">
           <button type="button" className="button button-ghost button-danger-text" onClick={() => setDeleting(true)}>
@@ -265,7 +280,7 @@ export function JobPage({ id }: { id: string }) {
           </aside>
           <div className="job-content">
             {transcript ? (
-              <TranscriptView transcript={transcript} audio={audio} onRenameSpeaker={transcript.speakers ? renameSpeaker : undefined} />
+              <TranscriptView transcript={transcript} audio={audio} onRenameSpeaker={transcript.speakers ? renameSpeaker : undefined} editor={editor} />
             ) : transcriptError ? (
               <Alert>{transcriptError}</Alert>
             ) : (

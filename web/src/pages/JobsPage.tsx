@@ -13,6 +13,7 @@ import { useDebounced } from "../hooks/useDebounced";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { usePolling } from "../hooks/usePolling";
 import { statusChanges } from "../lib/jobs";
+import { dashboardPath } from "../lib/tags";
 import { Link, useNavigate, useSearchParam } from "../router";
 
 export const PAGE_SIZE = 20;
@@ -25,6 +26,8 @@ export function JobsPage() {
   const navigate = useNavigate();
   const notify = useToast();
   const urlQuery = useSearchParam("q") ?? "";
+  /** The tag the list is filtered by: the address's `tag` (a tag's link sets it, the clear button drops it). */
+  const tag = useSearchParam("tag")?.trim() || null;
   const [query, setQuery] = useState(urlQuery);
   const search = useDebounced(query.trim(), 300);
   // The cursors of the pages up to the one shown (null: the first page).
@@ -44,7 +47,7 @@ export function JobsPage() {
       const id = ++requestId.current;
       if (!quiet) setLoading(true);
       try {
-        const result = await api.listJobs({ limit: PAGE_SIZE, cursor, q: search });
+        const result = await api.listJobs({ limit: PAGE_SIZE, cursor, q: search, tag });
         if (id !== requestId.current) return; // A newer look (another page or search) won.
         const changes = latest.current ? statusChanges(latest.current.jobs, result.jobs) : [];
         if (changes.length) setAnnouncement(changes.join(" "));
@@ -59,7 +62,7 @@ export function JobsPage() {
         if (id === requestId.current) setLoading(false);
       }
     },
-    [api, cursor, search],
+    [api, cursor, search, tag],
   );
 
   useEffect(() => {
@@ -80,6 +83,11 @@ export function JobsPage() {
     const next = params.toString();
     if (next !== window.location.search.replace(/^\?/, "")) navigate(`/${next ? `?${next}` : ""}`, { replace: true });
   }, [search, navigate]);
+
+  // Another tag starts from the first page too.
+  useEffect(() => setCursors([null]), [tag]);
+
+  const tagHref = useCallback((name: string) => dashboardPath({ q: search, tag: name }), [search]);
 
   const running = Boolean(list?.jobs.some(isInFlight));
   usePolling(() => load(true), POLL_MS, running);
@@ -130,6 +138,25 @@ export function JobsPage() {
             autoComplete="off"
           />
         </div>
+        {tag && (
+          <div className="tag-filter" data-testid="tag-filter">
+            <span className="tag-filter-label">Tagged</span>
+            <span className="tag is-selected" data-testid="tag-filter-value">
+              <Icon name="tag" size={12} />
+              {tag}
+            </span>
+            <button
+              type="button"
+              className="icon-button"
+              data-testid="tag-filter-clear"
+              onClick={() => navigate(dashboardPath({ q: search }))}
+              aria-label={`Clear the tag filter “${tag}”`}
+              title="Show every tag"
+            >
+              <Icon name="x" />
+            </button>
+          </div>
+        )}
       </div>
 
       <div className="visually-hidden" aria-live="polite" role="status">
@@ -150,7 +177,7 @@ export function JobsPage() {
 
       {loading && !list && <Loading label="Loading your transcripts…" />}
 
-      {empty && !search && page === 1 && (
+      {empty && !search && !tag && page === 1 && (
         <div className="empty">
           <div className="empty-art" aria-hidden="true">
             <Icon name="wave" size={40} />
@@ -163,16 +190,23 @@ export function JobsPage() {
           </Link>
         </div>
       )}
-      {empty && (search || page > 1) && (
+      {empty && (search || tag || page > 1) && (
         <div className="empty empty-compact">
-          <p>{search ? `No transcripts have “${search}” in their title.` : "No more transcripts."}</p>
+          <p>
+            {tag
+              ? `No transcripts are tagged “${tag}”${search ? ` and have “${search}” in their title` : ""}.`
+              : search
+                ? `No transcripts have “${search}” in their title.`
+                : "No more transcripts."}
+          </p>
         </div>
       )}
 
       {jobs.length > 0 && (
         <section aria-labelledby="jobs-heading" aria-busy={loading}>
           <h2 id="jobs-heading" className="visually-hidden">
-            {search ? `Transcripts matching “${search}”` : "Your transcripts"}, page {page}
+            {search ? `Transcripts matching “${search}”` : "Your transcripts"}
+            {tag ? `, tagged “${tag}”` : ""}, page {page}
           </h2>
           <div className="job-list-head" aria-hidden="true">
             <span>Title</span>
@@ -181,7 +215,7 @@ export function JobsPage() {
           </div>
           <ul className="job-list">
             {jobs.map((job) => (
-              <JobRow key={job.id} job={job} now={now} onRename={rename} onDelete={setDeleting} />
+              <JobRow key={job.id} job={job} now={now} onRename={rename} onDelete={setDeleting} tagHref={tagHref} />
             ))}
           </ul>
         </section>

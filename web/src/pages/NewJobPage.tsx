@@ -16,6 +16,7 @@ import { randomId } from "../lib/browser";
 import { formatBytes, formatDuration } from "../lib/format";
 import { languageOptions } from "../lib/languages";
 import { isHttpUrl, mediaTypeOf } from "../lib/media";
+import { parseTags, TAGS_HINT } from "../lib/tags";
 import { Link, useNavigate } from "../router";
 
 type Mode = "upload" | "link";
@@ -43,7 +44,9 @@ export function NewJobPage() {
   /** Speaker labels: on unless turned off (the API's default is off, so it is always sent). */
   const [speakers, setSpeakers] = useState(true);
   const [webhook, setWebhook] = useState("");
-  const [fieldErrors, setFieldErrors] = useState<{ file?: string; url?: string; webhook?: string }>({});
+  /** Tags as typed: one comma-separated line. */
+  const [tags, setTags] = useState("");
+  const [fieldErrors, setFieldErrors] = useState<{ file?: string; url?: string; webhook?: string; tags?: string }>({});
   /** What went wrong with the last submission: an ApiError (a 402 links to the plans) or another failure. */
   const [error, setError] = useState<unknown>(null);
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
@@ -91,6 +94,8 @@ export function NewJobPage() {
       errors.url = "Enter a full link that starts with http:// or https://.";
     }
     if (webhook.trim() && !isHttpUrl(webhook)) errors.webhook = "Enter a full URL that starts with http:// or https://.";
+    const parsedTags = parseTags(tags);
+    if ("problem" in parsedTags) errors.tags = parsedTags.problem;
     setFieldErrors(errors);
     const problems = Object.values(errors).filter(Boolean);
     if (problems.length) {
@@ -112,6 +117,8 @@ export function NewJobPage() {
     };
     if (title.trim()) body.title = title.trim();
     if (webhook.trim()) body.webhook = { url: webhook.trim() };
+    const parsedTags = parseTags(tags);
+    if ("tags" in parsedTags && parsedTags.tags.length) body.tags = parsedTags.tags;
 
     setPhase({ kind: "creating" });
     let jobId: string | null = null;
@@ -216,6 +223,19 @@ export function NewJobPage() {
             ))}
           </SelectField>
         </div>
+
+        <TextField
+          label="Tags"
+          optional
+          placeholder="interview, 2026"
+          value={tags}
+          onChange={(event) => setTags(event.target.value)}
+          error={fieldErrors.tags}
+          hint={TAGS_HINT}
+          disabled={busy}
+          autoComplete="off"
+          data-testid="new-job-tags"
+        />
 
         <CheckboxField
           label="Identify speakers"
