@@ -18,6 +18,7 @@ let apiFunctions: [(target: String, executable: String)] = [
     ("MeWebhookSecret", "me-webhook-secret"),
     ("MePassword", "me-password"),
     ("MeVerificationEmail", "me-verification-email"),
+    ("MeVocabulary", "me-vocabulary"),
     ("APIKeysCreate", "api-keys-create"),
     ("APIKeysList", "api-keys-list"),
     ("APIKeysDelete", "api-keys-delete"),

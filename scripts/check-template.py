@@ -119,7 +119,7 @@ PIPELINE_OBJECTS = {
 # reads JOB_FIELDS; `tx` is a write of a TransactWriteItems.)
 JOB_FIELDS = (
     "jobId userId title filename status chunksDone chunksTotal sourceType sourceUrl optionLanguage webhookUrl "
-    "durationSec language createdAt updatedAt errorCode errorMessage optionSpeakers speakersState speakersMessage tags"
+    "durationSec language createdAt updatedAt errorCode errorMessage optionSpeakers speakersState speakersMessage tags optionVocabulary optionTask"
 )
 
 

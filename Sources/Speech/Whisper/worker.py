@@ -19,8 +19,10 @@ whatever a library prints. Read or inherit stderr: a pipe nobody reads would blo
      If loading fails, instead: {"ready":false,"error":{"code":"engine_error","message":"..."}} and exit 1.
   2. Then one request per stdin line, answered by one stdout line, in order:
          {"id":"7","audio":"/abs/path.wav","language":"auto","beam_size":5,"vad":true,
-          "word_timestamps":true,"initial_prompt":null}
-     Only "id" and "audio" are required; the others default to the values shown. "language" is "auto"
+          "word_timestamps":true,"initial_prompt":null,"hotwords":null,"task":"transcribe"}
+     Only "id" and "audio" are required; the others default to the values shown. "task" "translate"
+     gives English text of speech in any language (a multilingual model only; "language" is then the
+     language spoken, as detected or given). "language" is "auto"
      (or null) to detect it, or a language code the model supports ("en" only, for an English-only
      model such as tiny.en, where "auto" yields "en").
          {"id":"7","ok":true,"language":"en","language_probability":0.98,"duration":11.0,
@@ -232,13 +234,22 @@ class Worker:
             raise RequestError("bad_request", '"initial_prompt" must be a string or null')
         if initial_prompt == "":
             initial_prompt = None
+        hotwords = request.get("hotwords")
+        if hotwords is not None and not isinstance(hotwords, str):
+            raise RequestError("bad_request", '"hotwords" must be a string or null')
+        task = request.get("task", "transcribe")
+        if task not in ("transcribe", "translate"):
+            raise RequestError("bad_request", '"task" must be "transcribe" or "translate"')
+        if task == "translate" and not self.multilingual:
+            raise RequestError("bad_request", "this model is English-only: it cannot translate")
+        options = {"initial_prompt": initial_prompt, "hotwords": hotwords or None, "task": task}
 
         audio = self.load_audio(audio_path)
         duration = audio.shape[0] / self.sampling_rate
 
         started = time.monotonic()
         try:
-            out, info = self.run(audio, language, beam_size, vad, word_timestamps, initial_prompt)
+            out, info = self.run(audio, language, beam_size, vad, word_timestamps, options)
         except IndexError as error:
             if not word_timestamps:
                 LOG.exception("transcription of %s failed", audio_path)
@@ -249,7 +260,7 @@ class Worker:
             # segment's words over its time, without confidences.
             log("word alignment failed; words spread over their segments", id=request_id, error=str(error))
             try:
-                out, info = self.run(audio, language, beam_size, vad, False, initial_prompt)
+                out, info = self.run(audio, language, beam_size, vad, False, options)
             except Exception as again:
                 LOG.exception("transcription of %s failed", audio_path)
                 raise RequestError("engine_error", f"transcription failed: {type(again).__name__}: {again}")
@@ -266,7 +277,7 @@ class Worker:
                 "language_probability": prob(info.language_probability), "duration": ms(duration),
                 "segments": out}
 
-    def run(self, audio, language, beam_size, vad, word_timestamps, initial_prompt):
+    def run(self, audio, language, beam_size, vad, word_timestamps, options):
         """The segments (as answered) and faster-whisper's info for one transcription."""
         segments, info = self.model.transcribe(
             audio,
@@ -274,7 +285,7 @@ class Worker:
             beam_size=beam_size,
             vad_filter=vad,
             word_timestamps=word_timestamps,
-            initial_prompt=initial_prompt,
+            **options,
         )
         out = []
         for segment in segments:

@@ -298,6 +298,14 @@ public struct AccountStore {
         }
     }
 
+    /// Replaces the account's glossary.
+    public func setVocabulary(userID: String, _ terms: [String], now: Timestamp) throws {
+        try db.updateItem(
+            table: table, key: Keys.owned(userID, Keys.profile), update: "SET vocabulary = :terms, updatedAt = :now",
+            condition: "attribute_exists(pk)",
+            values: [":terms": .l(terms.map(AttributeValue.s)), ":now": .s(now.iso8601)])
+    }
+
     // MARK: Items of a user
 
     /// Every item of the user's partition whose sort key starts with `prefix`; only the named

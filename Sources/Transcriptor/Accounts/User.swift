@@ -33,6 +33,8 @@ public struct UserRecord: Sendable {
     /// The paid subscription's billing period as Stripe last said (seconds since the epoch).
     public var currentPeriodStart: Int64?
     public var currentPeriodEnd: Int64?
+    /// The account's glossary (`PUT /v1/me/vocabulary`), given to every job.
+    public var vocabulary: [String]
 
     init?(_ item: Item) {
         guard let id = item.string("userId"), let email = item.string("email"),
@@ -48,6 +50,11 @@ public struct UserRecord: Sendable {
         apiKeyCount = item.int("apiKeyCount")
         currentPeriodStart = item.int("currentPeriodStart")
         currentPeriodEnd = item.int("currentPeriodEnd")
+        if case .l(let values)? = item["vocabulary"] {
+            vocabulary = values.compactMap(\.stringValue)
+        } else {
+            vocabulary = []
+        }
     }
 }
 

@@ -25,6 +25,10 @@ public struct Job: Encodable, Sendable, Equatable {
         public var language: String
         /// Whether the transcript names who said what.
         public var speakers: Bool
+        /// The words the recogniser was told to expect (the job's, then the account's glossary).
+        public var vocabulary: [String]
+        /// `transcribe`, or `translate` (an English transcript of speech in another language).
+        public var task: String
     }
 
     /// Where the speakers of a job that asked for them are.
@@ -119,7 +123,11 @@ public struct Job: Encodable, Sendable, Equatable {
         progress = Progress(chunksDone: done, chunksTotal: total, percent: percent)
         source = Source(type: sourceType, url: item.string("sourceUrl"))
         let speakers = item.bool("optionSpeakers") ?? false
-        options = Options(language: item.string("optionLanguage") ?? "auto", speakers: speakers)
+        var vocabulary: [String] = []
+        if case .l(let values)? = item["optionVocabulary"] { vocabulary = values.compactMap(\.stringValue) }
+        options = Options(
+            language: item.string("optionLanguage") ?? "auto", speakers: speakers, vocabulary: vocabulary,
+            task: item.string("optionTask") ?? "transcribe")
         let state = speakers ? item.string("speakersState").flatMap(SpeakersState.init(rawValue:)) ?? .pending : nil
         speakersState = state
         if state == .unavailable {
@@ -151,7 +159,7 @@ extension Job {
     public static let attributes = [
         "jobId", "userId", "title", "filename", "status", "chunksDone", "chunksTotal", "sourceType", "sourceUrl",
         "optionLanguage", "webhookUrl", "durationSec", "language", "createdAt", "updatedAt", "errorCode",
-        "errorMessage", "optionSpeakers", "speakersState", "speakersMessage", "tags",
+        "errorMessage", "optionSpeakers", "speakersState", "speakersMessage", "tags", "optionVocabulary", "optionTask",
     ]
 }
 

@@ -18,6 +18,10 @@ public struct JobRequest: Decodable, Sendable {
         public var language: String?
         /// Who said what: speaker labels on the transcript (default false).
         public var speakers: Bool?
+        /// Words to expect (`Vocabulary`).
+        public var vocabulary: [String]?
+        /// `transcribe` (default) or `translate`: an English transcript of speech in any language.
+        public var task: String?
     }
 
     public struct Webhook: Decodable, Sendable {
@@ -48,9 +52,14 @@ public struct JobRequest: Decodable, Sendable {
         public var speakers: Bool = false
         public var webhookURL: String?
         public var tags: [String] = []
+        public var vocabulary: [String] = []
+        public var translate = false
     }
 
-    public func check(limits: ServiceSettings.Limits, guard urlGuard: URLGuard) throws(InvalidInput) -> Checked {
+    public func check(
+        limits: ServiceSettings.Limits, guard urlGuard: URLGuard,
+        speech: SpeechCapabilities = SpeechCapabilities(model: "whisper/base")
+    ) throws(InvalidInput) -> Checked {
         let kind: Kind
         let filename: String
         switch (source.url, source.upload) {
@@ -120,9 +129,24 @@ public struct JobRequest: Decodable, Sendable {
             }
             webhookURL = webhook.url
         }
+        var translate = false
+        switch options?.task {
+        case nil, "transcribe": break
+        case "translate":
+            guard speech.translation else {
+                throw InvalidInput(
+                    "options.task \"translate\" needs a multilingual model; this service's model (\(speech.model)) is English-only, so it can only transcribe."
+                )
+            }
+            translate = true
+        case let other?:
+            throw InvalidInput("options.task must be \"transcribe\" or \"translate\", not \"\(other.prefix(20))\".")
+        }
         return Checked(
             kind: kind, title: title, filename: filename, language: language, speakers: options?.speakers ?? false,
-            webhookURL: webhookURL, tags: try Tags.check(tags ?? []))
+            webhookURL: webhookURL, tags: try Tags.check(tags ?? []),
+            vocabulary: try Vocabulary.check(options?.vocabulary ?? [], field: "options.vocabulary"),
+            translate: translate)
     }
 
     static func isMediaType(_ type: String) -> Bool {
@@ -158,6 +182,8 @@ public struct JobRequest: Decodable, Sendable {
         parts += ["title=\(checked.title)", "language=\(checked.language)", "webhook=\(checked.webhookURL ?? "")"]
         // A request for speakers is another request (absent when false, so older keys still match).
         if checked.speakers { parts.append("speakers=true") }
+        if !checked.vocabulary.isEmpty { parts.append("vocabulary=\(checked.vocabulary.joined(separator: "\u{1f}"))") }
+        if checked.translate { parts.append("task=translate") }
         if !checked.tags.isEmpty { parts.append("tags=\(checked.tags.joined(separator: "\u{1f}"))") }
         return parts.joined(separator: "\n")
     }

@@ -96,6 +96,9 @@ public struct JobStore {
             item["optionSpeakers"] = .bool(true)
             item["speakersState"] = .s(Job.SpeakersState.pending.rawValue)
         }
+        let vocabulary = Vocabulary.merged(request.vocabulary, glossary: user.vocabulary)
+        if !vocabulary.isEmpty { item["optionVocabulary"] = .l(vocabulary.map(AttributeValue.s)) }
+        if request.translate { item["optionTask"] = .s("translate") }
         if !request.tags.isEmpty {
             item["tags"] = .l(request.tags.map(AttributeValue.s))
             item["tagsSearch"] = .l(request.tags.map { .s($0.lowercased()) })

@@ -14,6 +14,36 @@ public protocol SpeechEngine: AnyObject {
     ///   - language: `auto` (detect) or a language code.
     ///   - deadline: when the work must be done; past it the engine gives up with `.deadlineExceeded`.
     func transcribe(_ audio: String, language: String, deadline: Timestamp) throws(SpeechError) -> Transcript
+    /// As `transcribe(_:language:deadline:)`, with the words to expect and, with `translate`, an
+    /// English transcript of speech in any language. Engines that take no vocabulary ignore it.
+    func transcribe(_ audio: String, options: SpeechOptions, deadline: Timestamp) throws(SpeechError) -> Transcript
+}
+
+/// What a job asks of the engine beyond the audio.
+public struct SpeechOptions: Sendable, Equatable {
+    /// `auto` (detect) or a language code: the language spoken.
+    public var language: String
+    /// Words to expect (names, jargon), most important first.
+    public var vocabulary: [String]
+    /// An English transcript, whatever the language spoken.
+    public var translate: Bool
+
+    public init(language: String, vocabulary: [String] = [], translate: Bool = false) {
+        self.language = language
+        self.vocabulary = vocabulary
+        self.translate = translate
+    }
+}
+
+extension SpeechEngine {
+    public func transcribe(
+        _ audio: String, options: SpeechOptions, deadline: Timestamp
+    ) throws(SpeechError)
+        -> Transcript
+    {
+        guard !options.translate else { throw .misconfigured("\(name) cannot translate") }
+        return try transcribe(audio, language: options.language, deadline: deadline)
+    }
 }
 
 /// Why a transcription did not happen. `isPermanent` errors are the input's fault and are not

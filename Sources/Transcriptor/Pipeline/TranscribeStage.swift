@@ -68,7 +68,12 @@ public final class TranscribeFunction: LambdaHandler {
         let started = Timestamp.now()
         // Leave time to write the result before Lambda's own deadline.
         let deadline = work.deadline.adding(seconds: -10)
-        let chunk = try engine.transcribe(path, language: job.options.language, deadline: deadline)
+        let chunk = try engine.transcribe(
+            path,
+            options: SpeechOptions(
+                language: job.options.language, vocabulary: job.options.vocabulary,
+                translate: job.options.task == "translate"),
+            deadline: deadline)
         let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000
         var shifted = chunk.shifted(by: offset)
         shifted.jobId = job.id

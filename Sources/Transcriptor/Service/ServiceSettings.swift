@@ -47,6 +47,8 @@ public struct ServiceSettings: Sendable {
 
     /// The plans on offer (`PLANS`); `limits` caps each.
     public var plans: PlanCatalog = .freeOnly
+    /// What the deployment's speech model can do (`SPEECH_MODEL`).
+    public var speech = SpeechCapabilities(model: "whisper/tiny.en")
 
     /// The limits in force on an account of the plan `planID`.
     public func limits(forPlan planID: String) -> Limits { limits.capped(by: plans.planOrDefault(planID)) }
@@ -115,6 +117,9 @@ public struct ServiceSettings: Sendable {
             settings.webOrigin = origin.hasSuffix("/") ? String(origin.dropLast()) : origin
         }
         if let from = Environment.get("MAIL_FROM"), !from.isEmpty { settings.mailFrom = from }
+        if let model = Environment.get("SPEECH_MODEL"), !model.isEmpty {
+            settings.speech = SpeechCapabilities(model: model)
+        }
         let defaults = Limits.defaults
         settings.limits = Limits(
             monthlyAudioMinutes: try number("LIMIT_MONTHLY_AUDIO_MINUTES", defaults.monthlyAudioMinutes),

@@ -21,6 +21,8 @@ public struct MeRoute: APIRoute {
         var usage: AccountStore.Usage
         var limits: ServiceSettings.Limits
         var webhookSecret: String
+        var vocabulary: [String]
+        var speech: SpeechCapabilities
     }
 
     public func respond(_ call: APICall) throws -> APIGatewayV2Response {
@@ -33,7 +35,22 @@ public struct MeRoute: APIRoute {
             Me(
                 user: record.user, plan: record.plan, usage: usage,
                 limits: services.settings.limits(forPlan: record.plan),
-                webhookSecret: record.webhookSecret))
+                webhookSecret: record.webhookSecret, vocabulary: record.vocabulary, speech: services.settings.speech))
+    }
+}
+
+/// `PUT /v1/me/vocabulary` `{"terms": [...]}` → 200 `{"terms"}`: the account's glossary, given to
+/// every job made from then on (with the job's own `options.vocabulary` first). `[]` clears it.
+public struct SetVocabularyRoute: APIRoute {
+    public init() {}
+
+    struct Body: Codable { var terms: [String] }
+
+    public func respond(_ call: APICall) throws -> APIGatewayV2Response {
+        let (caller, _) = try call.authenticate()
+        let terms = try Vocabulary.check(try call.body(Body.self).terms, field: "terms")
+        try call.services.accounts.setVocabulary(userID: caller.userID, terms, now: call.now)
+        return try .api(200, Body(terms: terms))
     }
 }
 

@@ -47,7 +47,8 @@ public struct CreateJobRoute: APIRoute {
         let (_, record) = try call.authenticate()
         let services = call.services
         let checked = try call.body(JobRequest.self).check(
-            limits: services.settings.limits(forPlan: record.plan), guard: .fromEnvironment())
+            limits: services.settings.limits(forPlan: record.plan), guard: .fromEnvironment(),
+            speech: services.settings.speech)
         var key: String?
         if let given = call.request.event.header("idempotency-key") {
             guard !given.isEmpty, given.utf8.count <= 255, given.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else {

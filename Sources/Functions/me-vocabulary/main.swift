@@ -1,0 +1,4 @@
+// PUT /v1/me/vocabulary
+import Transcriptor
+
+API.run(SetVocabularyRoute.self)
