@@ -75,6 +75,17 @@ class Browser:
         self.wait(lambda d: self.path().startswith(prefix), timeout, f"path {prefix}")
         return self.path()
 
+    def job_status_when_finished(self, timeout: float = 90) -> str:
+        """The job page's status once the job is done or failed (jfk.wav takes seconds; a cold function pool more)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            badges = self.finds("main .job-facts [data-status]")
+            status = badges[0].get_attribute("data-status") if badges else None
+            if status in ("done", "failed"):
+                return status
+            time.sleep(0.1)
+        raise AssertionError(f"the job did not finish in {timeout} s")
+
     def heading(self, text: str, timeout: float = 15) -> WebElement:
         return self.wait(
             lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "main h1") if e.text.strip() == text), None), timeout, f"heading {text!r}"

@@ -12,8 +12,10 @@ import { NewJobPage } from "./pages/NewJobPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { PricingPage } from "./pages/PricingPage";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage";
+import { SharedTranscriptPage } from "./pages/SharedTranscriptPage";
 import { SignupPage } from "./pages/SignupPage";
 import { VerifyEmailPage } from "./pages/VerifyEmailPage";
+import { SHARE_PATH } from "./lib/shares";
 import { matchPath, useLocation, useNavigate } from "./router";
 
 /** Sends the browser elsewhere once rendered (a redirect). */
@@ -125,6 +127,12 @@ export function App() {
             <JobPage key={job.id} id={job.id} />
           </Private>
         );
+      }
+      const share = matchPath(SHARE_PATH, pathname);
+      if (share) {
+        // A share link is for anyone: signed out it never goes to the sign-in page.
+        const page = <SharedTranscriptPage key={share.token} token={share.token} />;
+        return session ? <AppShell>{page}</AppShell> : <PublicShell>{page}</PublicShell>;
       }
       return session ? (
         <AppShell>

@@ -5,8 +5,10 @@ import type {
   AuthResult,
   Billing,
   CreateJobRequest,
+  CreateShareRequest,
   CreatedApiKey,
   CreatedJob,
+  CreatedShare,
   Invoice,
   Job,
   JobList,
@@ -14,6 +16,8 @@ import type {
   MediaLink,
   Plan,
   PlanId,
+  Share,
+  SharedTranscript,
   SubscribePayment,
   SubscribeResult,
   Transcript,
@@ -55,6 +59,10 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** The browser's HTTP cache for this request (`no-store`: what can change under the same URL). */
   cache?: RequestCache;
+  /** Cookies to send: `same-origin` (the default; the refresh cookie's path keeps it to /v1/auth) or `omit`. */
+  credentials?: RequestCredentials;
+  /** The `Referer` to send; the browser's (the page's policy) by default. */
+  referrerPolicy?: ReferrerPolicy;
 }
 
 /** The `If-Match` (and `ETag`) value of a transcript version: `"7"`. */
@@ -153,7 +161,8 @@ export class ApiClient {
         signal: options.signal,
         cache: options.cache,
         // The refresh cookie goes only to /v1/auth (its path) and only to this origin.
-        credentials: "same-origin",
+        credentials: options.credentials ?? "same-origin",
+        ...(options.referrerPolicy ? { referrerPolicy: options.referrerPolicy } : {}),
       });
     } catch {
       if (options.signal?.aborted) throw ApiError.aborted();
@@ -450,6 +459,42 @@ export class ApiClient {
 
   media(id: string): Promise<MediaLink> {
     return this.request(`/v1/jobs/${encodeURIComponent(id)}/media`);
+  }
+
+  // MARK: - Share links
+
+  /**
+   * A read-only link to the done job's transcript; its `url` and token are shown this once. 409
+   * `not_ready` before the job is done, 409 `too_many_shares` past 50 live links, 429 past the
+   * hourly limit.
+   */
+  createShare(id: string, request: CreateShareRequest = {}): Promise<CreatedShare> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}/shares`, { method: "POST", body: request });
+  }
+
+  /** The job's live links, newest first. */
+  async shares(id: string, signal?: AbortSignal): Promise<Share[]> {
+    return (await this.request<{ shares: Share[] }>(`/v1/jobs/${encodeURIComponent(id)}/shares`, { signal, cache: "no-store" })).shares;
+  }
+
+  /** Revokes a link: it stops working at once. */
+  revokeShare(id: string, shareId: string): Promise<void> {
+    return this.request(`/v1/jobs/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`, { method: "DELETE" });
+  }
+
+  /**
+   * What a share link shows, for anyone: no token, no cookie, no `Referer` (whoever is signed in,
+   * the link alone decides), never renewing or ending the session. 404 for an unknown, expired or
+   * revoked link; 429 when this address opened too many.
+   */
+  sharedTranscript(token: string, signal?: AbortSignal): Promise<SharedTranscript> {
+    return this.request(`/v1/shares/${encodeURIComponent(token)}`, {
+      auth: false,
+      credentials: "omit",
+      referrerPolicy: "no-referrer",
+      cache: "no-store",
+      signal,
+    });
   }
 
   // MARK: - Billing

@@ -275,3 +275,36 @@ export const STATUS_ORDER: readonly JobStatus[] = [...IN_FLIGHT, "done"];
 export function isInFlight(job: Pick<Job, "status">): boolean {
   return IN_FLIGHT.includes(job.status);
 }
+
+/** A live read-only link to a done job's transcript, as its owner sees it (never its token). */
+export interface Share {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Whether the link's page plays the recording too. */
+  includeMedia: boolean;
+}
+
+/** The body of `POST /v1/jobs/{id}/shares`: each left out takes the service's default (30 days, no audio). */
+export interface CreateShareRequest {
+  /** 1–365. */
+  expiresInDays?: number;
+  includeMedia?: boolean;
+}
+
+/** A new link: its `url` (`{webOrigin}/s/{token}`) and token are shown this once. */
+export interface CreatedShare {
+  id: string;
+  token: string;
+  url: string;
+  expiresAt: string;
+}
+
+/** What `GET /v1/shares/{token}` shows anyone holding the link, signed in or not. */
+export interface SharedTranscript {
+  title: string;
+  durationSec: number | null;
+  transcript: Transcript;
+  /** A short-lived URL of the recording, when the link includes it. */
+  media?: MediaLink;
+}

@@ -1,17 +1,23 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { messageOf } from "../api/errors";
-import { useApi } from "../auth";
+import type { MediaLink } from "../api/types";
 import { Alert } from "./Alert";
 import { Loading } from "./Spinner";
 
 const SPEEDS = [0.75, 1, 1.25, 1.5, 2];
 
+interface MediaPlayerProps {
+  /** Fetches a URL of the recording (the job's, or a share link's); a stable function, called again when one expires. */
+  load: () => Promise<MediaLink>;
+  title: string;
+  onAudio: (audio: HTMLAudioElement | null) => void;
+}
+
 /**
- * The job's playable rendition. Its URL is short-lived: when the element fails (an expired link),
+ * A job's playable rendition. Its URL is short-lived: when the element fails (an expired link),
  * a new URL is fetched and playback resumes where it was.
  */
-export function MediaPlayer({ jobId, title, onAudio }: { jobId: string; title: string; onAudio: (audio: HTMLAudioElement | null) => void }) {
-  const api = useApi();
+export function MediaPlayer({ load: fetchLink, title, onAudio }: MediaPlayerProps) {
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [speed, setSpeed] = useState(1);
@@ -21,13 +27,13 @@ export function MediaPlayer({ jobId, title, onAudio }: { jobId: string; title: s
 
   const load = useCallback(async () => {
     try {
-      const media = await api.media(jobId);
+      const media = await fetchLink();
       setUrl(media.url);
       setError(null);
     } catch (caught) {
       setError(messageOf(caught));
     }
-  }, [api, jobId]);
+  }, [fetchLink]);
 
   useEffect(() => {
     void load();

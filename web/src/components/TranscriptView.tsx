@@ -26,6 +26,8 @@ interface SegmentViewProps {
   /** Search matches in this segment: [first word, last word, is the current match]. */
   matches: readonly (readonly [number, number, boolean])[];
   onSeek: (seconds: number) => void;
+  /** Whether there is a recording to play: without one, the start is plain text. */
+  playable: boolean;
   /** In edit mode: opens the segment's editor, the caret at the clicked word (its position in `wordsOf`). */
   onEdit?: (index: number, word: number) => void;
 }
@@ -34,7 +36,7 @@ interface SegmentViewProps {
  * One segment: its start (a button that plays from there) and its words: click one to play from
  * it, or in edit mode to edit the segment from there.
  */
-const SegmentView = memo(function SegmentView({ segment, index, activeWord, matches, onSeek, onEdit }: SegmentViewProps) {
+const SegmentView = memo(function SegmentView({ segment, index, activeWord, matches, onSeek, playable, onEdit }: SegmentViewProps) {
   const words = wordsOf(segment);
   const clickedWord = (event: MouseEvent<HTMLElement>) => {
     const target = (event.target as HTMLElement).closest<HTMLElement>("[data-w]");
@@ -53,9 +55,13 @@ const SegmentView = memo(function SegmentView({ segment, index, activeWord, matc
   };
   return (
     <div className={`segment${activeWord >= 0 ? " is-active" : ""}`} data-segment={index}>
-      <button type="button" className="segment-time" onClick={() => onSeek(segment.start)} aria-label={`Play from ${formatTimestamp(segment.start)}`}>
-        {formatTimestamp(segment.start)}
-      </button>
+      {playable ? (
+        <button type="button" className="segment-time" onClick={() => onSeek(segment.start)} aria-label={`Play from ${formatTimestamp(segment.start)}`}>
+          {formatTimestamp(segment.start)}
+        </button>
+      ) : (
+        <span className="segment-time">{formatTimestamp(segment.start)}</span>
+      )}
       {onEdit ? (
         <button type="button" className="segment-text segment-edit" data-testid="segment-edit" onClick={(event) => onEdit(index, Math.max(0, clickedWord(event)))} aria-describedby="edit-hint">
           <span className="visually-hidden">Edit: </span>
@@ -98,8 +104,9 @@ interface TranscriptViewProps {
   onRenameSpeaker?: (id: string, name: string) => Promise<void>;
   /** Saves edits of the transcript; without it there is no edit mode. */
   editor?: TranscriptEditor;
+  /** Whether there is a recording to follow and seek (default true); without one, no play buttons. */
+  playable?: boolean;
 }
-
 
 /**
  * The transcript beside the player: the word being spoken highlighted as it plays (looked up on
@@ -110,9 +117,9 @@ interface TranscriptViewProps {
  *
  * With an `editor`, an Edit mode: click a segment to edit its text (Enter saves, Escape cancels),
  * split, merge, delete it or change its speaker; each change is saved at once, and Alt+K plays or
- * pauses the recording meanwhile.
+ * pauses the recording meanwhile. Without either, it is read-only (a share link's page).
  */
-export function TranscriptView({ transcript, audio, onRenameSpeaker, editor }: TranscriptViewProps) {
+export function TranscriptView({ transcript, audio, onRenameSpeaker, editor, playable = true }: TranscriptViewProps) {
   const segments = transcript.segments;
   const index = useMemo(() => buildTimeIndex(segments), [segments]);
   const labelled = hasSpeakers(transcript);
@@ -263,6 +270,7 @@ export function TranscriptView({ transcript, audio, onRenameSpeaker, editor }: T
         activeWord={s === activeSegment && spoken ? spoken.word : -1}
         matches={bySegment.get(s) ?? NO_MATCHES}
         onSeek={seek}
+        playable={playable}
         onEdit={editMode ? edit.onEdit : undefined}
       />
     );
@@ -308,10 +316,12 @@ export function TranscriptView({ transcript, audio, onRenameSpeaker, editor }: T
             <Icon name="chevronDown" />
           </button>
         </div>
-        <label className="toggle">
-          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />
-          <span>Follow playback</span>
-        </label>
+        {playable && (
+          <label className="toggle">
+            <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />
+            <span>Follow playback</span>
+          </label>
+        )}
         {editor && (
           <button
             type="button"

@@ -10,6 +10,7 @@ import { Icon } from "../components/Icon";
 import { JobProgress } from "../components/JobProgress";
 import { JobTags } from "../components/JobTags";
 import { MediaPlayer } from "../components/MediaPlayer";
+import { ShareLinks } from "../components/ShareLinks";
 import { Loading } from "../components/Spinner";
 import { StatusBadge } from "../components/StatusBadge";
 import { useToast } from "../components/Toasts";
@@ -122,6 +123,7 @@ export function JobPage({ id }: { id: string }) {
   }, [api, id, done]);
 
   const editor = useTranscriptEditor(api, id, transcript, setTranscript);
+  const loadMedia = useCallback(() => api.media(id), [api, id]);
 
   const renameSpeaker = useCallback(
     async (speaker: string, name: string) => {
@@ -225,6 +227,7 @@ export function JobPage({ id }: { id: string }) {
           <JobTags tags={job.tags ?? []} onSave={saveTags} />
         </div>
         <div className="page-actions">
+          {done && <ShareLinks jobId={job.id} title={job.title} />}
           <button type="button" className="button button-ghost button-danger-text" onClick={() => setDeleting(true)}>
             <Icon name="trash" />
             Delete
@@ -267,7 +270,7 @@ export function JobPage({ id }: { id: string }) {
           <aside className="job-aside" aria-label="Player and downloads">
             <div className="card player-card">
               <h2 className="card-title">Recording</h2>
-              <MediaPlayer jobId={job.id} title={job.title} onAudio={setAudio} />
+              <MediaPlayer load={loadMedia} title={job.title} onAudio={setAudio} />
               {transcript && (
                 <>
                   <Downloads jobId={job.id} title={job.title} />

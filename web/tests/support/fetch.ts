@@ -8,6 +8,7 @@ export interface Call {
   body: unknown;
   credentials?: RequestCredentials;
   cache?: RequestCache;
+  referrerPolicy?: ReferrerPolicy;
 }
 
 export type Responder = (call: Call) => Response | Promise<Response>;
@@ -26,7 +27,7 @@ export function fakeFetch(routes: Record<string, Responder>) {
     const parsed = new URL(url, "http://127.0.0.1:3000");
     const method = (init.method ?? "GET").toUpperCase();
     const headers = Object.fromEntries(Object.entries((init.headers as Record<string, string>) ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-    const call: Call = { method, url, path: parsed.pathname, headers, body: init.body ? JSON.parse(String(init.body)) : undefined, credentials: init.credentials, cache: init.cache };
+    const call: Call = { method, url, path: parsed.pathname, headers, body: init.body ? JSON.parse(String(init.body)) : undefined, credentials: init.credentials, cache: init.cache, referrerPolicy: init.referrerPolicy };
     calls.push(call);
     const responder = routes[`${method} ${parsed.pathname}`];
     if (!responder) return json(404, { message: "Not Found" });
