@@ -68,6 +68,8 @@ IMAGE_SUITES := APITests.PipelineTests|APITests.AuthTests|APITests.JobTests|APIT
 # Suites too long for CI's budget.
 test-long: test
 	@$(PHASE) "pipeline, 10-minute recording" env TRANSCRIPTOR_LONG_TESTS=1 swift test --skip-build --filter PipelineLongTests
+	@$(PHASE) "LibreOffice (Writer, from Debian) for the Word export" scripts/bootstrap.sh --libreoffice
+	@$(PHASE) "the Word export opens in LibreOffice" env TRANSCRIPTOR_LONG_TESTS=1 swift test --skip-build --filter WordExportLibreOfficeTests
 	@$(PHASE) "speakers: a one-hour conversation through the diarize engine (time, memory)" .venv/bin/python bench/diarization/long.py "$$(swift build --show-bin-path)"
 	@$(PHASE) "load: 200 jobs from 20 users" .venv/bin/python bench/pipeline_bench.py "$$(swift build --show-bin-path)" --load 200,20 --load-only
 	@$(PHASE) "API contract, long (openapi.yaml, schemathesis)" scripts/with-emulator.sh scripts/api-contract.sh '$$GATEWAY_URL' 200

@@ -33,6 +33,10 @@ APT_PACKAGES=(
     chromium chromium-driver
 )
 
+# `--libreoffice` (make test-long): LibreOffice Writer too, which opens the Word export (about 300 MB,
+# so not for make test).
+if [ "${1:-}" = "--libreoffice" ]; then APT_PACKAGES+=(libreoffice-writer-nogui); fi
+
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
