@@ -136,4 +136,24 @@ import Testing
         #expect(split.segments.map(\.text) == ["one two", "three four"])
         #expect(split.segments[0].end == 2 && split.segments[1].start == 2)
     }
+
+    @Test func aHugeEditOfAHugeSegmentStaysCheapAndKeepsTheEnds() throws {
+        // A segment grown by merges to 40,000 words (four hours of speech), its middle replaced by
+        // 1,600 new words: a full alignment table would be 64 million cells (half a gigabyte, and
+        // seconds of work in a 512 MB function); the shared ends are kept, the middle is replaced.
+        let count = 40_000
+        let words = (0..<count).map { Transcript.Word(start: Double($0), end: Double($0) + 0.5, word: " w\($0)") }
+        let big = Transcript(
+            jobId: "j", language: "en", durationSec: Double(count),
+            segments: [.init(start: 0, end: Double(count), text: words.map(\.word).joined(), words: words)])
+        let tokens =
+            (0..<5).map { "w\($0)" } + Array(repeating: "zq", count: 1600) + (count - 5..<count).map { "w\($0)" }
+        let started = ContinuousClock.now
+        let edited = try edit(big, [text(0, tokens.joined(separator: " "))])
+        #expect(ContinuousClock.now - started < .seconds(2))
+        let after = edited.segments[0].words
+        #expect(after.count == tokens.count)
+        #expect(after[4].start == 4 && after[after.count - 1].start == Double(count - 1))
+        #expect(after[5].start >= 4.5 && after[1604].end <= Double(count - 5) + 1e-6)
+    }
 }

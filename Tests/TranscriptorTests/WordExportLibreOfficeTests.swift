@@ -29,7 +29,8 @@ struct WordExportLibreOfficeTests {
             .write(to: URL(fileURLWithPath: path))
         let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.fileExists(atPath: $0) }
         let office = try #require(soffice, "LibreOffice is not installed (make test-long installs it)")
-        let converted = try runLibreOffice(office, ["--headless", "--convert-to", "txt:Text", "--outdir", folder, path])
+        let converted = try runLibreOffice(
+            office, ["--headless", "--convert-to", "txt:Text", "--outdir", folder, path])
         #expect(converted.status == 0, "\(converted.output)")
         let text = try String(contentsOfFile: "\(folder)/talk.txt", encoding: .utf8)
         let lines = text.split(whereSeparator: \.isNewline).map(String.init)

@@ -237,33 +237,50 @@ extension Transcript.Segment {
         let old = words.isEmpty ? SubtitleFormatter.spreadWords(self) : words
         let oldKeys = old.map { Self.key($0.word) }
         let newKeys = tokens.map(Self.key)
-        // Longest common subsequence, table from the ends.
-        let n = old.count
+        // kept[j]: the old word new word j keeps, if any. The words both ends share are kept as
+        // they are; the rest is aligned by a longest common subsequence when the table stays small
+        // (an edit usually changes a phrase), else all of it counts as replaced.
+        var kept = [Int?](repeating: nil, count: tokens.count)
+        var prefix = 0
+        while prefix < old.count, prefix < tokens.count, oldKeys[prefix] == newKeys[prefix] {
+            kept[prefix] = prefix
+            prefix += 1
+        }
+        var suffix = 0
+        while suffix < old.count - prefix, suffix < tokens.count - prefix,
+            oldKeys[old.count - 1 - suffix] == newKeys[tokens.count - 1 - suffix]
+        {
+            kept[tokens.count - 1 - suffix] = old.count - 1 - suffix
+            suffix += 1
+        }
+        let rows = old.count - prefix - suffix
+        let columns = tokens.count - prefix - suffix
+        if rows > 0, columns > 0, rows * columns <= Self.maxAlignmentCells {
+            // The table from the ends: table[i][j] is the LCS of old[i...] and new[j...] (middles).
+            var table = [Int32](repeating: 0, count: (rows + 1) * (columns + 1))
+            for i in stride(from: rows - 1, through: 0, by: -1) {
+                for j in stride(from: columns - 1, through: 0, by: -1) {
+                    table[i * (columns + 1) + j] =
+                        oldKeys[prefix + i] == newKeys[prefix + j]
+                        ? table[(i + 1) * (columns + 1) + j + 1] + 1
+                        : max(table[(i + 1) * (columns + 1) + j], table[i * (columns + 1) + j + 1])
+                }
+            }
+            var i = 0
+            var j = 0
+            while i < rows, j < columns {
+                if oldKeys[prefix + i] == newKeys[prefix + j] {
+                    kept[prefix + j] = prefix + i
+                    i += 1
+                    j += 1
+                } else if table[(i + 1) * (columns + 1) + j] >= table[i * (columns + 1) + j + 1] {
+                    i += 1
+                } else {
+                    j += 1
+                }
+            }
+        }
         let m = tokens.count
-        var table = [Int](repeating: 0, count: (n + 1) * (m + 1))
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for j in stride(from: m - 1, through: 0, by: -1) {
-                table[i * (m + 1) + j] =
-                    oldKeys[i] == newKeys[j]
-                    ? table[(i + 1) * (m + 1) + j + 1] + 1
-                    : max(table[(i + 1) * (m + 1) + j], table[i * (m + 1) + j + 1])
-            }
-        }
-        // kept[j]: the old word new word j keeps, if any.
-        var kept = [Int?](repeating: nil, count: m)
-        var i = 0
-        var j = 0
-        while i < n, j < m {
-            if oldKeys[i] == newKeys[j] {
-                kept[j] = i
-                i += 1
-                j += 1
-            } else if table[(i + 1) * (m + 1) + j] >= table[i * (m + 1) + j + 1] {
-                i += 1
-            } else {
-                j += 1
-            }
-        }
         var result: [Transcript.Word] = []
         var position = 0
         while position < m {
@@ -298,6 +315,10 @@ extension Transcript.Segment {
         segment.text = tokens.joined(separator: " ")
         return segment
     }
+
+    /// The largest alignment table an edit may make (4 million cells, 16 MB): past it, the words
+    /// between the kept ends count as replaced.
+    static let maxAlignmentCells = 4_000_000
 
     /// A word as alignment compares it: its letters and digits, lowercased (punctuation and case
     /// edits keep a word's time); a word of only punctuation compares as itself.
