@@ -2,7 +2,8 @@
 """Does a vocabulary help whisper with rare words, and which way of passing it helps more?
 
 Speech with rare words (names, drugs, software) is made with espeak-ng, each sentence with its
-terms; the recorded speech of ../shared/testdata/audio (refs.tsv) is the ordinary speech. Each
+terms; the recorded speech of ../shared/testdata/audio (refs.tsv) and pocketsphinx's card-game recordings
+are the ordinary speech. Each
 file is transcribed by faster-whisper (the pinned model, as the engine runs it: beam 5, VAD, word
 times) four ways: without a vocabulary, with the terms as `initial_prompt` ("Glossary: a, b."),
 as a plain list ("a, b."), and as `hotwords`. Reported: the rare words' error rate (a term not found in the
@@ -86,6 +87,14 @@ def main():
             name, reference = line.rstrip("\n").split("\t", 1)
             if name.endswith(".wav"):
                 ordinary.append((os.path.join(audio, name), reference))
+    # pocketsphinx's card-game recordings (Debian's pocketsphinx-testdata), with their transcripts.
+    cards = "/usr/share/pocketsphinx/test/data/cards"
+    if os.path.exists(f"{cards}/cards.transcription"):
+        with open(f"{cards}/cards.transcription") as lines:
+            for line in lines:
+                match = re.match(r"<s>(.*)</s> \((\d+)\)", line.strip())
+                if match:
+                    ordinary.append((f"{cards}/{match.group(2)}.wav", match.group(1).strip()))
 
     prompt = "Glossary: " + ", ".join(TERMS) + "."
     ways = {

@@ -15,6 +15,8 @@ function me(user: User = USER): Me {
     usage: { month: "2026-03", periodStart: "2026-03-01T00:00:00.000Z", periodEnd: "2026-04-01T00:00:00.000Z", audioSeconds: 660, jobs: 2 },
     limits: { monthlyAudioMinutes: 60, jobsInFlight: 2, maxUploadBytes: 500_000_000, maxFileSeconds: 7200 },
     webhookSecret: "whsec_abc",
+    vocabulary: [],
+    speech: { model: "whisper/tiny.en", languages: ["auto", "en"], translation: false },
   };
 }
 

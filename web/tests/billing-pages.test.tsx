@@ -66,6 +66,8 @@ function me(plan = "free"): Me {
     usage: { month: "2026-12", periodStart: "2026-12-01T00:00:00.000Z", periodEnd: "2027-01-01T00:00:00.000Z", audioSeconds: 750, jobs: 1 },
     limits: { monthlyAudioMinutes: 60, jobsInFlight: 3, maxUploadBytes: 500_000_000, maxFileSeconds: 1800 },
     webhookSecret: "whsec_abc",
+    vocabulary: [],
+    speech: { model: "whisper/tiny.en", languages: ["auto", "en"], translation: false },
   };
 }
 

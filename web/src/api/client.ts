@@ -346,6 +346,11 @@ export class ApiClient {
     }
   }
 
+  /** Replaces the account's glossary; answers with the terms kept (trimmed, repeats dropped). 400 for a list the service refuses. */
+  async setVocabulary(terms: string[]): Promise<string[]> {
+    return (await this.request<{ terms: string[] }>("/v1/me/vocabulary", { method: "PUT", body: { terms } })).terms;
+  }
+
   rotateWebhookSecret(): Promise<{ webhookSecret: string }> {
     return this.request("/v1/me/webhook-secret", { method: "POST" });
   }

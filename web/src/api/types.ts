@@ -21,6 +21,17 @@ export interface Me {
   usage: { month: string; periodStart: string; periodEnd: string; audioSeconds: number; jobs: number };
   limits: { monthlyAudioMinutes: number; jobsInFlight: number; maxUploadBytes: number; maxFileSeconds: number };
   webhookSecret: string;
+  /** The account's glossary: terms added to every new job's vocabulary (up to 100, each 1–50 characters). */
+  vocabulary: string[];
+  /** What the service's speech model can do. */
+  speech: SpeechCapabilities;
+}
+
+/** The model's languages (`auto` plus codes a job may ask for) and whether it translates to English. */
+export interface SpeechCapabilities {
+  model: string;
+  languages: string[];
+  translation: boolean;
 }
 
 /** The plans on offer: `free`, `pro` and `business` (settings may add others). */
@@ -154,6 +165,13 @@ export interface JobOptions {
   language: string;
   /** Label who said what (speaker diarization). The API's default is false. */
   speakers?: boolean;
+  /**
+   * Words to expect (names, products, jargon): up to 100, each 1–50 characters. A job's answer
+   * lists its own terms, then the account's glossary.
+   */
+  vocabulary?: string[];
+  /** `translate` makes an English transcript of speech in another language; the default is `transcribe`. */
+  task?: "transcribe" | "translate";
 }
 
 export interface JobWarning {

@@ -1,4 +1,4 @@
-import { useId, useState, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from "react";
+import { useId, useState, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { Icon } from "./Icon";
 
 interface FieldShellProps {
@@ -100,6 +100,19 @@ export function NewPasswordField(
 ) {
   return (
     <PasswordField name="new-password" autoComplete="new-password" required minLength={10} maxLength={128} hint={PASSWORD_RULE} {...props} />
+  );
+}
+
+type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id"> & { label: ReactNode; hint?: ReactNode; error?: string | null; optional?: boolean };
+
+/** A multi-line text field, with its label, hint and error like `TextField`'s. */
+export function TextAreaField({ label, hint, error, optional, ...area }: TextAreaProps) {
+  return (
+    <FieldShell label={label} hint={hint} error={error} optional={optional}>
+      {({ id, describedBy, invalid }) => (
+        <textarea id={id} className="input textarea" aria-describedby={describedBy} aria-invalid={invalid || undefined} {...area} />
+      )}
+    </FieldShell>
   );
 }
 

@@ -42,3 +42,18 @@ export function languageOptions(): { code: string; name: string }[] {
   if (english > 0) all.unshift(...all.splice(english, 1));
   return all;
 }
+
+/**
+ * The choices for the language field among the codes the service's model takes (`/v1/me`'s
+ * `speech.languages`, `auto` among them): Detect first, then as `languageOptions` orders them.
+ * Every language when the list is unknown.
+ */
+export function speechLanguageOptions(codes: readonly string[] | null | undefined): { code: string; name: string }[] {
+  const all = [{ code: "auto", name: languageName("auto") }, ...languageOptions()];
+  if (!codes) return all;
+  const offered = new Set(codes);
+  const known = all.filter((option) => offered.has(option.code));
+  // A code the service added that this list lacks: offered too, after the known ones.
+  const extra = codes.filter((code) => !all.some((option) => option.code === code)).map((code) => ({ code, name: languageName(code) }));
+  return [...known, ...extra];
+}

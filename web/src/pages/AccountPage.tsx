@@ -6,6 +6,7 @@ import { Alert } from "../components/Alert";
 import { CopyButton } from "../components/CopyButton";
 import { ConfirmDialog, Dialog } from "../components/Dialog";
 import { NewPasswordField, PasswordField } from "../components/Field";
+import { GlossaryForm } from "../components/GlossaryForm";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/Layout";
 import { Loading, Spinner } from "../components/Spinner";
@@ -200,7 +201,7 @@ export function AccountPage() {
 
   return (
     <div className="page page-narrow">
-      <PageHeader title="Account" description="Your plan and usage, the secret that signs your webhooks, and your account." />
+      <PageHeader title="Account" description="Your plan and usage, your glossary, the secret that signs your webhooks, and your account." />
       {error && (
         <Alert
           action={
@@ -270,6 +271,14 @@ export function AccountPage() {
                 <dd>{formatDuration(me.limits.maxFileSeconds)}</dd>
               </div>
             </dl>
+          </section>
+
+          <section className="card" aria-labelledby="glossary-heading">
+            <h2 id="glossary-heading" className="card-title">
+              Glossary
+            </h2>
+            <p className="muted">Names, products and jargon the transcription should expect in every recording.</p>
+            <GlossaryForm initial={me.vocabulary ?? []} onSaved={(vocabulary) => setMe((current) => current && { ...current, vocabulary })} />
           </section>
 
           <section className="card" aria-labelledby="webhook-heading">

@@ -211,6 +211,11 @@ export function JobPage({ id }: { id: string }) {
                 <Icon name="user" size={14} /> Speaker labels
               </span>
             )}
+            {job.options.task === "translate" && (
+              <span className="job-fact" data-testid="job-translated">
+                <Icon name="globe" size={14} /> Translated to English
+              </span>
+            )}
             <time dateTime={job.createdAt}>{formatDateTime(job.createdAt)}</time>
             {job.source.type === "url" && job.source.url ? (
               <span className="job-source" title={job.source.url}>
@@ -224,6 +229,11 @@ export function JobPage({ id }: { id: string }) {
               )
             )}
           </p>
+          {job.options.vocabulary && job.options.vocabulary.length > 0 && (
+            <p className="job-vocabulary" data-testid="job-vocabulary">
+              <span className="job-vocabulary-label">Words to expect:</span> {job.options.vocabulary.join(", ")}
+            </p>
+          )}
           <JobTags tags={job.tags ?? []} onSave={saveTags} />
         </div>
         <div className="page-actions">

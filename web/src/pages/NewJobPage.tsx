@@ -6,7 +6,7 @@ import { useApi } from "../auth";
 import { Alert } from "../components/Alert";
 import { Dropzone } from "../components/Dropzone";
 import { ErrorAlert } from "../components/ErrorAlert";
-import { CheckboxField, SelectField, TextField } from "../components/Field";
+import { CheckboxField, SelectField, TextAreaField, TextField } from "../components/Field";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/Layout";
 import { ProgressBar } from "../components/ProgressBar";
@@ -14,9 +14,10 @@ import { Spinner } from "../components/Spinner";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { randomId } from "../lib/browser";
 import { formatBytes, formatDuration } from "../lib/format";
-import { languageOptions } from "../lib/languages";
+import { speechLanguageOptions } from "../lib/languages";
 import { isHttpUrl, mediaTypeOf } from "../lib/media";
 import { parseTags, TAGS_HINT } from "../lib/tags";
+import { parseVocabulary, VOCABULARY_HINT } from "../lib/vocabulary";
 import { Link, useNavigate } from "../router";
 
 type Mode = "upload" | "link";
@@ -46,18 +47,32 @@ export function NewJobPage() {
   const [webhook, setWebhook] = useState("");
   /** Tags as typed: one comma-separated line. */
   const [tags, setTags] = useState("");
-  const [fieldErrors, setFieldErrors] = useState<{ file?: string; url?: string; webhook?: string; tags?: string }>({});
+  /** Words to expect as typed: separated by commas or line breaks. */
+  const [vocabulary, setVocabulary] = useState("");
+  /** An English transcript of speech in another language (offered only when the model translates). */
+  const [translate, setTranslate] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<{ file?: string; url?: string; webhook?: string; tags?: string; vocabulary?: string }>({});
   /** What went wrong with the last submission: an ApiError (a 402 links to the plans) or another failure. */
   const [error, setError] = useState<unknown>(null);
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [me, setMe] = useState<Me | null>(null);
+  /** Whether /v1/me could not be read: the form then offers every language and lets the service judge. */
+  const [meFailed, setMeFailed] = useState(false);
   const abort = useRef<AbortController | null>(null);
-  const languages = useMemo(languageOptions, []);
+  // Until the account is read, only Detect (always taken); then the model's languages.
+  const languages = useMemo(() => speechLanguageOptions(me ? me.speech?.languages : meFailed ? null : ["auto"]), [me, meFailed]);
+  const canTranslate = me?.speech?.translation === true;
   const fileHintId = useId();
 
   useEffect(() => {
-    api.me().then(setMe, () => undefined); // Only for the limits shown; the form works without.
+    // For the limits, languages and translation shown; the form works without.
+    api.me().then(setMe, () => setMeFailed(true));
   }, [api]);
+
+  // A language the model turns out not to take falls back to Detect.
+  useEffect(() => {
+    if (!languages.some((option) => option.code === language)) setLanguage("auto");
+  }, [languages, language]);
 
   const busy = phase.kind !== "idle";
   const uploading = phase.kind === "uploading";
@@ -96,6 +111,8 @@ export function NewJobPage() {
     if (webhook.trim() && !isHttpUrl(webhook)) errors.webhook = "Enter a full URL that starts with http:// or https://.";
     const parsedTags = parseTags(tags);
     if ("problem" in parsedTags) errors.tags = parsedTags.problem;
+    const parsedVocabulary = parseVocabulary(vocabulary);
+    if ("problem" in parsedVocabulary) errors.vocabulary = parsedVocabulary.problem;
     setFieldErrors(errors);
     const problems = Object.values(errors).filter(Boolean);
     if (problems.length) {
@@ -119,6 +136,9 @@ export function NewJobPage() {
     if (webhook.trim()) body.webhook = { url: webhook.trim() };
     const parsedTags = parseTags(tags);
     if ("tags" in parsedTags && parsedTags.tags.length) body.tags = parsedTags.tags;
+    const parsedVocabulary = parseVocabulary(vocabulary);
+    if ("terms" in parsedVocabulary && parsedVocabulary.terms.length) body.options = { ...body.options!, vocabulary: parsedVocabulary.terms };
+    if (canTranslate && translate) body.options = { ...body.options!, task: "translate" };
 
     setPhase({ kind: "creating" });
     let jobId: string | null = null;
@@ -214,8 +234,14 @@ export function NewJobPage() {
             onChange={(event) => setTitle(event.target.value)}
             disabled={busy}
           />
-          <SelectField label="Language" value={language} onChange={(event) => setLanguage(event.target.value)} disabled={busy} hint="Detection works for most recordings.">
-            <option value="auto">Detect automatically</option>
+          <SelectField
+            label="Language"
+            value={language}
+            onChange={(event) => setLanguage(event.target.value)}
+            disabled={busy}
+            hint="Detection works for most recordings."
+            data-testid="new-job-language"
+          >
             {languages.map((option) => (
               <option key={option.code} value={option.code}>
                 {option.name}
@@ -236,6 +262,31 @@ export function NewJobPage() {
           autoComplete="off"
           data-testid="new-job-tags"
         />
+
+        <TextAreaField
+          label="Words to expect"
+          optional
+          rows={2}
+          placeholder="Kennedy, Transcriptor"
+          value={vocabulary}
+          onChange={(event) => setVocabulary(event.target.value)}
+          error={fieldErrors.vocabulary}
+          hint={VOCABULARY_HINT}
+          disabled={busy}
+          autoComplete="off"
+          data-testid="new-job-vocabulary"
+        />
+
+        {canTranslate && (
+          <CheckboxField
+            label="Translate to English"
+            checked={translate}
+            onChange={(event) => setTranslate(event.target.checked)}
+            hint="An English transcript of speech in another language."
+            disabled={busy}
+            data-testid="new-job-translate"
+          />
+        )}
 
         <CheckboxField
           label="Identify speakers"
