@@ -247,12 +247,22 @@ import Testing
         try db.updateItem(
             table: table, key: ["pk": .s("DELETING"), "sk": .s(second.userID)], update: "SET since = :past",
             values: [":past": .s("2020-01-01T00:00:00.000Z")])
+        // A share link of the account's (its owner's item and the lookup by hash) goes with it.
+        let hash = String(repeating: "ab", count: 32)
+        try db.putItem(
+            table: table,
+            item: [
+                "pk": .s("USER#\(second.userID)"), "sk": .s("SHARE#job_x#shr_y"), "shareHash": .s(hash),
+            ])
+        try db.putItem(
+            table: table, item: ["pk": .s("SHARE#\(hash)"), "sk": .s("SHARE"), "userId": .s(second.userID)])
         let swept = try api.emulator.invoke("SweepFunction", payload: "{}")
         #expect(swept.bodyText.contains("\"accountsDeleted\":1"), "\(swept.bodyText)")
         let left = try db.query(
             table: table, keyCondition: "pk = :pk", values: [":pk": .s("USER#\(second.userID)")])
         #expect(left.items.isEmpty, "\(left.items)")
         #expect(try db.query(table: table, keyCondition: "pk = :pk", values: [":pk": .s("DELETING")]).items.isEmpty)
+        #expect(try db.getItem(table: table, key: ["pk": .s("SHARE#\(hash)"), "sk": .s("SHARE")]) == nil)
         #expect(try api.signup(second.email).email == second.email)
     }
 }
