@@ -96,7 +96,7 @@ import Testing
         let stale = try edit(id, ifMatch: "1", [["segment": 0, "text": "lost"]])
         #expect(stale.status == 412 && stale.errorCode == "version_mismatch" && stale.json["version"] as? Int == 2)
         #expect(try get(id).json["version"] as? Int == 2)
-        for bad in ["W/\"2\"", "\"abc\"", "0", "-2", ""] {
+        for bad in ["W/\"2\"", "\"abc\"", "0", "-2", "", "*"] {
             let refused = try edit(id, ifMatch: bad, [["segment": 0, "text": "lost"]])
             #expect([400, 412].contains(refused.status), "\(bad): \(refused)")
         }

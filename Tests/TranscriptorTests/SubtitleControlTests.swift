@@ -99,4 +99,19 @@ import Testing
         #expect(text.hasPrefix("[00:00] And so my fellow Americans,\n\n[00:"))
         #expect(Transcript.clock(3725) == "1:02:05")
     }
+
+    @Test func markdownLineStartsThatWouldBeMarkupArePlain() {
+        #expect(DocumentWriter.escapeMarkdown("=== loud") == "\\=== loud")
+        #expect(DocumentWriter.escapeMarkdown("- item") == "\\- item")
+        #expect(DocumentWriter.escapeMarkdown("12. point") == "12\\. point")
+    }
+
+    @Test func downloadNamesFallBackForTitlesWithoutASCII() {
+        #expect(
+            TranscriptRoute.disposition(title: "会議", format: .docx)
+                == "attachment; filename=\"transcript.docx\"; filename*=UTF-8''%E4%BC%9A%E8%AD%B0.docx")
+        #expect(
+            TranscriptRoute.disposition(title: "Q3 \"board\"", format: .md)
+                == "inline; filename=\"Q3 board.md\"; filename*=UTF-8''Q3%20%22board%22.md")
+    }
 }

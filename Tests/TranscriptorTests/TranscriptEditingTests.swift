@@ -156,4 +156,20 @@ import Testing
         #expect(after[4].start == 4 && after[after.count - 1].start == Double(count - 1))
         #expect(after[5].start >= 4.5 && after[1604].end <= Double(count - 5) + 1e-6)
     }
+
+    @Test func mergesKeepEveryWordAndStayWithinASegmentsLength() throws {
+        // A segment without word times merged into one with: the words cover the whole text.
+        var mixed = Self.transcript()
+        mixed.segments[1].words = []
+        let merged = try edit(mixed, [TranscriptEdits.Edit(merge: .init(segment: 0))])
+        #expect(
+            merged.segments[0].words.map { $0.word.trimmingWhitespace() }.joined(separator: " ")
+                == merged.segments[0].text)
+        // Merges cannot grow a segment past the longest text an edit may give it.
+        let long = String(repeating: "word ", count: 900).trimmingWhitespace()
+        let grown = try edit(Self.transcript(), [text(0, long), text(1, long)])
+        #expect(throws: InvalidInput.self) {
+            try grown.editing(TranscriptEdits(edits: [TranscriptEdits.Edit(merge: .init(segment: 0))]))
+        }
+    }
 }

@@ -65,14 +65,17 @@ public final class WhisperEngine: SpeechEngine {
     /// "Glossary: …" sentence reached 21 % (and the sentence made whisper add "Thank you." to a
     /// recording that has none); BENCHMARKS.md, vocabulary. Whisper reads at most 224 prompt tokens:
     /// terms past about 600 characters are left out.
+    /// The terms are taken most important first (the job's own, then the glossary's) up to 600
+    /// bytes of UTF-8 (a token is a byte or more, so this stays under the limit in any script), and
+    /// listed most important last, because whisper keeps the end of a prompt that is too long.
     static func prompt(_ vocabulary: [String]) -> String? {
         var terms: [String] = []
         var length = 0
-        for term in vocabulary where length + term.count + 2 <= 600 {
+        for term in vocabulary where length + term.utf8.count + 2 <= 600 {
             terms.append(term)
-            length += term.count + 2
+            length += term.utf8.count + 2
         }
-        return terms.isEmpty ? nil : terms.joined(separator: ", ") + "."
+        return terms.isEmpty ? nil : terms.reversed().joined(separator: ", ") + "."
     }
 
     /// Checks the model's checksum once, before the first worker starts.

@@ -44,6 +44,7 @@ extension JobStore {
         owned["createdAt"] = .s(share.createdAt)
         owned["shareExpiresAt"] = .s(share.expiresAt)
         owned["includeMedia"] = .bool(includeMedia)
+        owned["expiresAt"] = .number(expires.secondsSinceEpoch)
         var lookup = Self.shareLookup(token.hash)
         lookup["userId"] = .s(userID)
         lookup["jobId"] = .s(jobID)
@@ -61,12 +62,24 @@ extension JobStore {
         return (share, token.text)
     }
 
+    /// Every item of the job's shares (the table's TTL removes expired ones, eventually).
+    func shareItems(userID: String, jobID: String) throws -> [Item] {
+        var items: [Item] = []
+        var start: Item?
+        repeat {
+            let page = try db.query(
+                table: table, keyCondition: "pk = :pk AND begins_with(sk, :prefix)",
+                values: [":pk": .s(Keys.user(userID)), ":prefix": .s(Self.shareKey(jobID, ""))],
+                exclusiveStartKey: start, consistentRead: true)
+            items += page.items
+            start = page.lastEvaluatedKey
+        } while start != nil
+        return items
+    }
+
     /// The job's shares that have not expired, newest first.
     public func shares(userID: String, jobID: String, now: Timestamp) throws -> [Share] {
-        let page = try db.query(
-            table: table, keyCondition: "pk = :pk AND begins_with(sk, :prefix)",
-            values: [":pk": .s(Keys.user(userID)), ":prefix": .s(Self.shareKey(jobID, ""))], consistentRead: true)
-        return page.items.compactMap { item -> Share? in
+        try shareItems(userID: userID, jobID: jobID).compactMap { item -> Share? in
             guard let sk = item.string("sk"), let created = item.string("createdAt"),
                 let expires = item.string("shareExpiresAt"),
                 let time = Timestamp(iso8601: expires), time.millisecondsSinceEpoch > now.millisecondsSinceEpoch
@@ -93,10 +106,7 @@ extension JobStore {
 
     /// Revokes every share of a job (it is being deleted).
     func deleteShares(userID: String, jobID: String) throws {
-        let page = try db.query(
-            table: table, keyCondition: "pk = :pk AND begins_with(sk, :prefix)",
-            values: [":pk": .s(Keys.user(userID)), ":prefix": .s(Self.shareKey(jobID, ""))], consistentRead: true)
-        for item in page.items {
+        for item in try shareItems(userID: userID, jobID: jobID) {
             if let hash = item.string("shareHash") { try db.deleteItem(table: table, key: Self.shareLookup(hash)) }
             if let pk = item["pk"], let sk = item["sk"] { try db.deleteItem(table: table, key: ["pk": pk, "sk": sk]) }
         }

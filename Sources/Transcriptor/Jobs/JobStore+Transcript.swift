@@ -56,9 +56,13 @@ extension JobStore {
         stored.version = nil
         let revision = Hex.encode(RandomBytes.generate(count: 16))
         let key = StorageKey.transcriptEdit(userID, jobID, revision: revision).path
-        _ = try s3.putObject(
-            bucket: bucket, key: key, bytes: try JSON.encode(stored), contentType: "application/json",
-            ifNoneMatch: true)
+        do {
+            _ = try s3.putObject(
+                bucket: bucket, key: key, bytes: try JSON.encode(stored), contentType: "application/json",
+                ifNoneMatch: true)
+        } catch let error as AWSError where error.code == "PreconditionFailed" {
+            // The key is new and ours: a retried PUT whose first attempt landed.
+        }
         // Named by nobody when another change came first or the job went (not after any other
         // failure: the write may have landed).
         do {
@@ -105,7 +109,10 @@ extension JobStore {
                 values: values)
         } catch let error as AWSError where error.isConditionFailure {
             guard let current = try transcriptState(userID: userID, jobID: jobID) else { return nil }
-            throw StaleVersion(current: current.version)
+            // A retried update whose first attempt landed finds its own change: done, not stale.
+            guard current.version == expected.version + 1, current.revision == revision, revision != nil else {
+                throw StaleVersion(current: current.version)
+            }
         }
         // The version it replaced is read by nobody from now on (a reader that had just looked the
         // revision up reads the state again when the object is gone).

@@ -377,11 +377,12 @@ public struct JobStore {
                 // The status moved on under us (a stage finished): read it again.
                 continue
             }
-            // Its links stop working with the job (they find no job); their items go too.
-            try deleteShares(userID: userID, jobID: jobID)
             for prefix in StorageKey.jobPrefixes(userID, jobID) {
                 _ = try s3.deletePrefix(bucket: bucket, prefix: prefix)
             }
+            // Its links stopped working with the job (they find no job); their items go too, or
+            // expire by themselves if this fails.
+            try? deleteShares(userID: userID, jobID: jobID)
             return true
         }
         throw JobError.busy

@@ -29,8 +29,8 @@ public enum DocumentWriter {
             if "\\`*_[]<>#|~!".unicodeScalars.contains(scalar) { out += "\\" }
             out.unicodeScalars.append(scalar)
         }
-        // "- ", "+ ", "1. " at the start would make a list.
-        if let first = out.unicodeScalars.first, first == "-" || first == "+" { out = "\\" + out }
+        // "- ", "+ ", "1. " at the start would make a list, "=" under a line a heading.
+        if let first = out.unicodeScalars.first, first == "-" || first == "+" || first == "=" { out = "\\" + out }
         let digits = out.prefix { $0.isASCII && $0.isNumber }
         if !digits.isEmpty, out.dropFirst(digits.count).first == "." || out.dropFirst(digits.count).first == ")" {
             out = digits + "\\" + out.dropFirst(digits.count)

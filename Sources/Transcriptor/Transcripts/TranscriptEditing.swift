@@ -187,7 +187,16 @@ extension Transcript {
                 index += 1
                 continue
             }
-            while merges.contains(index), index + 1 < parts.count, let next = parts[index + 1].first {
+            while merges.contains(index), index + 1 < parts.count, var next = parts[index + 1].first {
+                // A segment without word times gets them spread first, so that the words cover the
+                // whole text after the merge.
+                if merged.words.isEmpty { merged.words = SubtitleFormatter.spreadWords(merged) }
+                if next.words.isEmpty { next.words = SubtitleFormatter.spreadWords(next) }
+                guard merged.text.count + 1 + next.text.count <= TranscriptEdits.maxSegmentText else {
+                    throw InvalidInput(
+                        "Merging segment \(index + 1) into the one before would make a segment of more than \(TranscriptEdits.maxSegmentText) characters; split it first."
+                    )
+                }
                 merged.end = max(merged.end, next.end)
                 merged.text = [merged.text, next.text].map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
                     .joined(separator: " ")

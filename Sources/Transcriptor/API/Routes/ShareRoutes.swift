@@ -5,6 +5,9 @@ extension RateLimiter.Rule {
     /// Opening shared links: at most 300 in 15 minutes per address, so tokens cannot be guessed
     /// at any useful rate (they have 256 bits) and a link cannot be used to load the service.
     public static let shareViews = RateLimiter.Rule(scope: "share-views", limit: 300, window: 900)
+    /// Transcript changes (edits): at most 1,200 an hour per account, a change every three seconds,
+    /// far beyond a person typing and saving.
+    public static let transcriptEdits = RateLimiter.Rule(scope: "transcript-edits", limit: 1200, window: 3600)
     /// Making links: at most 100 an hour per account.
     public static let shareCreation = RateLimiter.Rule(scope: "share-creation", limit: 100, window: 3600)
 }
@@ -118,7 +121,12 @@ public struct GetShareRoute: APIRoute {
         guard let shared = try services.jobs.sharedJob(token: call.request.pathParameter("token") ?? "", now: call.now),
             let job = try services.jobs.job(userID: shared.userID, jobID: shared.jobID), job.status == .done
         else { throw gone }
-        let (transcript, _) = try call.currentTranscript(job)
+        let transcript: Transcript
+        do {
+            (transcript, _) = try call.currentTranscript(job)
+        } catch let error as APIError where error.status == 410 {
+            throw gone  // past the retention: to a link holder, gone like any dead link
+        }
         var media: Shared.Media?
         if shared.includeMedia {
             let key = StorageKey.rendition(job.userID, job.id).path

@@ -31,18 +31,36 @@ public struct TranscriptRoute: APIRoute {
         var (transcript, version) = try call.currentTranscript(job, original: original)
         if !original { transcript.version = version }
         let body = try format.render(transcript, options)
-        let name =
-            "\(job.title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.map(String.init).joined()).\(format.rawValue)"
         var headers = [
             "content-type": format.contentType, "cache-control": "no-store",
-            "content-disposition": "\(format.isBinary ? "attachment" : "inline"); filename=\"\(name)\"",
+            "content-disposition": Self.disposition(title: job.title, format: format),
         ]
-        if !original { headers["etag"] = "\"\(version)\"" }
+        // The version is the JSON's (`version`); other formats are written from it with options.
+        if !original, format == .json { headers["etag"] = "\"\(version)\"" }
         if format.isBinary {
             return .init(
                 statusCode: 200, headers: headers, body: Base64.encode(body), isBase64Encoded: true)
         }
         return .init(statusCode: 200, headers: headers, body: String(decoding: body, as: UTF8.self))
+    }
+
+    /// `attachment` for Word, else `inline`, named after the title: its printable ASCII as
+    /// `filename` (`transcript` when none is left) and the whole title as `filename*` (RFC 6266).
+    static func disposition(title: String, format: TranscriptFormat) -> String {
+        let ascii = title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
+            .map(String.init).joined().trimmingWhitespace()
+        let plain = ascii.isEmpty ? "transcript" : ascii
+        var encoded = ""
+        for byte in title.utf8 {
+            let keep =
+                (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+            encoded +=
+                keep
+                ? String(UnicodeScalar(byte)) : "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+        }
+        return
+            "\(format.isBinary ? "attachment" : "inline"); filename=\"\(plain).\(format.rawValue)\"; filename*=UTF-8''\(encoded).\(format.rawValue)"
     }
 
     /// The query's options, each checked against its range.
@@ -96,7 +114,9 @@ extension APICall {
                 let transcript = try services.jobs.storedTranscript(
                     userID: job.userID, jobID: job.id, revision: original ? nil : state.revision)
                 return (transcript, state)
-            } catch let error as AWSError where error.code == "NoSuchKey" {
+            } catch let error as AWSError where error.code == "NoSuchKey" || error.code == "AccessDenied" {
+                // Gone. (S3 answers a missing key with 403 to a role that may read the prefix but not
+                // list the bucket, as these routes' roles are: the object is not there either way.)
                 if original || state.revision == nil { throw APIError.expired("transcript") }
             }
         }
@@ -106,7 +126,10 @@ extension APICall {
     /// The version `If-Match` names (`"N"`, `N`, or `*` for whatever is current); nil when absent.
     func ifMatchVersion(current: Int) throws -> Int? {
         guard let given = request.event.header("if-match")?.trimmingWhitespace() else { return nil }
-        if given == "*" { return current }
+        if given == "*" {
+            throw APIError.badRequest(
+                "If-Match must name the version the change was made on (\"\(current)\" now), not *.")
+        }
         var text = Substring(given)
         if text.hasPrefix("W/") {
             throw APIError.badRequest("If-Match takes the transcript's strong ETag (\"\(current)\"), not a weak one.")
@@ -157,6 +180,9 @@ public struct EditTranscriptRoute: APIRoute {
         }
         let edits = try call.body(TranscriptEdits.self)
         guard job.status == .done else { throw APIError.notReady }
+        _ = try call.services.rateLimiter.admit(.transcriptEdits, subject: caller.userID, now: call.now) { minutes in
+            "Too many transcript changes in the last hour; try again in \(minutes) minutes."
+        }
         let (transcript, state) = try call.storedTranscript(job)
         guard let expected = try call.ifMatchVersion(current: state.version), expected == state.version else {
             throw APICall.staleVersion(state.version)
@@ -247,10 +273,11 @@ public struct SpeakersRoute: APIRoute {
             try DisplayText.check(name, field: "the name of \(id)")
             names[id] = name
         }
-        guard
-            let (all, version) = try call.services.jobs.nameSpeakers(
-                userID: caller.userID, jobID: job.id, names, now: call.now)
+        guard try call.services.jobs.nameSpeakers(userID: caller.userID, jobID: job.id, names, now: call.now) != nil
         else { throw APIError.notFound("job") }
-        return try call.transcriptResponse(transcript, names: all, version: version)
+        // Read again, so that the version sent is the one of the transcript sent (an edit may have
+        // landed since the read above).
+        let (current, state) = try call.storedTranscript(job)
+        return try call.transcriptResponse(current, names: state.speakerNames, version: state.version)
     }
 }
