@@ -187,6 +187,10 @@ speaker_hour=$(.venv/bin/python bench/diarization/long.py "$(swift build -c rele
     --out "$out/diarization-long" | tail -1)
 speaker_hour_rows=$(jq -r '"| audio, s | \(.audio_seconds) |", "| diarize, s | \(.seconds) |", "| real-time factor | \(.rtf) |", "| peak memory, MB | \(.peak_mb) |", "| four hours at this rate, minutes | \(.four_hours_projected_minutes) |"' <<<"$speaker_hour")
 
+echo "bench: vocabulary (rare words with and without, and the ordinary recordings) and translation (espeak-ng speech)"
+vocabulary_rows=$(.venv/bin/python bench/vocabulary/bench.py --out "$out/vocabulary" --markdown | grep '^|')
+translation_rows=$(.venv/bin/python bench/translation/bench.py --out "$out/translation" --markdown | grep '^|')
+
 echo "bench: the pipeline end to end (1.4- and 10.5-minute recordings, a 1-hour one, 200 jobs from 20 users)"
 swift build -c release >/dev/null
 pipeline_json=$(.venv/bin/python bench/pipeline_bench.py "$(swift build -c release --show-bin-path)" --workers 2 --hour \
@@ -358,6 +362,29 @@ whose identical recordings repeat (docs/diarization-notes.md):
 | one hour | |
 |---|---|
 $speaker_hour_rows
+
+## Vocabulary and translation (issue 21)
+
+Vocabulary: sentences with names, drugs and software spoken by espeak-ng
+(\`bench/vocabulary/bench.py\`), transcribed by faster-whisper tiny.en as the engine runs it (beam 5,
+VAD, word times) with no vocabulary, the terms as a "Glossary: …" prompt, the terms listed as the
+prompt (what the engine sends), and as \`hotwords\`. A rare word is an error when the transcript lacks
+it; the ordinary recordings (JFK, LibriVox, pocketsphinx's cards; \`bench/wer.py\`) get the same
+terms, which have nothing to do with them. Target: the rare words helped, the ordinary WER not worse.
+
+| way | rare words missed | WER of the ordinary recordings | seconds |
+|---|---|---|---|
+$vocabulary_rows
+
+Translation into English (\`bench/translation/bench.py\`): five sentences in each language spoken by
+espeak-ng, translated by the multilingual base model (beam 5, VAD), the language detected or given;
+corpus BLEU-4 against one English reference, the reference's content words found, and as a control
+the WER of transcribing the same speech in its own language (what the model hears of espeak-ng's
+voice bounds the translation).
+
+| language | detected | BLEU, detected | content words found | BLEU, language given | WER in its own language |
+|---|---|---|---|---|---|
+$translation_rows
 
 ## The pipeline end to end (issues 8 and 11)
 

@@ -6,7 +6,8 @@ Sentences in German, French, Spanish and Italian with their English meaning are 
 speech) and translated by faster-whisper's multilingual `base` model as the engine runs it (beam 5,
 VAD), once detecting the language and once told it (`options.language`). Reported per language:
 the detected language's accuracy, corpus BLEU-4 (smoothed, against one
-reference, lowercased without punctuation) and the share of the reference's content words found.
+reference, lowercased without punctuation) and the share of the reference's content words found;
+and, as a control, the word error rate of transcribing the same speech in its own language.
 
     .venv/bin/python bench/translation/bench.py [--model .venv/models/base] [--out DIR]
 """
@@ -17,9 +18,13 @@ import math
 import os
 import re
 import subprocess
+import sys
 import tempfile
 
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from wer import errors  # noqa: E402  (bench/wer.py, the WER every benchmark here reports)
 
 SENTENCES = {
     "de": [
@@ -81,6 +86,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=os.path.join(ROOT, ".venv/models/base"))
     parser.add_argument("--out", default=None)
+    parser.add_argument("--markdown", action="store_true", help="end with the table's rows (BENCHMARKS.md)")
     args = parser.parse_args()
     from faster_whisper import WhisperModel
 
@@ -115,7 +121,28 @@ def main():
                 "examples": examples,
             }
             print(json.dumps({"case": key, **{k: v for k, v in report[key].items() if k != "examples"}}), flush=True)
+    # The control: how well the model hears the same speech in its own language (the sentence's
+    # word error rate, language given), which bounds what translating it can reach.
+    for language, sentences in SENTENCES.items():
+        counted = errors("", "")
+        heard = []
+        for index, (spoken, _) in enumerate(sentences):
+            segments, _ = model.transcribe(
+                os.path.join(folder, f"{language}-{index}.wav"), beam_size=5, vad_filter=True, language=language)
+            text = " ".join(segment.text.strip() for segment in segments)
+            counted = counted + errors(spoken, text)
+            heard.append(text)
+        key = f"{language}, transcribed (control)"
+        report[key] = {"wer": round(counted.wer, 3), "examples": heard}
+        print(json.dumps({"case": key, "wer": report[key]["wer"]}), flush=True)
     print(json.dumps(report, indent=1, ensure_ascii=False))
+    if args.markdown:
+        for language in SENTENCES:
+            detected = report[f"{language}, detected"]
+            given = report[f"{language}, language given"]
+            control = report[f"{language}, transcribed (control)"]
+            print(f"| {language} | {detected['language_detected']} | {detected['bleu']} | "
+                  f"{detected['content_words_found'] * 100:.0f} % | {given['bleu']} | {control['wer'] * 100:.1f} % |")
 
 
 if __name__ == "__main__":

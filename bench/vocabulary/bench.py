@@ -18,11 +18,13 @@ import re
 import subprocess
 import sys
 import tempfile
+
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
+from wer import errors  # noqa: E402  (bench/wer.py, the WER every benchmark here reports)
 
 # Sentences with the terms a recogniser is unlikely to know (each term appears in its sentence).
 RARE = [
@@ -44,18 +46,6 @@ def normalize(text):
     return re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split()
 
 
-def wer(reference, hypothesis):
-    r, h = normalize(reference), normalize(hypothesis)
-    d = list(range(len(h) + 1))
-    for i in range(1, len(r) + 1):
-        previous, d[0] = d[0], i
-        for j in range(1, len(h) + 1):
-            current = d[j]
-            d[j] = min(d[j] + 1, d[j - 1] + 1, previous + (r[i - 1] != h[j - 1]))
-            previous = current
-    return d[len(h)], len(r)
-
-
 def speak(text, path):
     raw = path + ".raw.wav"
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", raw, text], check=True)
@@ -67,6 +57,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=os.path.join(ROOT, ".venv/models/tiny.en"))
     parser.add_argument("--out", default=None)
+    parser.add_argument("--markdown", action="store_true", help="end with the table's rows (BENCHMARKS.md)")
     args = parser.parse_args()
     from faster_whisper import WhisperModel
 
@@ -121,18 +112,19 @@ def main():
                 if not set(normalize(term)) <= words:
                     missed += 1
             examples.append(hypothesis)
-        errors = words_total = 0
-        for path, reference in ordinary:
-            e, n = wer(reference, run(path, extra))
-            errors += e
-            words_total += n
+        counted = sum((errors(reference, run(path, extra)) for path, reference in ordinary), start=errors("", ""))
         results[way] = {
             "rare_word_error_rate": round(missed / total, 3), "rare_terms": total,
-            "ordinary_wer": round(errors / words_total, 4), "ordinary_words": words_total,
+            "ordinary_wer": round(counted.wer, 4), "ordinary_words": counted.reference_words,
+            "ordinary_errors": counted.total,
             "seconds": round(time.time() - started, 1), "examples": examples,
         }
         print(json.dumps({"way": way, **{k: v for k, v in results[way].items() if k != "examples"}}), flush=True)
     print(json.dumps(results, indent=1))
+    if args.markdown:
+        for way, r in results.items():
+            print(f"| {way} | {r['rare_word_error_rate'] * 100:.1f} % ({r['rare_terms']} terms) | "
+                  f"{r['ordinary_wer'] * 100:.2f} % ({r['ordinary_errors']} of {r['ordinary_words']} words) | {r['seconds']} |")
 
 
 if __name__ == "__main__":
