@@ -241,12 +241,12 @@ import Testing
     @Test func transcriptAndMediaWaitForTheJob() throws {
         let created = try create(["source": ["url": "http://127.0.0.1:9/x.mp3"]])
         let id = try #require((created.json["job"] as? [String: Any])?["id"] as? String)
-        for format in ["json", "txt", "srt", "vtt"] {
+        for format in ["json", "txt", "srt", "vtt", "md", "docx"] {
             let reply = try api.call(.get, "/v1/jobs/\(id)/transcript?format=\(format)", token: session.accessToken)
             #expect(reply.status == 409, "\(format): \(reply)")
             #expect(reply.errorCode == "not_ready")
         }
-        #expect(try api.call(.get, "/v1/jobs/\(id)/transcript?format=docx", token: session.accessToken).status == 400)
+        #expect(try api.call(.get, "/v1/jobs/\(id)/transcript?format=pdf", token: session.accessToken).status == 400)
         let media = try api.call(.get, "/v1/jobs/\(id)/media", token: session.accessToken)
         #expect(media.status == 409)
         #expect(media.errorCode == "not_ready")
