@@ -1,4 +1,3 @@
-import CZlib
 import Runtime
 
 /// Gzip for the API's responses when the client accepts it (`Accept-Encoding`), since an HTTP API
@@ -45,21 +44,6 @@ enum ResponseCompression {
 
     /// `bytes` as a gzip stream (RFC 1952), or nil if zlib fails.
     static func gzip(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8]? {
-        var stream = z_stream()
-        guard czlib_deflate_init_gzip(&stream, level) == Z_OK else { return nil }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 64)
-        var input = bytes
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = UInt32(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = UInt32(target.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { return nil }
-        return Array(output.prefix(Int(stream.total_out)))
+        Deflate.compress(bytes, framing: .gzip, level: level)
     }
 }

@@ -104,7 +104,7 @@ public enum DocumentWriter {
         var directory: [UInt8] = []
         for entry in entries {
             let name = Array(entry.name.utf8)
-            let packed = deflate(entry.bytes)
+            let packed = Deflate.compress(entry.bytes, framing: .raw)
             let stored = packed == nil
             let data = packed ?? entry.bytes
             let crc = UInt32(entry.bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) })
@@ -146,26 +146,6 @@ public enum DocumentWriter {
         out.append(little32: directoryOffset)
         out.append(little16: 0)
         return out
-    }
-
-    /// `bytes` as a raw deflate stream; nil if zlib fails (the entry is then stored).
-    static func deflate(_ bytes: [UInt8]) -> [UInt8]? {
-        var stream = z_stream()
-        guard czlib_deflate_init_raw(&stream, 6) == Z_OK else { return nil }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 64)
-        var input = bytes
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = UInt32(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = UInt32(target.count)
-                return CZlib.deflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { return nil }
-        return Array(output.prefix(Int(stream.total_out)))
     }
 }
 
