@@ -50,15 +50,7 @@ public struct TranscriptRoute: APIRoute {
         let ascii = title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
             .map(String.init).joined().trimmingWhitespace()
         let plain = ascii.isEmpty ? "transcript" : ascii
-        var encoded = ""
-        for byte in title.utf8 {
-            let keep =
-                (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
-            encoded +=
-                keep
-                ? String(UnicodeScalar(byte)) : "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-        }
+        let encoded = PercentEncoding.encode(title)
         return
             "\(format.isBinary ? "attachment" : "inline"); filename=\"\(plain).\(format.rawValue)\"; filename*=UTF-8''\(encoded).\(format.rawValue)"
     }
